@@ -1,0 +1,138 @@
+/**
+ * From what a page author writes (attributes) to what MQTT.js takes (`IClientOptions`).
+ * Pure: the page's location is passed in, so this runs and is tested without a DOM.
+ */
+import type { IClientOptions } from 'mqtt';
+import { MqttElementsError } from '../errors.js';
+import { topicNameError } from './topic.js';
+
+/** QoS levels as MQTT defines them. */
+export type QoS = 0 | 1 | 2;
+
+/** Parses a QoS from an attribute or property; throws `invalid-qos` for anything else. */
+export function parseQos(value: unknown, what = 'qos'): QoS {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (n === 0 || n === 1 || n === 2) return n;
+  throw new MqttElementsError('invalid-qos', `${what} must be 0, 1 or 2, not ${JSON.stringify(value)}`);
+}
+
+/**
+ * Resolves a connection URL. `ws:` and `wss:` URLs are taken as they are; a path starting with
+ * `/` is resolved against the page, `http:` becoming `ws:` and `https:` becoming `wss:`.
+ */
+export function resolveBrokerUrl(url: unknown, pageUrl?: string): string {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new MqttElementsError('invalid-url', 'url is required: a ws:// or wss:// URL, or a path starting with /');
+  }
+  const raw = url.trim();
+  let resolved: URL;
+  try {
+    if (raw.startsWith('/') && !raw.startsWith('//')) {
+      if (!pageUrl) throw new Error('no page to resolve against');
+      const page = new URL(pageUrl);
+      if (page.protocol !== 'http:' && page.protocol !== 'https:') {
+        throw new Error(`the page is not served over http(s) (${page.protocol})`);
+      }
+      resolved = new URL(raw, page);
+      resolved.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
+    } else {
+      resolved = new URL(raw);
+    }
+  } catch (e) {
+    throw new MqttElementsError('invalid-url', `cannot resolve url "${raw}": ${(e as Error).message}`, { cause: e });
+  }
+  if (resolved.protocol !== 'ws:' && resolved.protocol !== 'wss:') {
+    throw new MqttElementsError(
+      'invalid-url',
+      `url "${raw}" must use ws:// or wss:// (or be a path starting with /), not ${resolved.protocol}`,
+    );
+  }
+  return resolved.href;
+}
+
+/** The connection settings an `<mqtt-connection>` collects from its attributes. */
+export interface ConnectionConfig {
+  url: string;
+  clientId?: string;
+  username?: string;
+  password?: string;
+  keepalive?: number;
+  persistentSession?: boolean;
+  protocolVersion?: number;
+  reconnectPeriod?: number;
+  connectTimeout?: number;
+  willTopic?: string;
+  willPayload?: string;
+  willQos?: unknown;
+  willRetain?: boolean;
+  /** MQTT 5: session expiry interval in seconds. */
+  sessionExpiry?: number;
+  /** MQTT 5: receive maximum. */
+  receiveMaximum?: number;
+  /** MQTT.js options merged over everything above (the escape hatch). */
+  options?: IClientOptions;
+}
+
+/** A client id for a page that did not choose one: `mqtt-elements_` and 8 random hex digits. */
+export function randomClientId(): string {
+  const bytes = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(bytes);
+  return 'mqtt-elements_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function nonNegative(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === null || Number.isNaN(value)) return fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new MqttElementsError('connection-failed', `${name} must be a number >= 0, not ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Turns a config into MQTT.js options. Throws coded errors for bad input (`invalid-url`,
+ * `invalid-topic`, `invalid-qos`, `connection-failed` for other bad settings).
+ */
+export function toClientOptions(config: ConnectionConfig, pageUrl?: string): { url: string; options: IClientOptions } {
+  const url = resolveBrokerUrl(config.url, pageUrl);
+  const protocolVersion = config.protocolVersion ?? 4;
+  if (protocolVersion !== 4 && protocolVersion !== 5) {
+    throw new MqttElementsError('connection-failed', `protocol-version must be 4 (MQTT 3.1.1) or 5, not ${protocolVersion}`);
+  }
+  const options: IClientOptions = {
+    clientId: config.clientId || randomClientId(),
+    keepalive: nonNegative(config.keepalive, 'keepalive', 60),
+    clean: !config.persistentSession,
+    protocolVersion,
+    reconnectPeriod: nonNegative(config.reconnectPeriod, 'reconnect-period', 1000),
+    connectTimeout: nonNegative(config.connectTimeout, 'connect-timeout', 30000),
+    // Subscriptions are restored by our own registry, which knows every element's wishes and
+    // reports each one's status; MQTT.js's copy would send them twice.
+    resubscribe: false,
+    // A refused CONNACK stops reconnects only when it is about credentials (SPEC): the
+    // connection decides that itself, so MQTT.js must not suppress the others.
+    reconnectOnConnackError: true,
+  };
+  if (config.username !== undefined && config.username !== null) options.username = config.username;
+  if (config.password !== undefined && config.password !== null) options.password = config.password;
+  if (config.willTopic) {
+    const reason = topicNameError(config.willTopic);
+    if (reason) throw new MqttElementsError('invalid-topic', `will-topic: ${reason}`);
+    options.will = {
+      topic: config.willTopic,
+      payload: config.willPayload ?? '',
+      qos: config.willQos === undefined || config.willQos === null ? 0 : parseQos(config.willQos, 'will-qos'),
+      retain: !!config.willRetain,
+    };
+  }
+  if (protocolVersion === 5) {
+    const properties: NonNullable<IClientOptions['properties']> = {};
+    if (config.sessionExpiry !== undefined && config.sessionExpiry !== null) {
+      properties.sessionExpiryInterval = nonNegative(config.sessionExpiry, 'session-expiry', 0);
+    }
+    if (config.receiveMaximum !== undefined && config.receiveMaximum !== null) {
+      properties.receiveMaximum = nonNegative(config.receiveMaximum, 'receive-maximum', 65535);
+    }
+    if (Object.keys(properties).length > 0) options.properties = properties;
+  }
+  return { url, options: { ...options, ...config.options } };
+}

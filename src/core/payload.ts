@@ -1,0 +1,106 @@
+/**
+ * Payload decoding and encoding. Pure, no DOM. A broker's payload is untrusted input: nothing
+ * here ever interprets it as markup.
+ */
+
+/** How `<mqtt-subscribe>` decodes a payload into its `value`. */
+export type PayloadFormat = 'text' | 'json' | 'bytes';
+
+export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['text', 'json', 'bytes'];
+
+export function isPayloadFormat(format: unknown): format is PayloadFormat {
+  return PAYLOAD_FORMATS.includes(format as PayloadFormat);
+}
+
+/** A decoding's outcome: a value, or the reason it failed (for a `payload-format` error). */
+export type DecodeResult = { ok: true; value: unknown } | { ok: false; reason: string };
+
+const decoder = /* @__PURE__ */ new TextDecoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/**
+ * One received payload, decoded at most once per format however many elements read it: a
+ * message that 100 elements show as JSON is parsed once, not 100 times.
+ */
+export class PayloadDecoder {
+  readonly bytes: Uint8Array;
+  #text?: string;
+  #json?: DecodeResult;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+
+  get text(): string {
+    return (this.#text ??= decoder.decode(this.bytes));
+  }
+
+  get json(): DecodeResult {
+    if (!this.#json) {
+      try {
+        this.#json = { ok: true, value: JSON.parse(this.text) };
+      } catch (e) {
+        this.#json = { ok: false, reason: `payload is not JSON: ${(e as Error).message}` };
+      }
+    }
+    return this.#json;
+  }
+
+  /**
+   * The payload as `format`, then (for JSON) followed along `path`. JSON results are shared
+   * between elements, so they are frozen-by-convention: elements must not mutate `value`.
+   */
+  decode(format: PayloadFormat, path?: string): DecodeResult {
+    if (format === 'bytes') return { ok: true, value: this.bytes };
+    if (format === 'text') return { ok: true, value: this.text };
+    const json = this.json;
+    if (!json.ok || !path) return json;
+    return followPath(json.value, path);
+  }
+}
+
+/**
+ * Follows a dot path such as `sensors.0.celsius` into a parsed JSON value. A step that does not
+ * exist is a failure, so that a device sending another shape keeps the last good value on screen
+ * rather than blanking it.
+ */
+export function followPath(value: unknown, path: string): DecodeResult {
+  let current = value;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, key)) {
+      return { ok: false, reason: `payload has no "${path}" (missing at "${key}")` };
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+  return { ok: true, value: current };
+}
+
+/**
+ * What a value becomes on the wire: strings as UTF-8, bytes as they are, `undefined`/`null` as an
+ * empty payload, everything else (numbers, booleans, objects) as JSON.
+ */
+export function encodePayload(value: unknown): string | Uint8Array {
+  if (typeof value === 'string' || value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value === undefined || value === null) return '';
+  return JSON.stringify(value);
+}
+
+/** Bytes of an encoded payload (for sizes and comparisons). */
+export function payloadBytes(payload: string | Uint8Array): Uint8Array {
+  return typeof payload === 'string' ? encoder.encode(payload) : payload;
+}
+
+/**
+ * How a decoded value is shown as text: strings as they are, bytes as hex pairs, other values
+ * as JSON, nothing for `undefined`.
+ */
+export function displayText(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) {
+    return Array.from(value, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  }
+  return JSON.stringify(value) ?? String(value);
+}

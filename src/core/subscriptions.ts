@@ -1,0 +1,274 @@
+/**
+ * Refcounted broker subscriptions on one connection. However many elements ask for a filter,
+ * the broker sees one SUBSCRIBE (at the highest QoS asked) and, once the last element lets go,
+ * one UNSUBSCRIBE. Requests made in the same task are sent together, so a page of elements that
+ * upgrade at once costs one SUBSCRIBE per distinct filter. No DOM: the client is an interface.
+ */
+import type { IClientSubscribeOptions, ISubscriptionGrant, IPublishPacket } from 'mqtt';
+import { MqttElementsError } from '../errors.js';
+import { toReceivedMessage, type ReceivedMessage } from './message.js';
+import type { QoS } from './options.js';
+import { TopicRouter } from './topic-router.js';
+import { topicFilterError } from './topic.js';
+
+/** Where one element's subscription stands. */
+export type SubscriptionStatus = 'idle' | 'pending' | 'subscribed' | 'error';
+
+/** What an element asks for; `nl`, `rap` and `rh` are the MQTT 5 subscription options. */
+export interface SubscribeOptions {
+  qos?: QoS;
+  nl?: boolean;
+  rap?: boolean;
+  rh?: 0 | 1 | 2;
+  /** Told of every status change of this subscription, with the error when it is `error`. */
+  onStatus?: (status: SubscriptionStatus, error?: MqttElementsError) => void;
+}
+
+/** The part of MQTT.js's `MqttClient` the registry uses (a fake one suffices in unit tests). */
+export interface SubscribeTransport {
+  subscribe(
+    filter: string,
+    options: IClientSubscribeOptions,
+    callback: (error: Error | null | undefined, granted?: ISubscriptionGrant[]) => void,
+  ): unknown;
+  unsubscribe(filter: string): unknown;
+}
+
+interface Holder {
+  options: SubscribeOptions;
+  onMessage: (message: ReceivedMessage) => void;
+}
+
+/** How many topics' latest messages a filter remembers for elements that join it late. */
+const LAST_MESSAGES_PER_FILTER = 1000;
+
+class Entry {
+  readonly holders = new Set<Holder>();
+  status: SubscriptionStatus = 'idle';
+  error?: MqttElementsError;
+  /** QoS of the SUBSCRIBE sent on the current client session, -1 when none was sent. */
+  sentQos = -1;
+  /** Latest message per topic: a late-joining element shows what the others already show. */
+  readonly last = new Map<string, ReceivedMessage>();
+
+  constructor(readonly filter: string) {}
+
+  get wantedQos(): QoS {
+    let qos: QoS = 0;
+    for (const h of this.holders) if ((h.options.qos ?? 0) > qos) qos = h.options.qos ?? 0;
+    return qos;
+  }
+
+  setStatus(status: SubscriptionStatus, error?: MqttElementsError): void {
+    this.status = status;
+    this.error = error;
+    for (const h of this.holders) notify(h, status, error);
+  }
+}
+
+function notify(h: Holder, status: SubscriptionStatus, error?: MqttElementsError): void {
+  try {
+    h.options.onStatus?.(status, error);
+  } catch (e) {
+    reportLater(e);
+  }
+}
+
+/** One element's failing callback must not stop the others from getting the message. */
+function reportLater(e: unknown): void {
+  setTimeout(() => {
+    throw e;
+  });
+}
+
+/** The reason code of a refused SUBACK, or undefined when `granted` is a grant. */
+function refusal(granted: { qos: number } | undefined): number | undefined {
+  if (!granted) return undefined;
+  const code = granted.qos;
+  return code >= 0x80 ? code : undefined;
+}
+
+export class SubscriptionRegistry {
+  readonly #entries = new Map<string, Entry>();
+  readonly #router = new TopicRouter<Entry>();
+  #client?: SubscribeTransport;
+  #connected = false;
+  #flushQueued = false;
+  #releaseQueued = new Set<Entry>();
+
+  /** Number of distinct filters held (each is one broker subscription). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Status of the broker subscription for `filter`, if any element holds it. */
+  statusOf(filter: string): SubscriptionStatus | undefined {
+    return this.#entries.get(filter)?.status;
+  }
+
+  /**
+   * Holds `filter` for one subscriber until the returned function is called. Throws an
+   * `invalid-topic` or `invalid-qos` error for bad input, synchronously, before anything is sent.
+   */
+  acquire(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void {
+    const reason = topicFilterError(filter);
+    if (reason) throw new MqttElementsError('invalid-topic', reason);
+    const qos = options.qos ?? 0;
+    if (qos !== 0 && qos !== 1 && qos !== 2) {
+      throw new MqttElementsError('invalid-qos', `qos must be 0, 1 or 2, not ${JSON.stringify(qos)}`);
+    }
+    let entry = this.#entries.get(filter);
+    if (!entry) {
+      entry = new Entry(filter);
+      this.#entries.set(filter, entry);
+      this.#router.add(filter, entry);
+    }
+    this.#releaseQueued.delete(entry);
+    const holder: Holder = { options, onMessage };
+    entry.holders.add(holder);
+    notify(holder, entry.status, entry.error);
+    for (const message of entry.last.values()) {
+      // Replayed as retained: it is a message from before this element subscribed.
+      deliver(holder, message.retained ? message : { ...message, retained: true });
+    }
+    if (this.#connected && entry.sentQos < entry.wantedQos) this.#queueFlush();
+
+    const held = entry;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      held.holders.delete(holder);
+      if (held.holders.size === 0) this.#queueRelease(held);
+    };
+  }
+
+  /**
+   * Takes a new client (first connect, or a new URL or identity). Nothing is sent until it
+   * reports `connected()`.
+   */
+  attach(client: SubscribeTransport | undefined): void {
+    this.#client = client;
+    this.#connected = false;
+    for (const entry of this.#entries.values()) {
+      entry.sentQos = -1;
+      entry.last.clear();
+      if (entry.status !== 'idle') entry.setStatus('idle');
+    }
+  }
+
+  /**
+   * The client connected. With `sessionPresent` the broker kept this client's subscriptions,
+   * so those already acknowledged need no new SUBSCRIBE; otherwise every filter is sent again.
+   */
+  connected(sessionPresent: boolean): void {
+    this.#connected = true;
+    for (const entry of this.#entries.values()) {
+      if (sessionPresent && entry.status === 'subscribed' && entry.sentQos >= entry.wantedQos) continue;
+      entry.sentQos = -1;
+    }
+    this.#flush();
+  }
+
+  /** The client lost its connection: subscriptions wait for the next `connected()`. */
+  disconnected(): void {
+    this.#connected = false;
+    for (const entry of this.#entries.values()) {
+      if (entry.status === 'pending') entry.sentQos = -1;
+      // A persistent session may keep `subscribed` entries on the broker; `connected()` decides.
+    }
+  }
+
+  /** Routes one incoming PUBLISH to every filter it matches. */
+  dispatch(topic: string, payload: Uint8Array, packet: IPublishPacket): void {
+    let message: ReceivedMessage | undefined;
+    this.#router.match(topic, (entry) => {
+      message ??= toReceivedMessage(topic, payload, packet);
+      if (entry.last.size >= LAST_MESSAGES_PER_FILTER && !entry.last.has(topic)) {
+        entry.last.delete(entry.last.keys().next().value as string);
+      }
+      entry.last.delete(topic);
+      entry.last.set(topic, message);
+      for (const holder of entry.holders) deliver(holder, message);
+    });
+  }
+
+  #queueFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    const client = this.#client;
+    if (!client || !this.#connected) return;
+    for (const entry of this.#entries.values()) {
+      if (entry.holders.size === 0) continue;
+      const qos = entry.wantedQos;
+      if (entry.sentQos >= qos) continue;
+      this.#subscribe(client, entry, qos);
+    }
+  }
+
+  #subscribe(client: SubscribeTransport, entry: Entry, qos: QoS): void {
+    entry.sentQos = qos;
+    const first = entry.holders.values().next().value as Holder;
+    const options: IClientSubscribeOptions = { qos };
+    if (first.options.nl !== undefined) options.nl = first.options.nl;
+    if (first.options.rap !== undefined) options.rap = first.options.rap;
+    if (first.options.rh !== undefined) options.rh = first.options.rh;
+    entry.setStatus('pending');
+    client.subscribe(entry.filter, options, (error, granted) => {
+      // An answer for a client or a QoS that has since been replaced is stale.
+      if (client !== this.#client || this.#entries.get(entry.filter) !== entry || entry.sentQos !== qos) return;
+      const packetGranted = (error as { packet?: { granted?: Array<number | ISubscriptionGrant> } } | null)?.packet
+        ?.granted;
+      const first = packetGranted?.[0];
+      const denied = refusal(granted?.[0]) ?? refusal(typeof first === 'number' ? { qos: first } : first);
+      if (denied !== undefined) {
+        const reasonString = (error as { packet?: { properties?: { reasonString?: string } } } | null)?.packet?.properties
+          ?.reasonString;
+        entry.setStatus(
+          'error',
+          new MqttElementsError('subscribe-denied', `the broker refused the subscription to "${entry.filter}" (reason code ${denied})`, {
+            reasonCode: denied,
+            ...(reasonString ? { reasonString } : {}),
+          }),
+        );
+      } else if (error) {
+        // Not an answer from the broker (the connection went away): retried on the next connect.
+        entry.sentQos = -1;
+        entry.setStatus('idle');
+      } else {
+        entry.setStatus('subscribed');
+      }
+    });
+  }
+
+  #queueRelease(entry: Entry): void {
+    // Deferred to the next microtask: an element moved in the DOM (removed, then re-inserted)
+    // takes its filter back before the broker hears of it.
+    this.#releaseQueued.add(entry);
+    if (this.#releaseQueued.size > 1) return;
+    queueMicrotask(() => {
+      for (const e of this.#releaseQueued) {
+        if (e.holders.size > 0 || this.#entries.get(e.filter) !== e) continue;
+        this.#entries.delete(e.filter);
+        this.#router.delete(e.filter, e);
+        if (this.#client && this.#connected && e.sentQos >= 0) this.#client.unsubscribe(e.filter);
+      }
+      this.#releaseQueued.clear();
+    });
+  }
+}
+
+function deliver(holder: Holder, message: ReceivedMessage): void {
+  try {
+    holder.onMessage(message);
+  } catch (e) {
+    reportLater(e);
+  }
+}

@@ -1,0 +1,202 @@
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { IClientPublishOptions } from 'mqtt';
+import { parseQos } from '../core/options.js';
+import { encodePayload } from '../core/payload.js';
+import { topicNameError } from '../core/topic.js';
+import { isMqttElementsError, MqttElementsError } from '../errors.js';
+import { MqttErrorEvent, MqttPublishedEvent } from '../events.js';
+import { ConnectionController } from './connection-controller.js';
+import { controlPayload, formPayload, isFormControl } from './control-payload.js';
+import { defineElement } from './define-element.js';
+
+const TRIGGERS = ['click', 'change', 'input', 'submit'] as const;
+
+/**
+ * Publishes to a topic when the controls inside it are used, or when `publish()` is called.
+ *
+ * The default trigger depends on the control the event comes from: `submit` for a form (its
+ * default navigation is prevented), `change` for an input, select or textarea, and `click` for
+ * anything else (a button). Set `trigger` to use one event type for everything. Without a fixed
+ * `payload`, a form sends its fields as a JSON object (repeated names as arrays), a checkbox
+ * `true`/`false`, a number or range input the number, any other control its value as text.
+ * While the connection is down, publishes are queued by MQTT.js and sent on reconnect.
+ *
+ * @summary Publishes from buttons, inputs and forms to an MQTT topic.
+ * @slot - The controls that publish: buttons, inputs, selects, textareas, forms.
+ * @fires {MqttPublishedEvent} mqtt-published - After a publish completed; detail `{topic, payload}`.
+ * @fires {MqttErrorEvent} mqtt-error - On bad input or a failed publish; detail `{error}`.
+ */
+export class MqttPublishElement extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** Registers this class as `tag` (once; a second load of the package is harmless). */
+  static define(tag = 'mqtt-publish', registry: CustomElementRegistry = customElements): void {
+    defineElement(tag, this, registry);
+  }
+
+  /** Topic name to publish to (no wildcards). */
+  @property() topic = '';
+
+  /** QoS: 0, 1 or 2. */
+  @property() qos: string | number = 0;
+
+  /** Ask the broker to retain the message. */
+  @property({ type: Boolean }) retain = false;
+
+  /** A fixed payload to send instead of the control's value (a property may be any value: non-strings go as JSON). */
+  @property() payload?: unknown;
+
+  /** DOM event on a descendant that publishes: `click`, `change`, `input` or `submit`. Default: by control, see above. */
+  @property() trigger?: string;
+
+  /** Id of an `<mqtt-connection>` to use instead of the nearest ancestor. */
+  @property() connection?: string;
+
+  /** MQTT 5: content type of the payload. */
+  @property({ attribute: 'content-type' }) contentType?: string;
+
+  /** MQTT 5: message expiry interval in seconds. */
+  @property({ type: Number, attribute: 'message-expiry' }) messageExpiry?: number;
+
+  /** MQTT 5: user properties, a JSON object of strings (as an attribute) or an object (as a property). */
+  @property({ attribute: 'user-properties' }) userProperties?: string | Record<string, string | string[]>;
+
+  /** MQTT 5: response topic. */
+  @property({ attribute: 'response-topic' }) responseTopic?: string;
+
+  /** MQTT 5: correlation data (text). */
+  @property({ attribute: 'correlation-data' }) correlationData?: string;
+
+  readonly #connections = new ConnectionController(this);
+  #error?: MqttElementsError;
+
+  constructor() {
+    super();
+    for (const type of TRIGGERS) this.addEventListener(type, this.#onEvent);
+  }
+
+  /** The last error (an `Error` with a stable `code`). */
+  get error(): MqttElementsError | undefined {
+    return this.#error;
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Report bad settings as soon as they are made, not only at the first click.
+    if (changed.has('topic') || changed.has('qos')) {
+      try {
+        this.#validate();
+      } catch (e) {
+        this.#report(e as MqttElementsError);
+      }
+    }
+  }
+
+  /**
+   * Publishes `payload`, or the fixed `payload` when called without one. Resolves when the
+   * publish completed; rejects with the coded error it also dispatches as `mqtt-error`.
+   */
+  async publish(payload: unknown = this.payload): Promise<void> {
+    const topic = this.topic;
+    try {
+      const qos = this.#validate();
+      const connection = this.#connections.value;
+      if (!connection) {
+        throw new MqttElementsError('no-connection', 'this <mqtt-publish> has no <mqtt-connection> to publish through');
+      }
+      const body = encodePayload(payload);
+      await connection.publish(topic, body, { qos, retain: this.retain, ...this.#properties() });
+      this.dispatchEvent(new MqttPublishedEvent({ topic, payload: body }));
+    } catch (e) {
+      const error = isMqttElementsError(e)
+        ? e
+        : new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${(e as Error)?.message ?? e}`, { cause: e });
+      this.#report(error);
+      throw error;
+    }
+  }
+
+  #validate(): 0 | 1 | 2 {
+    const reason = topicNameError(this.topic);
+    if (reason) throw new MqttElementsError('invalid-topic', reason);
+    return parseQos(this.qos);
+  }
+
+  #properties(): { properties?: IClientPublishOptions['properties'] } {
+    const properties: NonNullable<IClientPublishOptions['properties']> = {};
+    if (this.contentType) properties.contentType = this.contentType;
+    if (this.messageExpiry !== undefined && this.messageExpiry !== null && !Number.isNaN(this.messageExpiry)) {
+      properties.messageExpiryInterval = this.messageExpiry;
+    }
+    if (this.responseTopic) properties.responseTopic = this.responseTopic;
+    if (this.correlationData) properties.correlationData = new TextEncoder().encode(this.correlationData) as never;
+    if (this.userProperties) {
+      let user = this.userProperties;
+      if (typeof user === 'string') {
+        try {
+          user = JSON.parse(user) as Record<string, string | string[]>;
+        } catch (e) {
+          throw new MqttElementsError('payload-format', `user-properties must be a JSON object: ${(e as Error).message}`);
+        }
+      }
+      properties.userProperties = user;
+    }
+    return Object.keys(properties).length > 0 ? { properties } : {};
+  }
+
+  #onEvent = (event: Event): void => {
+    const source = event.target;
+    if (!(source instanceof Element) || source === this) return;
+    const form = source instanceof HTMLFormElement ? source : source.closest('form');
+    const inForm = form !== null && this.contains(form);
+    if (!this.#triggers(event, source, inForm)) return;
+    let payload = this.payload;
+    if (event.type === 'submit' && source instanceof HTMLFormElement) {
+      event.preventDefault();
+      if (payload === undefined || payload === null) payload = formPayload(source, (event as SubmitEvent).submitter);
+    } else if (payload === undefined || payload === null) {
+      payload = controlPayload(this.#controlOf(source));
+    }
+    // Errors are reported as `mqtt-error`; nothing may escape from an event handler.
+    this.publish(payload).catch(() => {});
+  };
+
+  #triggers(event: Event, source: Element, inForm: boolean): boolean {
+    if (this.trigger) return event.type === this.trigger;
+    switch (event.type) {
+      case 'submit':
+        return source instanceof HTMLFormElement;
+      case 'change':
+        return isFormControl(source) && !inForm;
+      case 'click':
+        // Clicks on inputs, labels and inside forms lead to `change` or `submit` instead.
+        return !inForm && !isFormControl(source) && source.closest('label, input, select, textarea, option') === null;
+      default:
+        return false;
+    }
+  }
+
+  /** The control an event is about: a click on an icon inside a button is the button's. */
+  #controlOf(source: Element): Element {
+    return source.closest('button, input, select, textarea') ?? source;
+  }
+
+  #report(error: MqttElementsError): void {
+    this.#error = error;
+    this.dispatchEvent(new MqttErrorEvent({ error }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mqtt-publish': MqttPublishElement;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The stable error codes of SPEC.md. Code that reacts to errors should switch on `code`, never on
+ * the message, which is written for people and may change.
+ */
+export type MqttErrorCode =
+  | 'invalid-url'
+  | 'invalid-topic'
+  | 'invalid-qos'
+  | 'not-authorized'
+  | 'connection-failed'
+  | 'subscribe-denied'
+  | 'publish-failed'
+  | 'payload-format'
+  | 'unsafe-binding'
+  | 'no-connection';
+
+/** Extra facts an error may carry: the broker's MQTT 5 reason, and what caused it. */
+export interface MqttErrorInit {
+  cause?: unknown;
+  /** Reason code from the broker (CONNACK return code, SUBACK/PUBACK/DISCONNECT reason code). */
+  reasonCode?: number;
+  /** MQTT 5 reason string from the broker, when it sent one. */
+  reasonString?: string;
+}
+
+/**
+ * Every error this package reports: an `Error` with a stable string `code`.
+ * Elements never throw these out of attribute changes; they set `error`, reflect
+ * `status="error"` where they have one, and dispatch `mqtt-error`.
+ */
+export class MqttElementsError extends Error {
+  /** Stable, machine-readable error code. */
+  readonly code: MqttErrorCode;
+  /** Reason code from the broker, when the error came from one. */
+  readonly reasonCode?: number;
+  /** MQTT 5 reason string from the broker, when it sent one. */
+  readonly reasonString?: string;
+
+  constructor(code: MqttErrorCode, message: string, init: MqttErrorInit = {}) {
+    super(message);
+    this.name = 'MqttElementsError';
+    this.code = code;
+    if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
+    if (init.reasonCode !== undefined) this.reasonCode = init.reasonCode;
+    if (init.reasonString !== undefined) this.reasonString = init.reasonString;
+  }
+}
+
+/** True for errors made by this package (also across two copies of it on one page). */
+export function isMqttElementsError(e: unknown): e is MqttElementsError {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && e.name === 'MqttElementsError';
+}
