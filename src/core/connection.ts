@@ -42,8 +42,8 @@ export class MqttConnection {
   config: ConnectionConfig = { url: '' };
   /** Awaited before every connect and reconnect; its answer overrides `config`'s credentials. */
   credentials?: CredentialsProvider;
-  /** The page URL that a `url` starting with `/` resolves against. */
-  pageUrl?: () => string | undefined;
+  /** The page URL that a `url` starting with `/` resolves against (the current page by default). */
+  pageUrl: () => string | undefined = () => globalThis.location?.href;
 
   #status: ConnectionStatus = 'idle';
   #error?: MqttElementsError;
@@ -92,7 +92,7 @@ export class MqttConnection {
     let url: string;
     let options: IClientOptions;
     try {
-      ({ url, options } = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl?.()));
+      ({ url, options } = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl()));
     } catch (e) {
       this.#fail(toCoded(e, 'connection-failed'), 'error');
       this.#resolveClientWaiters(undefined);

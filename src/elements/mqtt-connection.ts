@@ -23,6 +23,8 @@ const IDENTITY = ['url', 'clientId', 'username', 'password', 'protocolVersion', 
  * reconnects with a new client, and every descendant's subscriptions are restored on it. Other
  * settings take effect at the next connect.
  *
+ * @customElement mqtt-connection
+ * @attr {"idle"|"connecting"|"connected"|"reconnecting"|"offline"|"closed"|"error"} status - Read-only, reflected: the connection status.
  * @summary An MQTT-over-WebSocket connection shared by the elements inside it.
  * @slot - Any content, including the MQTT elements that use this connection.
  * @fires {MqttStatusEvent} mqtt-status - On every status change; detail `{status, error?}`.
@@ -105,7 +107,6 @@ export class MqttConnectionElement extends LitElement {
   constructor() {
     super();
     new ContextProvider(this, { context: mqttContext, initialValue: this.#connection });
-    this.#connection.pageUrl = () => (typeof location === 'undefined' ? undefined : location.href);
     this.#connection.listen({
       status: (status, error) => {
         this.setAttribute('status', status);

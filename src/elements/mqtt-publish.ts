@@ -22,6 +22,7 @@ const TRIGGERS = ['click', 'change', 'input', 'submit'] as const;
  * `true`/`false`, a number or range input the number, any other control its value as text.
  * While the connection is down, publishes are queued by MQTT.js and sent on reconnect.
  *
+ * @customElement mqtt-publish
  * @summary Publishes from buttons, inputs and forms to an MQTT topic.
  * @slot - The controls that publish: buttons, inputs, selects, textareas, forms.
  * @fires {MqttPublishedEvent} mqtt-published - After a publish completed; detail `{topic, payload}`.

@@ -38,6 +38,8 @@ type Problem = 'config' | 'binding' | 'payload' | 'connection';
  * Several elements on one filter share one broker subscription; a late one is shown the latest
  * message the others already had (marked `retained`).
  *
+ * @customElement mqtt-subscribe
+ * @attr {"idle"|"pending"|"subscribed"|"error"} status - Read-only, reflected: the subscription status.
  * @summary Live values from an MQTT topic filter.
  * @fires {MqttMessageEvent} mqtt-message - For every message matching the filter; detail `{topic, payload, value, retained, qos, properties?}`.
  * @fires {MqttErrorEvent} mqtt-error - On bad input, a refused subscription or an undecodable payload; detail `{error}`.

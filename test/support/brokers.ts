@@ -1,0 +1,124 @@
+// Browser-side access to the brokers that scripts/broker-plugin.js runs for the test run.
+import { executeServerCommand } from '@web/test-runner-commands';
+
+export interface Brokers {
+  /** aedes, MQTT 3.1.1 only. Password `wrong` → CONNACK 4, username `denied` → 5, `forbidden/#` → SUBACK 0x80. */
+  aedes: { url: string };
+  /** mosquitto 2.0: `url` anonymous, `authUrl` needs `user`/`password`; MQTT 3.1.1 and 5. */
+  mosquitto: { url: string; authUrl: string; user: string; password: string };
+}
+
+export type AedesEventType = 'client' | 'clientDisconnect' | 'subscribe' | 'unsubscribe' | 'publish' | 'connackSent';
+
+export interface AedesEvent {
+  type: AedesEventType;
+  /** null for messages the broker published itself. */
+  clientId: string | null;
+  /** subscribe: granted QoS per filter, 128 = refused; unsubscribe: no qos. */
+  topics?: { topic: string; qos?: number }[];
+  topic?: string;
+  /** UTF-8 decoded. */
+  payload?: string;
+  qos?: number;
+  retain?: boolean;
+  /** connackSent only. */
+  returnCode?: number;
+  sessionPresent?: boolean;
+  /** ms since epoch, on the server. */
+  time: number;
+}
+
+export interface PubOptions {
+  topic: string;
+  payload?: string;
+  qos?: 0 | 1 | 2;
+  retain?: boolean;
+  /** use the mosquitto user/password (the TCP listener also admits anonymous peers). */
+  auth?: boolean;
+  protocolVersion?: 4 | 5;
+}
+
+async function command<R>(name: string, payload?: unknown): Promise<R> {
+  return executeServerCommand<R, unknown>(name, payload);
+}
+
+let brokers: Promise<Brokers> | undefined;
+/** Broker URLs; fixed for the run, so fetched once per test file. */
+export function getBrokers(): Promise<Brokers> {
+  brokers ??= command<Brokers>('brokers');
+  return brokers;
+}
+
+/** Everything aedes recorded since the run started (all test files), optionally for one client. */
+export function aedesEvents(clientId?: string): Promise<AedesEvent[]> {
+  return command('aedes-events', { clientId });
+}
+
+/** Client ids connected to aedes right now. */
+export function aedesClients(): Promise<string[]> {
+  return command('aedes-clients');
+}
+
+/** Drops a client's connection from the broker side, like a network failure (its will is sent). */
+export function aedesDisconnectClient(clientId: string): Promise<boolean> {
+  return command('aedes-disconnect-client', { clientId });
+}
+
+/** Publishes from inside aedes (recorded with clientId null). */
+export function aedesPublish(opts: { topic: string; payload?: string; qos?: 0 | 1 | 2; retain?: boolean }): Promise<true> {
+  return command('aedes-publish', opts);
+}
+
+/** mosquitto's log lines (ISO-timestamped), optionally only those containing `contains`. */
+export function mosquittoLog(contains?: string): Promise<string[]> {
+  return command('mosquitto-log', { contains });
+}
+
+/** Publishes through `mosquitto_pub` over TCP (an outside peer); resolves when it has exited. */
+export function mosquittoPub(opts: PubOptions): Promise<true> {
+  return command('mosquitto-pub', opts);
+}
+
+/** Stops mosquitto and starts it again on the same ports (its sessions are lost). */
+export function mosquittoRestart(): Promise<true> {
+  return command('mosquitto-restart');
+}
+
+/**
+ * Polls `predicate` until it returns a truthy value and resolves with that value. Use it to wait
+ * for a state that has no event (the broker's view, a log line) instead of a fixed sleep.
+ */
+export async function waitFor<T>(
+  predicate: () => T | Promise<T>,
+  { timeout = 5000, interval = 20, message }: { timeout?: number; interval?: number; message?: string } = {},
+): Promise<NonNullable<T>> {
+  const deadline = performance.now() + timeout;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await predicate();
+      if (value) return value as NonNullable<T>;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err; // e.g. an assertion that does not hold yet
+    }
+    if (performance.now() > deadline) {
+      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`waitFor: ${message ?? predicate.toString()} not true after ${timeout} ms${reason}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Resolves with the arguments of the first `event` from an emitter (MQTT.js client, ...). */
+export function once<A extends unknown[] = unknown[]>(
+  emitter: { once(event: string, listener: (...args: A) => void): unknown },
+  event: string,
+): Promise<A> {
+  return new Promise((resolve) => emitter.once(event, (...args: A) => resolve(args)));
+}
+
+/** A unique suffix so that test files sharing the brokers do not see each other's topics or ids. */
+export function uid(prefix = 't'): string {
+  return `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
+}

@@ -1,0 +1,68 @@
+// Browser tests against real brokers (aedes embedded, mosquitto spawned) in Chromium and Firefox.
+// BROWSERS=chromium or BROWSERS=firefox runs one; the default is both.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import puppeteerCore from 'puppeteer-core';
+import { brokerPlugin } from './scripts/broker-plugin.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FIREFOX = '/usr/bin/firefox-esr';
+
+const launchers = {
+  // Playwright's own Chromium download is not available here: drive Debian's build.
+  chromium: () =>
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+        ],
+      },
+    }),
+  // Playwright's Firefox needs a patched build; puppeteer's WebDriver BiDi drives stock Firefox ESR.
+  firefox: () =>
+    chromeLauncher({
+      puppeteer: puppeteerCore,
+      launchOptions: { browser: 'firefox', executablePath: FIREFOX, headless: true },
+    }),
+};
+const binaries = { chromium: CHROMIUM, firefox: FIREFOX };
+
+const wanted = (process.env.BROWSERS ?? 'chromium,firefox')
+  .split(',')
+  .map((b) => b.trim())
+  .filter(Boolean);
+for (const name of wanted) {
+  if (!launchers[name]) throw new Error(`BROWSERS: unknown browser "${name}" (use chromium, firefox)`);
+  // A missing browser must fail the run, not quietly shrink the matrix.
+  if (!existsSync(binaries[name])) throw new Error(`${binaries[name]} not found: install it (see .ci/run)`);
+}
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: { browser: true }, // else `mqtt` resolves to its Node build
+  plugins: [
+    // The tsconfig carries experimentalDecorators; without it esbuild leaves `@` in the output.
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    brokerPlugin(),
+  ],
+  browsers: wanted.map((name) => launchers[name]()),
+  // 2 cores: one page per browser, both browsers side by side.
+  concurrency: 1,
+  concurrentBrowsers: 2,
+  browserStartTimeout: 60000,
+  testsStartTimeout: 60000,
+  testsFinishTimeout: 180000,
+  testFramework: { config: { timeout: 10000 } },
+  // Tests import lit in dev mode on purpose (its warnings help); its banner per file is noise.
+  filterBrowserLogs: ({ args }) => !(typeof args[0] === 'string' && args[0].startsWith('Lit is in dev mode')),
+};
