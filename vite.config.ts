@@ -63,8 +63,10 @@ export default defineConfig({
     // Library mode with nothing external: lit, @lit/context and mqtt are inlined for the CDN.
     lib: {
       entry: here('./src/index.ts'),
-      formats: ['es'],
-      fileName: () => 'mqtt-elements.js',
+      // The IIFE serves a classic <script src> and puts the classes on window.MqttElements.
+      name: 'MqttElements',
+      formats: ['es', 'iife'],
+      fileName: (format) => (format === 'es' ? 'mqtt-elements.js' : 'mqtt-elements.iife.js'),
     },
     minify: true,
     // Vite 8: `minify` alone leaves whitespace in ES library output.
