@@ -6,7 +6,8 @@ export function entriesToObject(entries: Iterable<[string, unknown]>): Record<st
   const object: Record<string, unknown> = {};
   for (const [name, value] of entries) {
     if (!Object.prototype.hasOwnProperty.call(object, name)) {
-      object[name] = value;
+      // defineProperty, not assignment: a field named `__proto__` must stay a field.
+      Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
     } else if (Array.isArray(object[name])) {
       (object[name] as unknown[]).push(value);
     } else {
