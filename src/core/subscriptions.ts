@@ -131,6 +131,9 @@ export class SubscriptionRegistry {
       // Replayed as retained: it is a message from before this element subscribed.
       deliver(holder, message.retained ? message : { ...message, retained: true });
     }
+    // Sent at more than anyone now asks (those who asked for more are gone, e.g. this very
+    // element before its `qos` changed): subscribe again at the highest QoS asked for.
+    if (entry.sentQos > entry.wantedQos) entry.sentQos = -1;
     if (this.#connected && entry.sentQos < entry.wantedQos) this.#queueFlush();
 
     const held = entry;
@@ -249,8 +252,9 @@ export class SubscriptionRegistry {
   }
 
   #queueRelease(entry: Entry): void {
-    // Deferred to the next microtask: an element moved in the DOM (removed, then re-inserted)
-    // takes its filter back before the broker hears of it.
+    // Deferred to the next microtask: a holder that lets go and takes the filter back in the
+    // same task (an element changing its `qos`) costs no UNSUBSCRIBE. Elements moved in the DOM
+    // hold on for a task themselves: their re-insert's update comes after this microtask.
     this.#releaseQueued.add(entry);
     if (this.#releaseQueued.size > 1) return;
     queueMicrotask(() => {

@@ -53,6 +53,10 @@ export class ConnectionController implements ReactiveController {
   }
 
   hostConnected(): void {
+    // Forget the provider of a previous place in the DOM: the consumer asks again right after
+    // this (it was added after this controller), and whoever answers now is the one to use. An
+    // element moved out of its <mqtt-connection> must not keep using it.
+    this.#fromContext = undefined;
     this.#settled = false;
     this.#lookedUpId = undefined;
     // Give ancestors that upgrade later (ContextRoot replays the request) and pages still

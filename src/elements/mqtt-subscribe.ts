@@ -99,6 +99,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   #displays: string[] = [];
   #list?: HTMLUListElement;
   #unboundValue = false;
+  #releaseTimer?: ReturnType<typeof setTimeout>;
 
   /** `idle`, `pending` (SUBSCRIBE sent), `subscribed` or `error`. Reflected. */
   get status(): SubscriptionStatus {
@@ -132,13 +133,22 @@ export class MqttSubscribeElement extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = undefined;
     this.#reflectStatus();
     this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unsubscribe();
+    // A DOM move is a remove and a re-insert in the same task. Releasing at once would send
+    // UNSUBSCRIBE before the re-insert's update (a later microtask) subscribes again, and the
+    // re-subscription would replay the latest message: only a removal that lasts a task lets go.
+    clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = setTimeout(() => {
+      this.#releaseTimer = undefined;
+      if (!this.isConnected) this.#unsubscribe();
+    });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -150,7 +160,9 @@ export class MqttSubscribeElement extends ReactiveElement {
 
   #checkConfig(changed: PropertyValues<this>): void {
     if (changed.has('property') || changed.has('attribute') || changed.has('target')) {
-      const reason = this.target ? unsafeBindingReason(this.attribute ?? this.property) : undefined;
+      // The sink #bind() writes to: an empty `attribute` falls back to `property`, so `??` here
+      // would let `attribute="" property="innerHTML"` through unchecked.
+      const reason = this.target ? unsafeBindingReason(this.attribute || this.property) : undefined;
       this.#setProblem('binding', reason ? new MqttElementsError('unsafe-binding', reason) : undefined);
       this.#unboundValue = true;
     }

@@ -9,7 +9,15 @@ import type {
   MqttPublishedEvent,
   MqttSubscribeElement,
 } from '../../src/index.js';
-import { aedesEvents, waitFor, type AedesEvent, type AedesEventType } from './brokers.js';
+import {
+  aedesEvents,
+  getBrokers,
+  mosquittoLog,
+  uid,
+  waitFor,
+  type AedesEvent,
+  type AedesEventType,
+} from './brokers.js';
 
 export interface Mounted {
   /** The fixture's container; the template is rendered into it. */
@@ -92,15 +100,29 @@ export async function subscribesAt(clientId: string, filter: string): Promise<nu
 }
 
 /**
- * A QoS 1 round trip from the connection's own client: once its PUBACK is back, aedes has handled
- * every packet this client sent before it, so "nothing else was sent" can be checked without a sleep.
+ * A barrier for "nothing else was sent": a QoS 1 PUBLISH from the connection's own client on a
+ * fresh topic under `prefix`, and a wait until the broker recorded it (aedes writes PUBACK before
+ * it routes a message, so the PUBACK alone is not enough). A broker handles one client's packets
+ * in order, so whatever the client sent before is recorded by then too.
  */
-export async function roundTrip(connection: MqttConnectionElement, topic: string): Promise<void> {
+export async function roundTrip(connection: MqttConnectionElement, prefix: string): Promise<void> {
+  const id = connection.clientId!;
+  const topic = `${prefix}/${uid('sync')}`;
   await connection.publish(topic, 'sync', { qos: 1 });
+  const { aedes } = await getBrokers();
+  if (connection.url === aedes.url) {
+    await waitFor(async () => (await brokerEvents(id, 'publish', topic)).length > 0, { message: `aedes got ${topic}` });
+  } else {
+    // mosquitto logs each packet as it handles it: "Received PUBLISH from <id> (d0, q1, r0, m1, '<topic>', …)".
+    const line = `'${topic}'`;
+    await waitFor(async () => (await mosquittoLog(`Received PUBLISH from ${id} `)).some((l) => l.includes(line)), {
+      message: `mosquitto logged ${topic}`,
+    });
+  }
 }
 
 /** Makes `count` messages wait for: resolves with the first `count` mqtt-message events of `el`. */
-export function nextMessages(el: Element, count = 1): Promise<MqttMessageEvent[]> {
+export function nextMessages(el: HTMLElement, count = 1): Promise<MqttMessageEvent[]> {
   return new Promise((resolve) => {
     const got: MqttMessageEvent[] = [];
     const listener = (e: MqttMessageEvent) => {
