@@ -30,3 +30,20 @@ export function attributeValue(value: unknown): string | null {
   if (value === false || value === null || value === undefined) return null;
   return displayText(value);
 }
+
+/** Properties whose value is only ever text on screen: a `javascript:` string there is harmless. */
+const TEXT_SINKS = new Set(['textContent', 'innerText']);
+
+/**
+ * Why writing this value through this binding is refused, or undefined when it is safe. A
+ * `javascript:` URL written into `href` or `src` (or any other URL-taking sink) runs in the page:
+ * browsers ignore leading spaces and control characters and tabs or newlines inside the scheme,
+ * so those are removed before looking.
+ */
+export function unsafeValueReason(name: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || TEXT_SINKS.has(name)) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  const scheme = value.replace(/[\u0000-\u0020]/g, '').slice(0, 11).toLowerCase();
+  if (scheme === 'javascript:') return `a "javascript:" value for "${name}" is refused: payloads never become script`;
+  return undefined;
+}

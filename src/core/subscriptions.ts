@@ -20,6 +20,11 @@ export interface SubscribeOptions {
   nl?: boolean;
   rap?: boolean;
   rh?: 0 | 1 | 2;
+  /**
+   * Whether a filter already held is to show this holder the latest message per topic (default
+   * true). An element that only changes its QoS has those messages already.
+   */
+  replay?: boolean;
   /** Told of every status change of this subscription, with the error when it is `error`. */
   onStatus?: (status: SubscriptionStatus, error?: MqttElementsError) => void;
 }
@@ -95,6 +100,8 @@ export class SubscriptionRegistry {
   #connected = false;
   #flushQueued = false;
   #releaseQueued = new Set<Entry>();
+  /** Filters let go while offline: a session the broker kept still holds them. */
+  #releasedOffline = new Set<string>();
 
   /** Number of distinct filters held (each is one broker subscription). */
   get size(): number {
@@ -127,7 +134,7 @@ export class SubscriptionRegistry {
     const holder: Holder = { options, onMessage };
     entry.holders.add(holder);
     notify(holder, entry.status, entry.error);
-    for (const message of entry.last.values()) {
+    for (const message of options.replay === false ? [] : entry.last.values()) {
       // Replayed as retained: it is a message from before this element subscribed.
       deliver(holder, message.retained ? message : { ...message, retained: true });
     }
@@ -153,6 +160,7 @@ export class SubscriptionRegistry {
   attach(client: SubscribeTransport | undefined): void {
     this.#client = client;
     this.#connected = false;
+    this.#releasedOffline.clear();
     for (const entry of this.#entries.values()) {
       entry.sentQos = -1;
       entry.last.clear();
@@ -166,6 +174,10 @@ export class SubscriptionRegistry {
    */
   connected(sessionPresent: boolean): void {
     this.#connected = true;
+    if (sessionPresent && this.#client) {
+      for (const filter of this.#releasedOffline) if (!this.#entries.has(filter)) this.#client.unsubscribe(filter);
+    }
+    this.#releasedOffline.clear();
     for (const entry of this.#entries.values()) {
       if (sessionPresent && entry.status === 'subscribed' && entry.sentQos >= entry.wantedQos) continue;
       entry.sentQos = -1;
@@ -262,7 +274,9 @@ export class SubscriptionRegistry {
         if (e.holders.size > 0 || this.#entries.get(e.filter) !== e) continue;
         this.#entries.delete(e.filter);
         this.#router.delete(e.filter, e);
-        if (this.#client && this.#connected && e.sentQos >= 0) this.#client.unsubscribe(e.filter);
+        if (!this.#client || e.sentQos < 0) continue;
+        if (this.#connected) this.#client.unsubscribe(e.filter);
+        else this.#releasedOffline.add(e.filter);
       }
       this.#releaseQueued.clear();
     });

@@ -1,7 +1,7 @@
 import { ReactiveElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { IPublishPacket } from 'mqtt';
-import { attributeValue, propertyValue, unsafeBindingReason } from '../core/binding.js';
+import { attributeValue, propertyValue, unsafeBindingReason, unsafeValueReason } from '../core/binding.js';
 import type { MqttConnection } from '../core/connection.js';
 import type { ReceivedMessage } from '../core/message.js';
 import { parseQos, type QoS } from '../core/options.js';
@@ -23,7 +23,7 @@ export interface MqttMessage {
 }
 
 /** Problems the element itself found, each cleared by its own fix. */
-type Problem = 'config' | 'binding' | 'payload' | 'connection';
+type Problem = 'config' | 'binding' | 'payload' | 'connection' | 'value';
 
 /**
  * Subscribes to a topic filter on its connection and shows, binds or emits what arrives.
@@ -89,6 +89,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   readonly #connections = new ConnectionController(this);
   #release?: () => void;
   #subscribedKey?: string;
+  #subscribedFilter?: string;
   #subscribedTo?: MqttConnection;
   #subscriptionStatus: SubscriptionStatus = 'idle';
   #problems = new Map<Problem, MqttElementsError>();
@@ -182,8 +183,11 @@ export class MqttSubscribeElement extends ReactiveElement {
       this.#setProblem('connection', connection ? undefined : this.#connections.missing);
       return;
     }
+    // Only the QoS or options changed: the element already shows the latest messages.
+    const sameFilter = this.#release !== undefined && connection === this.#subscribedTo && this.#subscribedFilter === this.topic;
     this.#unsubscribe();
     this.#subscribedKey = key;
+    this.#subscribedFilter = this.topic;
     this.#subscribedTo = connection;
     let qos: QoS;
     try {
@@ -202,6 +206,7 @@ export class MqttSubscribeElement extends ReactiveElement {
       this.topic,
       {
         qos,
+        replay: !sameFilter,
         ...(this.noLocal ? { nl: true } : {}),
         ...(this.retainAsPublished ? { rap: true } : {}),
         ...(rh === 0 || rh === 1 || rh === 2 ? { rh } : {}),
@@ -289,6 +294,9 @@ export class MqttSubscribeElement extends ReactiveElement {
     }
     if (!target) return;
     this.#unboundValue = false;
+    const reason = unsafeValueReason(this.attribute || this.property, this.#value);
+    this.#setProblem('value', reason ? new MqttElementsError('unsafe-binding', reason) : undefined);
+    if (reason) return;
     if (this.attribute) {
       const text = attributeValue(this.#value);
       if (text === null) target.removeAttribute(this.attribute);

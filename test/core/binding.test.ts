@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { attributeValue, propertyValue, unsafeBindingReason } from '../../src/core/binding.js';
+import { attributeValue, propertyValue, unsafeBindingReason, unsafeValueReason } from '../../src/core/binding.js';
 
 describe('core/binding', () => {
   describe('unsafeBindingReason', () => {
@@ -83,5 +83,22 @@ describe('core/binding', () => {
     it('writes bytes as hex', () => {
       expect(attributeValue(new Uint8Array([0xde, 0xad]))).to.equal('de ad');
     });
+  });
+});
+
+describe('unsafeValueReason', () => {
+  it('refuses javascript: URLs for URL-taking sinks, however the scheme is disguised', () => {
+    for (const value of ['javascript:alert(1)', 'JavaScript:alert(1)', '  javascript:x', '\u0001java\tscript:x', 'java\nscript:x']) {
+      expect(unsafeValueReason('href', value), value).to.be.a('string');
+      expect(unsafeValueReason('src', value), value).to.be.a('string');
+    }
+  });
+
+  it('lets other values and the text sinks through', () => {
+    expect(unsafeValueReason('href', 'https://example.com/')).to.equal(undefined);
+    expect(unsafeValueReason('href', '/relative')).to.equal(undefined);
+    expect(unsafeValueReason('textContent', 'javascript:alert(1)')).to.equal(undefined);
+    expect(unsafeValueReason('innerText', 'javascript:alert(1)')).to.equal(undefined);
+    expect(unsafeValueReason('href', 42)).to.equal(undefined);
   });
 });

@@ -783,6 +783,17 @@ describe('core/subscriptions', () => {
       expect(late.messages[0]).to.equal(early.messages[0]);
     });
 
+    it('replays nothing to a holder that asks for no replay', () => {
+      const registry = new SubscriptionRegistry();
+      new Holder().acquire(registry, 't');
+      registry.dispatch(...publish('t', 'x'));
+      let replayed = 0;
+      registry.acquire('t', { replay: false }, () => replayed++);
+      expect(replayed).to.equal(0);
+      registry.dispatch(...publish('t', 'y'));
+      expect(replayed).to.equal(1);
+    });
+
     it('replays synchronously, during acquire', () => {
       const registry = new SubscriptionRegistry();
       new Holder().acquire(registry, 't');

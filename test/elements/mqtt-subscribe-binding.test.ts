@@ -207,6 +207,33 @@ describe('<mqtt-subscribe> bindings', () => {
     expect(uncaught).to.deep.equal([]);
   });
 
+  it('refuses a javascript: URL for href/src, then writes the next safe value', async () => {
+    const { aedes } = await getBrokers();
+    const topic = uid('url');
+    const { $, errors, uncaught } = await mount(html`
+      <mqtt-connection url=${aedes.url} client-id=${uid('c')}>
+        <a id="link" href="/start">link</a>
+        <iframe id="frame"></iframe>
+        <mqtt-subscribe id="href" topic=${topic} target="#link" attribute="href"></mqtt-subscribe>
+        <mqtt-subscribe id="src" topic=${topic} target="#frame" property="src"></mqtt-subscribe>
+      </mqtt-connection>
+    `);
+    const els = [$<MqttSubscribeElement>('#href'), $<MqttSubscribeElement>('#src')];
+    await Promise.all(els.map((el) => subscribed(el)));
+    await deliver(topic, ' java\tscript:window.pwned=1', els);
+    for (const el of els) {
+      expect(codesFrom(errors, el)).to.deep.equal(['unsafe-binding']);
+      expect(el.getAttribute('status')).to.equal('error');
+    }
+    expect($('#link').getAttribute('href')).to.equal('/start');
+    expect($('#frame').hasAttribute('src')).to.equal(false);
+    expect((window as { pwned?: number }).pwned).to.equal(undefined);
+    await deliver(topic, 'about:blank', els);
+    expect($('#link').getAttribute('href')).to.equal('about:blank');
+    for (const el of els) expect(el.getAttribute('status')).to.equal('subscribed');
+    expect(uncaught).to.deep.equal([]);
+  });
+
   it('refuses a binding made unsafe later and keeps the target as it was', async () => {
     const { aedes } = await getBrokers();
     const topic = uid('unsafe');
