@@ -10,7 +10,6 @@ import {
   getBrokers,
   mosquittoLog,
   mosquittoPub,
-  mosquittoRestart,
   once,
   uid,
   waitFor,
@@ -122,7 +121,9 @@ describe('test infrastructure: mosquitto', () => {
     expect(error?.code).to.equal(5);
   });
 
-  it('receives from mosquitto_pub and reconnects after a restart', async () => {
+  // No restart here: both browsers share this mosquitto at once, and a restart would cut the
+  // other browser's connections mid-test.
+  it('receives from mosquitto_pub', async () => {
     const { mosquitto } = await getBrokers();
     const topic = `${uid('infra')}/external`;
     const client = connect(mosquitto.url, { reconnectPeriod: 100 });
@@ -131,10 +132,7 @@ describe('test infrastructure: mosquitto', () => {
     const received = once<[string, Uint8Array]>(client, 'message');
     await mosquittoPub({ topic, payload: 'from-outside', qos: 1 });
     expect(new TextDecoder().decode((await received)[1])).to.equal('from-outside');
-
-    const reconnected = once(client, 'connect');
-    await mosquittoRestart();
-    await reconnected;
     await roundTrip(client);
+    client.end(true);
   });
 });

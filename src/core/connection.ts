@@ -173,6 +173,13 @@ export class MqttConnection {
   }
 
   #start(url: string, options: IClientOptions): void {
+    if (options.protocolVersion !== 5 && options.password !== undefined && !options.username) {
+      // MQTT 3.1.1 has no password without a user name; MQTT.js would fail the stream with no
+      // code and retry forever behind a vague "could not connect".
+      this.#fail(new MqttElementsError('connection-failed', 'MQTT 3.1.1 needs a username with a password'), 'error');
+      this.#resolveClientWaiters(undefined);
+      return;
+    }
     const client = mqtt.connect(url, options);
     this.#client = client;
     this.#registry.attach(client);
@@ -258,7 +265,9 @@ export class MqttConnection {
           reconnects ? undefined : 'error',
         );
       } else if (!reconnects && this.#status !== 'error') {
-        this.#setStatus('offline');
+        // No retry to come: a client that never connected has failed (its error, e.g. a CONNACK
+        // timeout or refusal, was reported on 'error'); one that was connected is offline.
+        this.#setStatus(connackThisAttempt ? 'offline' : 'error');
       }
     });
     client.on('end', () => {

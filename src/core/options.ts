@@ -34,6 +34,9 @@ export function resolveBrokerUrl(url: unknown, pageUrl?: string): string {
         throw new Error(`the page is not served over http(s) (${page.protocol})`);
       }
       resolved = new URL(raw, page);
+      // URL parsing reads `\` as `/` and drops tabs and newlines, so `/\\evil.example` would
+      // leave the page's host: a path must stay on it.
+      if (resolved.host !== page.host) throw new Error(`a path must stay on the page's host (${page.host})`);
       resolved.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
     } else {
       resolved = new URL(raw);
@@ -80,10 +83,15 @@ export function randomClientId(): string {
   return 'mqtt-elements_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function nonNegative(value: number | undefined, name: string, fallback: number): number {
+/**
+ * A number setting within the range its MQTT field or MQTT.js allows; absent (or NaN, from an
+ * attribute that is not a number) means the default. Out of range would otherwise surface as a
+ * stream destroyed by the packet writer and an endless reconnect loop.
+ */
+function inRange(value: number | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === null || Number.isNaN(value)) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new MqttElementsError('connection-failed', `${name} must be a number >= 0, not ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new MqttElementsError('connection-failed', `${name} must be a whole number from ${min} to ${max}, not ${value}`);
   }
   return value;
 }
@@ -100,11 +108,11 @@ export function toClientOptions(config: ConnectionConfig, pageUrl?: string): { u
   }
   const options: IClientOptions = {
     clientId: config.clientId || randomClientId(),
-    keepalive: nonNegative(config.keepalive, 'keepalive', 60),
+    keepalive: inRange(config.keepalive, 'keepalive', 60, 0, 65535),
     clean: !config.persistentSession,
     protocolVersion,
-    reconnectPeriod: nonNegative(config.reconnectPeriod, 'reconnect-period', 1000),
-    connectTimeout: nonNegative(config.connectTimeout, 'connect-timeout', 30000),
+    reconnectPeriod: inRange(config.reconnectPeriod, 'reconnect-period', 1000),
+    connectTimeout: inRange(config.connectTimeout, 'connect-timeout', 30000),
     // Subscriptions are restored by our own registry, which knows every element's wishes and
     // reports each one's status; MQTT.js's copy would send them twice.
     resubscribe: false,
@@ -127,10 +135,10 @@ export function toClientOptions(config: ConnectionConfig, pageUrl?: string): { u
   if (protocolVersion === 5) {
     const properties: NonNullable<IClientOptions['properties']> = {};
     if (config.sessionExpiry !== undefined && config.sessionExpiry !== null) {
-      properties.sessionExpiryInterval = nonNegative(config.sessionExpiry, 'session-expiry', 0);
+      properties.sessionExpiryInterval = inRange(config.sessionExpiry, 'session-expiry', 0, 0, 0xffffffff);
     }
     if (config.receiveMaximum !== undefined && config.receiveMaximum !== null) {
-      properties.receiveMaximum = nonNegative(config.receiveMaximum, 'receive-maximum', 65535);
+      properties.receiveMaximum = inRange(config.receiveMaximum, 'receive-maximum', 65535, 1, 65535);
     }
     if (Object.keys(properties).length > 0) options.properties = properties;
   }

@@ -102,6 +102,8 @@ export class MqttConnectionElement extends LitElement {
 
   readonly #connection = new MqttConnection();
   #started = false;
+  /** disconnect() was called: stay closed, whatever changes, until connect() is. */
+  #stopped = false;
   #teardown?: ReturnType<typeof setTimeout>;
 
   constructor() {
@@ -165,7 +167,7 @@ export class MqttConnectionElement extends LitElement {
     this.#applyConfig();
     const identityChanged = IDENTITY.some((key) => changed.has(key));
     if (!this.#started) {
-      if (!this.manual && this.isConnected) this.connect();
+      if (!this.manual && !this.#stopped && this.isConnected) this.connect();
     } else if (identityChanged) {
       this.connect();
     }
@@ -175,12 +177,17 @@ export class MqttConnectionElement extends LitElement {
   connect(): void {
     this.#applyConfig();
     this.#started = true;
+    this.#stopped = false;
     this.#connection.connect();
   }
 
-  /** Ends the client; resolves once it is closed. */
+  /**
+   * Ends the client; resolves once it is closed. It stays closed (through attribute changes and
+   * re-insertion too) until `connect()` is called.
+   */
   disconnect(): Promise<void> {
     this.#started = false;
+    this.#stopped = true;
     return this.#connection.disconnect();
   }
 
