@@ -256,18 +256,17 @@ export class MqttConnection {
       if (!current()) return;
       this.#registry.disconnected();
       if (halted || ending || client.disconnecting) return;
-      const reconnects = (client.options.reconnectPeriod ?? 0) > 0;
-      if (!connackThisAttempt && !outageReported) {
+      if (!connackThisAttempt) {
+        // An attempt that failed: status `error` (SPEC: errors reflect as status), until the
+        // next attempt makes it `reconnecting`. The error itself is reported once per outage.
+        if (outageReported) return this.#setStatus('error');
         // Browsers report a refused WebSocket only as a close: this is the only sign of failure.
         outageReported = true;
-        this.#fail(
-          new MqttElementsError('connection-failed', `could not connect to ${url}`),
-          reconnects ? undefined : 'error',
-        );
-      } else if (!reconnects && this.#status !== 'error') {
-        // No retry to come: a client that never connected has failed (its error, e.g. a CONNACK
-        // timeout or refusal, was reported on 'error'); one that was connected is offline.
-        this.#setStatus(connackThisAttempt ? 'offline' : 'error');
+        this.#fail(new MqttElementsError('connection-failed', `could not connect to ${url}`), 'error');
+      } else if (!((client.options.reconnectPeriod ?? 0) > 0)) {
+        // A connection that was up and has no retry to come is offline (with retries, MQTT.js
+        // has already said `offline`).
+        this.#setStatus('offline');
       }
     });
     client.on('end', () => {

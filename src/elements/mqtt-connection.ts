@@ -168,9 +168,14 @@ export class MqttConnectionElement extends LitElement {
     const identityChanged = IDENTITY.some((key) => changed.has(key));
     if (!this.#started) {
       if (!this.manual && !this.#stopped && this.isConnected) this.connect();
-    } else if (identityChanged) {
+    } else if (identityChanged || (this.#refused() && [...changed.keys()].some((key) => key !== 'options'))) {
+      // Refused credentials stop all attempts until an attribute changes (SPEC): any of them.
       this.connect();
     }
+  }
+
+  #refused(): boolean {
+    return this.status === 'error' && this.#connection.error?.code === 'not-authorized';
   }
 
   /** Connects (again), with a new client; also retries after `not-authorized`. */

@@ -73,6 +73,20 @@ describe('<mqtt-connection>: refused credentials (not-authorized)', () => {
     expect(await connackCodes(id)).to.deep.equal([5, 0]);
   });
 
+  it('any attribute change after a refusal tries again (here keepalive), once', async () => {
+    const { aedes } = await getBrokers();
+    const id = uid('retry');
+    const el = fixtureSync<MqttConnectionElement>(html`
+      <mqtt-connection url=${aedes.url} client-id=${id} username="u" password="wrong" reconnect-period="100"></mqtt-connection>
+    `);
+    await untilStatus(el, 'error');
+    await untilAedes(id, 'connackSent');
+    el.setAttribute('keepalive', '30');
+    await waitFor(async () => (await connackCodes(id)).length === 2);
+    await holdsFor(async () => (await connackCodes(id)).length === 2, QUIET, 'one more CONNECT, still refused, no retries');
+    expect(el.error!.code).to.equal('not-authorized');
+  });
+
   for (const [version, code] of [
     [4, 5],
     [5, 135],
@@ -181,8 +195,10 @@ describe('<mqtt-connection>: unreachable broker (connection-failed)', () => {
     el.client!.on('reconnect', () => retries++);
     await waitFor(() => retries >= 3, { message: '3 reconnect attempts' });
     expect(rec.errors.map((e) => e.code)).to.deep.equal(['connection-failed']);
-    expect(el.status).to.be.oneOf(['offline', 'reconnecting']);
-    expect(rec.statuses).to.not.include('error');
+    // Each failed attempt shows as `error`, each new one as `reconnecting`.
+    expect(el.status).to.be.oneOf(['error', 'reconnecting']);
+    expect(rec.statuses.slice(0, 4)).to.deep.equal(['connecting', 'offline', 'error', 'reconnecting']);
+    expect(rec.statuses.filter((s) => s === 'error').length).to.be.greaterThan(1);
   });
 
   it('with reconnect-period 0 the failure is final: status error', async () => {
