@@ -6,7 +6,7 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdn/', 'coverage/', 'custom-elements.json'] },
+  { ignores: ['node_modules/', 'dist/', 'cdn/', 'coverage/', 'custom-elements.json', 'bench/.cdn*/', 'bench/profiles/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,6 +38,12 @@ export default tseslint.config(
     // the browser page.
     files: ['test/e2e/**/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    // The benchmark runs in Node, but hands callbacks to page.evaluate that run in a page whose
+    // bench/pages/common.js defines `bench`.
+    files: ['bench/**/*.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser, bench: 'readonly' } },
   },
   {
     rules: {

@@ -3,7 +3,6 @@
  * that uses it. This is the stable object `<mqtt-connection>` hands out through the context:
  * the client behind it may be replaced (new URL, new identity), the object never is. No DOM.
  */
-import mqtt from 'mqtt';
 import type { IClientOptions, IClientPublishOptions, IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import type { ReceivedMessage } from './message.js';
@@ -11,6 +10,7 @@ import { parseQos, toClientOptions, randomClientId, type ConnectionConfig } from
 import { encodePayload } from './payload.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
 import { topicNameError } from './topic.js';
+import { connectOverWebSocket } from './ws-stream.js';
 
 /** Where a connection stands; reflected by `<mqtt-connection status>`. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed' | 'error';
@@ -180,7 +180,8 @@ export class MqttConnection {
       this.#resolveClientWaiters(undefined);
       return;
     }
-    const client = mqtt.connect(url, options);
+    // MQTT.js with a leaner WebSocket transport than its own (see ws-stream.ts and BENCHMARKS.md).
+    const client = connectOverWebSocket(url, options);
     this.#client = client;
     this.#registry.attach(client);
     this.#wire(client, url);

@@ -4,13 +4,14 @@
  * topics cost a message no more than 10 do.
  */
 interface TrieNode<T> {
-  children: Map<string, TrieNode<T>>;
+  /** Made on the first child: most nodes are leaves (one per distinct topic on a busy page). */
+  children?: Map<string, TrieNode<T>>;
   /** Values of the filter that ends at this node. */
   values: Set<T>;
 }
 
 function node<T>(): TrieNode<T> {
-  return { children: new Map(), values: new Set() };
+  return { values: new Set() };
 }
 
 export class TopicRouter<T> {
@@ -26,8 +27,8 @@ export class TopicRouter<T> {
   add(filter: string, value: T): void {
     let n = this.#root;
     for (const level of filter.split('/')) {
-      let next = n.children.get(level);
-      if (!next) n.children.set(level, (next = node()));
+      let next = n.children?.get(level);
+      if (!next) (n.children ??= new Map()).set(level, (next = node()));
       n = next;
     }
     if (!n.values.has(value)) {
@@ -42,16 +43,16 @@ export class TopicRouter<T> {
     let n: TrieNode<T> | undefined = this.#root;
     for (const level of filter.split('/')) {
       path.push([n, level]);
-      n = n.children.get(level);
+      n = n.children?.get(level);
       if (!n) return false;
     }
     if (!n.values.delete(value)) return false;
     this.#size--;
     for (let i = path.length - 1; i >= 0; i--) {
       const [parent, level] = path[i];
-      const child = parent.children.get(level)!;
-      if (child.values.size > 0 || child.children.size > 0) break;
-      parent.children.delete(level);
+      const child = parent.children!.get(level)!;
+      if (child.values.size > 0 || (child.children?.size ?? 0) > 0) break;
+      parent.children!.delete(level);
     }
     return true;
   }
@@ -64,19 +65,21 @@ export class TopicRouter<T> {
   }
 
   #walk(n: TrieNode<T>, levels: string[], i: number, visit: (value: T) => void, dollar: boolean): void {
-    if (!(dollar && i === 0)) {
+    const children = n.children;
+    if (children && !(dollar && i === 0)) {
       // '#' also matches the parent level itself ("a/#" matches "a").
-      const hash = n.children.get('#');
+      const hash = children.get('#');
       if (hash) hash.values.forEach(visit);
     }
     if (i === levels.length) {
       n.values.forEach(visit);
       return;
     }
-    const exact = n.children.get(levels[i]);
+    if (!children) return;
+    const exact = children.get(levels[i]);
     if (exact) this.#walk(exact, levels, i + 1, visit, dollar);
     if (!(dollar && i === 0)) {
-      const plus = n.children.get('+');
+      const plus = children.get('+');
       if (plus) this.#walk(plus, levels, i + 1, visit, dollar);
     }
   }

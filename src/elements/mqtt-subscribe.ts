@@ -9,7 +9,7 @@ import { displayText, isPayloadFormat, type PayloadFormat } from '../core/payloa
 import type { SubscriptionStatus } from '../core/subscriptions.js';
 import { topicFilterError } from '../core/topic.js';
 import { MqttElementsError } from '../errors.js';
-import { MqttErrorEvent, MqttMessageEvent } from '../events.js';
+import { MqttErrorEvent, MqttMessageEvent, type MqttMessageDetail } from '../events.js';
 import { ConnectionController } from './connection-controller.js';
 import { defineElement } from './define-element.js';
 
@@ -24,6 +24,9 @@ export interface MqttMessage {
 
 /** Problems the element itself found, each cleared by its own fix. */
 type Problem = 'config' | 'binding' | 'payload' | 'connection' | 'value';
+
+/** The properties the broker subscription is made of (with the connection). */
+const SUBSCRIPTION_PROPERTIES = ['topic', 'qos', 'noLocal', 'retainAsPublished', 'retainHandling'] as const;
 
 /**
  * Subscribes to a topic filter on its connection and shows, binds or emits what arrives.
@@ -88,6 +91,8 @@ export class MqttSubscribeElement extends ReactiveElement {
 
   readonly #connections = new ConnectionController(this);
   #release?: () => void;
+  /** The subscription properties as a key, rebuilt only when one of them changed. */
+  #configKey?: string;
   #subscribedKey?: string;
   #subscribedFilter?: string;
   #subscribedTo?: MqttConnection;
@@ -97,7 +102,8 @@ export class MqttSubscribeElement extends ReactiveElement {
   #value: unknown;
   #message?: MqttMessage;
   #messages: MqttMessage[] = [];
-  #displays: string[] = [];
+  /** What the list shows for each of `#messages`: made when first rendered, not per message. */
+  #displays: Array<string | (() => string)> = [];
   #list?: HTMLUListElement;
   #unboundValue = false;
   #releaseTimer?: ReturnType<typeof setTimeout>;
@@ -154,7 +160,7 @@ export class MqttSubscribeElement extends ReactiveElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.#checkConfig(changed);
-    this.#syncSubscription();
+    this.#syncSubscription(changed);
     this.#render(changed);
     this.#reflectStatus();
   }
@@ -175,10 +181,15 @@ export class MqttSubscribeElement extends ReactiveElement {
     }
   }
 
-  #syncSubscription(): void {
+  #syncSubscription(changed: PropertyValues<this>): void {
+    // Most updates are a message's: they change none of these, and need no key built. Kept up to
+    // date while detached too: a change then must still count when the element comes back.
+    if (this.#configKey === undefined || SUBSCRIPTION_PROPERTIES.some((name) => changed.has(name))) {
+      this.#configKey = JSON.stringify([this.topic, String(this.qos), this.noLocal, this.retainAsPublished, this.retainHandling]);
+    }
     if (!this.isConnected) return;
     const connection = this.#connections.value;
-    const key = JSON.stringify([this.topic, String(this.qos), this.noLocal, this.retainAsPublished, this.retainHandling]);
+    const key = this.#configKey;
     if (connection === this.#subscribedTo && key === this.#subscribedKey && (this.#release || this.#problems.has('config'))) {
       this.#setProblem('connection', connection ? undefined : this.#connections.missing);
       return;
@@ -228,8 +239,14 @@ export class MqttSubscribeElement extends ReactiveElement {
     this.#subscriptionStatus = 'idle';
   }
 
+  /**
+   * Runs for every message, possibly many times between two renders: it keeps the state and
+   * fires the event, and leaves all DOM work to the one update that follows a burst.
+   */
   #receive(received: ReceivedMessage): void {
-    const format = isPayloadFormat(this.format) ? this.format : 'text';
+    const requested = this.format;
+    const known = isPayloadFormat(requested);
+    const format = known ? requested : 'text';
     const result = received.decoder.decode(format, format === 'json' ? this.path : undefined);
     const message: MqttMessage = {
       topic: received.topic,
@@ -238,24 +255,39 @@ export class MqttSubscribeElement extends ReactiveElement {
       qos: received.qos,
     };
     if (received.properties) message.properties = received.properties;
-    const keep = Math.max(1, Math.floor(Number(this.history)) || 1);
+    const keep = this.#keep();
+    const display = () => (result.ok ? displayText(result.value) : received.decoder.text);
     this.#message = message;
-    this.#messages = [...this.#messages, message].slice(-keep);
-    this.#displays = [...this.#displays, result.ok ? displayText(result.value) : received.decoder.text].slice(-keep);
+    if (keep === 1) {
+      // The common case: no copies of the history.
+      this.#messages = [message];
+      this.#displays = [display];
+    } else {
+      this.#messages = [...this.#messages, message].slice(-keep);
+      this.#displays = [...this.#displays, display].slice(-keep);
+    }
     if (result.ok) {
       this.#value = result.value;
       this.#unboundValue = true;
-      if (isPayloadFormat(this.format)) this.#setProblem('payload', undefined);
+      if (known) this.#setProblem('payload', undefined);
     } else {
       this.#setProblem('payload', new MqttElementsError('payload-format', `${received.topic}: ${result.reason}`));
     }
-    this.dispatchEvent(
-      new MqttMessageEvent({
-        ...message,
-        value: result.ok ? result.value : undefined,
-      }),
-    );
+    const detail: MqttMessageDetail = {
+      topic: message.topic,
+      payload: message.payload,
+      value: result.ok ? result.value : undefined,
+      retained: message.retained,
+      qos: message.qos,
+    };
+    if (message.properties) detail.properties = message.properties;
+    this.dispatchEvent(new MqttMessageEvent(detail));
     this.requestUpdate();
+  }
+
+  /** How many messages `messages` keeps: `history`, at least 1. */
+  #keep(): number {
+    return Math.max(1, Math.floor(Number(this.history)) || 1);
   }
 
   #render(changed: PropertyValues<this>): void {
@@ -265,12 +297,15 @@ export class MqttSubscribeElement extends ReactiveElement {
     }
     if (this.#message === undefined) return;
     // Content the page author put inside is theirs: only bindings and events then.
-    if (Array.from(this.children).some((child) => child !== this.#list)) return;
-    const keep = Math.max(1, Math.floor(Number(this.history)) || 1);
+    for (let child = this.firstElementChild; child; child = child.nextElementSibling) {
+      if (child !== this.#list) return;
+    }
+    const keep = this.#keep();
     if (keep > 1) {
       const list = (this.#list ??= document.createElement('ul'));
+      this.#displays = this.#displays.map((display) => (typeof display === 'string' ? display : display()));
       list.replaceChildren(
-        ...this.#displays.map((text) => {
+        ...(this.#displays as string[]).map((text) => {
           const item = document.createElement('li');
           item.textContent = text;
           return item;
@@ -279,8 +314,21 @@ export class MqttSubscribeElement extends ReactiveElement {
       if (this.firstChild !== list || this.childNodes.length > 1) this.replaceChildren(list);
     } else {
       this.#list = undefined;
-      this.textContent = displayText(this.#value);
+      this.#showText(displayText(this.#value));
     }
+  }
+
+  /**
+   * Shows `text` as the element's only content. Replaced, not rewritten in place: setting the
+   * text node's `data` instead measured three times the cost per message on a page of 10,000
+   * inline elements (BENCHMARKS.md, P2); Blink seems to redo the whole line's text at once then.
+   */
+  #showText(text: string): void {
+    const first = this.firstChild;
+    if (first !== null && first === this.lastChild && first.nodeType === 3 /* Node.TEXT_NODE */ && (first as Text).data === text) {
+      return;
+    }
+    this.textContent = text;
   }
 
   #bind(): void {

@@ -212,6 +212,31 @@ describe('<mqtt-subscribe> sharing one broker subscription', () => {
     expect(el.messages.map((m) => text(m.payload))).to.deep.equal(['before', 'after']);
   });
 
+  it('a topic changed while detached counts when it is re-inserted in the same task', async () => {
+    // The element keeps its subscription across a DOM move; an update that ran while it was out
+    // of the document must still move the subscription once it is back.
+    const { aedes } = await getBrokers();
+    const id = uid('c');
+    const [a, b] = [`${id}/a`, `${id}/b`];
+    const { $ } = await mount(html`
+      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${a}></mqtt-subscribe></mqtt-connection>
+    `);
+    const el = $<MqttSubscribeElement>('mqtt-subscribe');
+    const connection = $<MqttConnectionElement>('mqtt-connection');
+    await subscribed(el);
+    el.remove();
+    el.topic = b;
+    await el.updateComplete; // the update runs while detached (a microtask: still the same task)
+    connection.append(el);
+    await el.updateComplete;
+    await waitFor(async () => (await subscribesAt(id, b)).length === 1, { message: `SUBSCRIBE ${b}` });
+    await subscribed(el);
+    const got = nextMessages(el);
+    await aedesPublish({ topic: b, payload: 'new', qos: 1 });
+    await got;
+    expect(el.value).to.equal('new');
+  });
+
   it('moved under another connection, it moves its subscription there', async () => {
     const { aedes } = await getBrokers();
     const [id1, id2] = [uid('c'), uid('c')];

@@ -1,0 +1,136 @@
+// What every benchmark needs: the build, a private mosquitto, a static server for the pages and
+// Debian's Chromium driven by Playwright. Plain ESM so Node runs it without a compile step.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { startMosquitto } from '../../scripts/mosquitto.js';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+const pagesDir = fileURLToPath(new URL('../pages/', import.meta.url));
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
+
+/** Where the benchmark's own builds of cdn/ go (gitignored): the real one and the ablations. */
+export const cdnDir = join(root, 'bench/.cdn');
+const ablationDir = (name) => join(root, `bench/.cdn-${name}`);
+/** The ablation builds, each served at /cdn-<name>/ (see bench/vite.ablation.config.js). */
+export const ABLATIONS = ['mqttjs-transport', 'no-batching'];
+
+function vite(config, outDir, env = {}) {
+  execFileSync('npx', ['vite', 'build', '--config', config, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+}
+
+/**
+ * Builds the CDN bundle from the working tree into bench/.cdn with the project's own Vite
+ * config, the artifact `npm run build:cdn` makes. A private copy: other work may be reading
+ * cdn/ at the same time, and it must not vanish under them for a rebuild. Pages still ask for
+ * /cdn/mqtt-elements.js, as a user's page would; the server answers from this copy. With
+ * `ablations`, also the builds that P1 compares it with.
+ */
+export function buildCdn({ ablations = [], unminified = false } = {}) {
+  // Unminified (for bench:profile): the same bundle, with functions keeping their names.
+  vite(unminified ? 'bench/vite.profile.config.js' : 'vite.config.ts', cdnDir);
+  for (const name of ablations) {
+    vite('bench/vite.ablation.config.js', ablationDir(name), { BENCH_ABLATION: name, BENCH_UNMINIFIED: unminified ? '1' : '' });
+  }
+}
+
+const escapeHtml = (s) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/**
+ * Serves the repository read-only on 127.0.0.1. Pages under /pages/ are bench/pages/*.html with
+ * `{{name}}` replaced by the (escaped) query parameter of that name, so the markup is static
+ * HTML as a user would write it, with the broker URL filled in.
+ */
+export function serve() {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname.startsWith('/pages/')) {
+      const name = normalize(url.pathname.slice('/pages/'.length)).replace(/^(\.\.[/\\])+/, '');
+      const file = join(pagesDir, name);
+      if (!existsSync(file)) return res.writeHead(404).end();
+      const html = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) =>
+        escapeHtml(url.searchParams.get(key) ?? ''),
+      );
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(html);
+      return;
+    }
+    const ablation = ABLATIONS.find((name) => url.pathname.startsWith(`/cdn-${name}/`));
+    const path = url.pathname.startsWith('/cdn/')
+      ? normalize(join(cdnDir, url.pathname.slice('/cdn/'.length)))
+      : ablation
+        ? normalize(join(ablationDir(ablation), url.pathname.slice(`/cdn-${ablation}/`.length)))
+        : normalize(join(root, url.pathname));
+    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.end(readFileSync(path));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })),
+  );
+}
+
+/** TOOLCHAIN.md's flags for Debian's Chromium; one renderer per page, nothing in the background. */
+export async function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      // A page kept waiting on the broker must not be throttled as if it were in the background.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+}
+
+export { startMosquitto };
+
+/** Load average over the last minute, and the processes using the CPU besides us. */
+export function machineLoad() {
+  let busy = [];
+  try {
+    busy = execFileSync('ps', ['-eo', 'pid,pcpu,comm', '--sort=-pcpu', '--no-headers'])
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter(([pid, cpu]) => Number(cpu) >= 20 && Number(pid) !== process.pid)
+      .map(([pid, cpu, comm]) => `${comm}(${pid}) ${cpu}%`);
+  } catch {
+    // ps missing: the load average alone has to do
+  }
+  return { load1: loadavg()[0], busy };
+}
+
+/** Median, min and max of a list of numbers. */
+export function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], values };
+}
+
+/** Rejects when `promise` takes longer than `ms`: every wait in the benchmark is bounded. */
+export function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

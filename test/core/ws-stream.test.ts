@@ -1,0 +1,355 @@
+// The lean WebSocket transport (src/core/ws-stream.ts) under a real MQTT.js client: first against
+// a scripted socket, where frame boundaries, timing and bufferedAmount are ours to choose, then
+// against the real brokers.
+import { expect } from '@open-wc/testing';
+import mqtt from 'mqtt';
+import type { IDisconnectPacket, MqttClient } from 'mqtt';
+import { MqttConnection } from '../../src/core/connection.js';
+import { connectOverWebSocket, WebSocketStream } from '../../src/core/ws-stream.js';
+import { getBrokers, mosquittoRestart, once, uid, waitFor } from '../support/brokers.js';
+
+const utf8 = new TextEncoder();
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+function packet(first: number, body: number[]): Uint8Array {
+  const length: number[] = [];
+  let n = body.length;
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    length.push(byte);
+  } while (n > 0);
+  return Uint8Array.from([first, ...length, ...body]);
+}
+
+const str = (s: string) => {
+  const b = utf8.encode(s);
+  return [b.length >> 8, b.length & 0xff, ...b];
+};
+const publishPacket = (topic: string, payload: string) => packet(0x30, [...str(topic), ...utf8.encode(payload)]);
+/** MQTT 5: the same with an empty property list. */
+const publishPacketV5 = (topic: string, payload: string) => packet(0x30, [...str(topic), 0, ...utf8.encode(payload)]);
+const CONNACK = Uint8Array.from([0x20, 0x02, 0x00, 0x00]);
+const CONNACK_V5 = Uint8Array.from([0x20, 0x03, 0x00, 0x00, 0x00]);
+
+function join(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A WebSocket whose frames, state and bufferedAmount the test scripts. */
+class ScriptedSocket extends EventTarget {
+  readyState = 0;
+  bufferedAmount = 0;
+  binaryType = 'blob';
+  readonly sent: Uint8Array[] = [];
+  send(data: Uint8Array): void {
+    this.sent.push(data.slice());
+  }
+  close(): void {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    queueMicrotask(() => this.dispatchEvent(new Event('close')));
+  }
+  open(): void {
+    this.readyState = 1;
+    this.dispatchEvent(new Event('open'));
+  }
+  /** One frame, delivered as a browser delivers it: an ArrayBuffer of its own. */
+  frame(bytes: Uint8Array): void {
+    this.dispatchEvent(new MessageEvent('message', { data: bytes.slice().buffer }));
+  }
+  /** The socket goes away from the other side (no close from this client). */
+  drop(): void {
+    this.readyState = 3;
+    this.dispatchEvent(new Event('close'));
+  }
+}
+
+/** An MQTT.js client over WebSocketStream over a scripted socket, connected. */
+async function scripted(options: Parameters<typeof connectOverWebSocket>[1] = {}) {
+  const socket = new ScriptedSocket();
+  const client = connectOverWebSocket('ws://scripted.invalid/mqtt', {
+    reconnectPeriod: 0,
+    clientId: uid('s'),
+    ...options,
+    createWebsocket: () => socket,
+  });
+  expect(client.stream).to.be.instanceOf(WebSocketStream);
+  socket.open();
+  expect(socket.sent[0][0]).to.equal(0x10, 'CONNECT is sent once the socket opens');
+  const connected = once(client, 'connect');
+  socket.frame(options.protocolVersion === 5 ? CONNACK_V5 : CONNACK);
+  await connected;
+  return { socket, client };
+}
+
+/** Collects the client's messages as [topic, payload text]. */
+function messages(client: MqttClient): Array<[string, string]> {
+  const got: Array<[string, string]> = [];
+  client.on('message', (topic, payload) => got.push([topic, text(payload)]));
+  return got;
+}
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('WebSocketStream: frames, batches, back-pressure (scripted socket)', () => {
+  it('hands a packet that is split over several frames to the parser whole', async () => {
+    const { socket, client } = await scripted();
+    const got = messages(client);
+    const bytes = publishPacket('split/topic', 'x'.repeat(300)); // a 2-byte remaining length
+    socket.frame(bytes.subarray(0, 1)); // the type byte only
+    socket.frame(bytes.subarray(1, 2)); // half the remaining length
+    socket.frame(bytes.subarray(2, 10)); // the rest of the length and part of the topic
+    socket.frame(bytes.subarray(10));
+    await waitFor(() => got.length === 1);
+    expect(got).to.deep.equal([['split/topic', 'x'.repeat(300)]]);
+    client.end(true);
+  });
+
+  it('handles several packets in one frame, in order, including one cut off at its end', async () => {
+    const { socket, client } = await scripted();
+    const got = messages(client);
+    const last = publishPacket('t/3', 'three');
+    socket.frame(join(publishPacket('t/1', 'one'), publishPacket('t/2', 'two'), last.subarray(0, 4)));
+    socket.frame(last.subarray(4));
+    await waitFor(() => got.length === 3);
+    expect(got).to.deep.equal([
+      ['t/1', 'one'],
+      ['t/2', 'two'],
+      ['t/3', 'three'],
+    ]);
+    client.end(true);
+  });
+
+  it('parses frames that arrived back to back in one task, after the task that received them', async () => {
+    const { socket, client } = await scripted();
+    // A batch id that changes whenever a microtask checkpoint passed between two messages:
+    // a Lit element updates at such checkpoints, so one batch means one update.
+    let batch = 0;
+    let open = false;
+    const batches: number[] = [];
+    client.on('message', () => {
+      if (!open) {
+        batch++;
+        open = true;
+        queueMicrotask(() => (open = false));
+      }
+      batches.push(batch);
+    });
+    for (let i = 0; i < 50; i++) socket.frame(publishPacket('burst', String(i)));
+    expect(batches).to.have.length(0, 'nothing is parsed inside the task that received the frames');
+    await waitFor(() => batches.length === 50);
+    expect(new Set(batches).size).to.equal(1, 'all 50 messages between two microtask checkpoints');
+    client.end(true);
+  });
+
+  it('sends what was written before the socket opened once it opens, and a corked packet as one frame', async () => {
+    const socket = new ScriptedSocket();
+    const client = connectOverWebSocket('ws://scripted.invalid/mqtt', {
+      reconnectPeriod: 0,
+      clientId: 'corked',
+      createWebsocket: () => socket,
+    });
+    await nextTask();
+    expect(socket.sent).to.have.length(0);
+    socket.open();
+    expect(socket.sent).to.have.length(1);
+    expect(socket.sent[0][0]).to.equal(0x10);
+    socket.frame(CONNACK);
+    await once(client, 'connect');
+    const before = socket.sent.length;
+    // mqtt-packet writes a PUBLISH as several chunks and corks them until the next tick.
+    await new Promise<void>((resolve) => client.publish('one/frame', 'payload', { qos: 0 }, () => resolve()));
+    await waitFor(() => socket.sent.length > before);
+    await nextTask();
+    expect(socket.sent.slice(before)).to.have.length(1);
+    expect([...socket.sent[before]]).to.deep.equal([...publishPacket('one/frame', 'payload')]);
+    client.end(true);
+  });
+
+  it('holds publish callbacks while more than browserBufferSize is unsent, until the socket drains', async () => {
+    const { socket, client } = await scripted({ browserBufferSize: 1000 });
+    socket.bufferedAmount = 5000; // the network is slow: the browser still holds 5 KB
+    let done = false;
+    client.publish('slow', 'x'.repeat(100), { qos: 0 }, () => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(done).to.equal(false, 'the callback waits for the drain');
+    expect(socket.sent.at(-1)![0]).to.equal(0x30, 'the packet itself was handed to the socket');
+    socket.bufferedAmount = 0;
+    await waitFor(() => done, { message: 'the callback after the drain' });
+    client.end(true);
+  });
+
+  it('parses frames still queued when the socket closes: a broker DISCONNECT is not lost', async () => {
+    const { socket, client } = await scripted({ protocolVersion: 5 });
+    const got = messages(client);
+    const disconnect = once<[IDisconnectPacket]>(client, 'disconnect');
+    const closed = once(client, 'close');
+    socket.frame(publishPacketV5('last/words', 'bye'));
+    // MQTT 5 DISCONNECT with reason 0x8E (session taken over), then the socket closes, all in
+    // the same task: nothing was parsed yet when the close arrives.
+    socket.frame(Uint8Array.from([0xe0, 0x02, 0x8e, 0x00]));
+    socket.drop();
+    const [packet] = await disconnect;
+    expect(packet.reasonCode).to.equal(0x8e);
+    await closed;
+    expect(got).to.deep.equal([['last/words', 'bye']]);
+    client.end(true);
+  });
+
+  it('keeps parsing after a message listener throws', async () => {
+    const { socket, client } = await scripted();
+    const got = messages(client);
+    let thrown = false;
+    client.prependListener('message', (topic) => {
+      if (topic === 'bad' && !thrown) {
+        thrown = true;
+        throw new Error('listener failed');
+      }
+    });
+    const saved = window.onerror;
+    const reported: unknown[] = [];
+    window.onerror = (message) => {
+      reported.push(message);
+      return true;
+    };
+    try {
+      socket.frame(publishPacket('bad', '1'));
+      socket.frame(publishPacket('good', '2'));
+      await waitFor(() => got.length === 1 && reported.length === 1);
+      socket.frame(publishPacket('good', '3'));
+      await waitFor(() => got.length === 2);
+    } finally {
+      window.onerror = saved;
+    }
+    expect(got).to.deep.equal([
+      ['good', '2'],
+      ['good', '3'],
+    ]);
+    expect(String(reported[0])).to.contain('listener failed');
+    client.end(true);
+  });
+
+  it('ends cleanly: DISCONNECT goes out before the socket closes, and close is reported once', async () => {
+    const { socket, client } = await scripted();
+    let closes = 0;
+    client.stream.on('close', () => closes++);
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    expect(socket.sent.at(-1)![0]).to.equal(0xe0, 'DISCONNECT');
+    expect(socket.readyState).to.equal(3);
+    await nextTask();
+    expect(closes).to.equal(1);
+  });
+});
+
+describe('WebSocketStream against the brokers', () => {
+  it('is what MqttConnection uses, and a burst from mosquitto arrives complete and in order', async () => {
+    const { mosquitto } = await getBrokers();
+    const topic = uid('burst');
+    const connection = new MqttConnection();
+    connection.config = { url: mosquitto.url, clientId: uid('c') };
+    const got: string[] = [];
+    let status = 'idle';
+    connection.subscribe(topic, { qos: 0, onStatus: (s) => (status = s) }, (message) => got.push(message.decoder.text));
+    connection.connect();
+    await waitFor(() => status === 'subscribed');
+    expect(connection.client!.stream).to.be.instanceOf(WebSocketStream);
+    // The publisher uses MQTT.js's own transport: the two must speak the same MQTT.
+    const publisher = mqtt.connect(mosquitto.url, { clientId: uid('p') });
+    await once(publisher, 'connect');
+    for (let i = 0; i < 2000; i++) publisher.publish(topic, String(i), { qos: i % 2 ? 1 : 0 });
+    await waitFor(() => got.length === 2000, { timeout: 15000, message: '2,000 messages' });
+    expect(got).to.deep.equal(Array.from({ length: 2000 }, (_, i) => String(i)));
+    publisher.end(true);
+    await connection.disconnect();
+  });
+
+  it('reassembles packets that aedes writes as several frames each', async () => {
+    const { aedes } = await getBrokers();
+    const topic = uid('frames');
+    let frames = 0;
+    const client = connectOverWebSocket(aedes.url, {
+      clientId: uid('c'),
+      createWebsocket: (url: string, protocols: string[]) => {
+        const socket = new WebSocket(url, protocols);
+        socket.addEventListener('message', () => frames++);
+        return socket;
+      },
+    });
+    await once(client, 'connect');
+    const got = messages(client);
+    await new Promise((resolve) => client.subscribe(topic, { qos: 1 }, resolve));
+    const sender = mqtt.connect(aedes.url, { clientId: uid('p') });
+    await once(sender, 'connect');
+    frames = 0;
+    for (let i = 0; i < 100; i++) sender.publish(topic, `message ${i}`, { qos: 1 });
+    await waitFor(() => got.length === 100, { timeout: 10000 });
+    expect(got.map(([, payload]) => payload)).to.deep.equal(Array.from({ length: 100 }, (_, i) => `message ${i}`));
+    // Not a property of this code but of the test: it only proves anything if aedes really did
+    // split packets across frames.
+    expect(frames).to.be.greaterThan(100);
+    sender.end(true);
+    client.end(true);
+  });
+
+  it('back-pressure: 4 MB published through a 64 KB buffer all arrive, the callbacks after the drains', async () => {
+    // aedes: mosquitto 2.0's WebSocket listener reads a multi-megabyte frame at about 100 KB/s.
+    const { aedes } = await getBrokers();
+    const topic = uid('bulk');
+    const receiver = mqtt.connect(aedes.url, { clientId: uid('r') });
+    await once(receiver, 'connect');
+    let received = 0;
+    receiver.on('message', () => received++);
+    await new Promise((resolve) => receiver.subscribe(topic, { qos: 0 }, resolve));
+    const client = connectOverWebSocket(aedes.url, { clientId: uid('s'), browserBufferSize: 64 * 1024 });
+    await once(client, 'connect');
+    const stream = client.stream as unknown as WebSocketStream;
+    let refused = 0;
+    const write = stream.write.bind(stream);
+    stream.write = (...args: Parameters<WebSocketStream['write']>) => {
+      const ok = write(...args);
+      if (!ok) refused++;
+      return ok;
+    };
+    const payload = new Uint8Array(100 * 1024).fill(0x61);
+    await Promise.all(
+      Array.from(
+        { length: 40 },
+        () => new Promise<void>((resolve, reject) => client.publish(topic, payload as never, { qos: 0 }, (e) => (e ? reject(e) : resolve()))),
+      ),
+    );
+    expect(refused).to.be.greaterThan(0, 'write said "wait" at least once');
+    await waitFor(() => received === 40, { timeout: 15000, message: '40 messages of 100 KB' });
+    client.end(true);
+    receiver.end(true);
+  });
+
+  it('reconnects over a new stream after the broker restarts, and the subscription is restored', async () => {
+    const { mosquitto } = await getBrokers();
+    const topic = uid('again');
+    const connection = new MqttConnection();
+    connection.config = { url: mosquitto.url, clientId: uid('c'), reconnectPeriod: 200 };
+    const got: string[] = [];
+    connection.subscribe(topic, { qos: 1 }, (message) => got.push(message.decoder.text));
+    connection.connect();
+    await waitFor(() => connection.status === 'connected');
+    const first = connection.client!.stream;
+    await mosquittoRestart();
+    await waitFor(() => connection.status !== 'connected', { timeout: 5000 });
+    await waitFor(() => connection.status === 'connected', { timeout: 10000 });
+    expect(connection.client!.stream).to.be.instanceOf(WebSocketStream);
+    expect(connection.client!.stream).to.not.equal(first);
+    await waitFor(async () => {
+      await connection.publish(topic, 'after the restart', { qos: 1 });
+      return got.includes('after the restart');
+    }, { timeout: 5000, interval: 200 });
+    await connection.disconnect();
+  });
+});
