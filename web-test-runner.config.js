@@ -62,7 +62,8 @@ export default {
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,
   testsFinishTimeout: 180000,
-  testFramework: { config: { timeout: 10000 } },
+  // Tests take well under a second; the margin is for Firefox on a loaded 2-core CI machine.
+  testFramework: { config: { timeout: 20000 } },
   // Tests import lit in dev mode on purpose (its warnings help); its banner per file is noise.
   filterBrowserLogs: ({ args }) => !(typeof args[0] === 'string' && args[0].startsWith('Lit is in dev mode')),
 };
