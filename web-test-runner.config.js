@@ -7,9 +7,8 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import puppeteerCore from 'puppeteer-core';
 import { brokerPlugin } from './scripts/broker-plugin.js';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from './scripts/browsers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FIREFOX = '/usr/bin/firefox-esr';
 
 const launchers = {
   // Playwright's own Chromium download is not available here: drive Debian's build.
@@ -18,14 +17,7 @@ const launchers = {
       product: 'chromium',
       launchOptions: {
         executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   // Playwright's Firefox needs a patched build; puppeteer's WebDriver BiDi drives stock Firefox ESR.

@@ -8,6 +8,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { startMosquitto } from '../../scripts/mosquitto.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browsers.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../pages/', import.meta.url));
@@ -81,14 +82,9 @@ export function serve() {
 /** TOOLCHAIN.md's flags for Debian's Chromium; one renderer per page, nothing in the background. */
 export async function launchChromium() {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
+      ...CHROMIUM_ARGS,
       // A page kept waiting on the broker must not be throttled as if it were in the background.
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',

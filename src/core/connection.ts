@@ -8,6 +8,7 @@ import { MqttElementsError } from '../errors.js';
 import type { ReceivedMessage } from './message.js';
 import { parseQos, toClientOptions, randomClientId, type ConnectionConfig } from './options.js';
 import { encodePayload } from './payload.js';
+import { reportLater } from './report-later.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
 import { topicNameError } from './topic.js';
 import { connectOverWebSocket } from './ws-stream.js';
@@ -354,9 +355,7 @@ export class MqttConnection {
       try {
         call(listener);
       } catch (e) {
-        setTimeout(() => {
-          throw e;
-        });
+        reportLater(e);
       }
     }
   }

@@ -6,6 +6,7 @@
  */
 import type { IClientSubscribeOptions, ISubscriptionGrant, IPublishPacket } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { reportLater } from './report-later.js';
 import { toReceivedMessage, type ReceivedMessage } from './message.js';
 import type { QoS } from './options.js';
 import { TopicRouter } from './topic-router.js';
@@ -77,13 +78,6 @@ function notify(h: Holder, status: SubscriptionStatus, error?: MqttElementsError
   } catch (e) {
     reportLater(e);
   }
-}
-
-/** One element's failing callback must not stop the others from getting the message. */
-function reportLater(e: unknown): void {
-  setTimeout(() => {
-    throw e;
-  });
 }
 
 /** The reason code of a refused SUBACK, or undefined when `granted` is a grant. */

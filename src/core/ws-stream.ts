@@ -19,6 +19,7 @@
  */
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
+import { reportLater } from './report-later.js';
 
 /**
  * The Writable that `MqttClient.connect()` pipes its stream into. Its `_write` parses one chunk
@@ -79,13 +80,6 @@ function schedule(run: () => void): void {
 }
 function runWaiting(): void {
   for (const run of waiting.splice(0)) run();
-}
-
-/** Rethrown from a task of its own: one failing listener must not wedge the stream. */
-function reportLater(e: unknown): void {
-  setTimeout(() => {
-    throw e;
-  });
 }
 
 /**

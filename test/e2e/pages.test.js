@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { startMosquitto } from '../../scripts/mosquitto.js';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pagesDir = fileURLToPath(new URL('./pages/', import.meta.url));
@@ -61,13 +62,13 @@ function adapt(page, kind) {
 const launchers = {
   chromium: async () => {
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
     });
     return { newPage: async () => adaptWithErrors(await browser.newPage(), 'playwright'), close: () => browser.close() };
   },
   firefox: async () => {
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
+    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
     return { newPage: async () => adaptWithErrors(await browser.newPage(), 'puppeteer'), close: () => browser.close() };
   },
 };
