@@ -13,6 +13,7 @@ import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
+import { closeWithin, killDescendants } from '../../scripts/kill-tree.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pagesDir = fileURLToPath(new URL('./pages/', import.meta.url));
@@ -59,17 +60,33 @@ function adapt(page, kind) {
   };
 }
 
+/** SIGKILLs a browser and everything it started. */
+const killBrowser = (pid) => {
+  if (!pid) return;
+  killDescendants(pid);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+
 const launchers = {
   chromium: async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-    });
-    return { newPage: async () => adaptWithErrors(await browser.newPage(), 'playwright'), close: () => browser.close() };
+    // launchServer, unlike launch, tells the browser's pid: a hung close can then be ended.
+    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await chromium.connect(server.wsEndpoint());
+    return {
+      newPage: async () => adaptWithErrors(await browser.newPage(), 'playwright'),
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killBrowser(server.process().pid)),
+    };
   },
   firefox: async () => {
     const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
-    return { newPage: async () => adaptWithErrors(await browser.newPage(), 'puppeteer'), close: () => browser.close() };
+    return {
+      newPage: async () => adaptWithErrors(await browser.newPage(), 'puppeteer'),
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killBrowser(browser.process()?.pid)),
+    };
   },
 };
 
@@ -117,6 +134,7 @@ describe('whole pages against mosquitto', () => {
         if (!launchers[browserName]) throw new Error(`unknown browser ${browserName}`);
         browser = await launchers[browserName]();
       });
+      // Bounded: a browser that does not answer its close command must not hold the run open.
       after(() => browser?.close());
 
       for (const pageName of PAGES) {

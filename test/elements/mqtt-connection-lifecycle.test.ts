@@ -63,6 +63,8 @@ describe('<mqtt-connection>: refused credentials (not-authorized)', () => {
     await untilStatus(el, 'error');
     expect(el.error!.code).to.equal('not-authorized');
     expect(el.error!.reasonCode).to.equal(5);
+    // aedes records connackSent after the write, which can be after the client has read it.
+    await untilAedes(id, 'connackSent');
     // `options` is not identity: changing it waits for the next connect (and must not start one).
     el.options = { username: 'allowed' };
     await el.updateComplete;
@@ -160,7 +162,7 @@ describe('<mqtt-connection>: the credentials function', () => {
     await untilStatus(el, 'error');
     expect(el.error!.code).to.equal('not-authorized');
     expect(calls).to.have.length(2);
-    const connacks = await aedesOf(id, 'connackSent');
+    const connacks = await untilAedes(id, 'connackSent', 2);
     expect(connacks.map((c) => c.returnCode)).to.deep.equal([0, 4]);
     expect(calls[1]).to.be.at.most(connacks[1].time);
     // A refusal stops reconnecting, so no further fetches either (3 reconnect periods).

@@ -152,7 +152,7 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     el.connect();
     const message = await arrived;
     expect(decode(message.detail.payload)).to.equal('while-away');
-    const connacks = await aedesOf(id, 'connackSent');
+    const connacks = await untilAedes(id, 'connackSent', 2);
     expect(connacks.map((c) => c.sessionPresent)).to.deep.equal([false, true]);
   });
 

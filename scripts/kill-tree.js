@@ -1,0 +1,66 @@
+// Kills every process a Node process started, however deep: browsers that do not answer their
+// close command, their helpers, brokers. Shared by the browser-test runner and the whole-page
+// tests so that a hung shutdown ends a run instead of holding CI until its time limit.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Every live process below `root` (Linux /proc; elsewhere none are found). */
+export function descendants(root = process.pid) {
+  const children = new Map();
+  let entries = [];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const pid of entries) {
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ")".
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(pid));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found = [];
+  const queue = [root];
+  while (queue.length) {
+    for (const child of children.get(queue.shift()) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** SIGKILLs every descendant of `root`; returns how many were signalled. */
+export function killDescendants(root = process.pid) {
+  let killed = 0;
+  for (const pid of descendants(root)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed++;
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}
+
+/**
+ * Resolves when `closing` settles or after `ms`, whichever is first; on the timeout calls
+ * `onTimeout` (which should kill what would not close) and reports it on stderr.
+ */
+export async function closeWithin(closing, ms, what, onTimeout) {
+  let timer;
+  const timedOut = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  const result = await Promise.race([Promise.resolve(closing).then(() => 'closed', () => 'closed'), timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    console.error(`${what} did not close within ${ms / 1000} s; killing it`);
+    onTimeout();
+  }
+}

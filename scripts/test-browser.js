@@ -1,0 +1,64 @@
+// `npm run test:browser`: web-test-runner with web-test-runner.config.js, plus a bounded shutdown.
+//
+// Why not the plain `web-test-runner` binary: after "Finished running tests … all tests passed",
+// it waits for every browser to close and every server to stop before it exits, with no time
+// limit. On one CI machine that wait never ended (a browser that does not answer its close
+// command is enough), and the run was cut off at CI's 90 minutes instead of failing or passing.
+// Here the tests' verdict is final once they finish: shutdown gets STOP_BUDGET_MS, then whatever
+// this process started (browsers, mosquitto) is killed and the process exits with the verdict.
+import { startTestRunner } from '@web/test-runner';
+import { killDescendants } from './kill-tree.js';
+
+const STOP_BUDGET_MS = 20000;
+
+function exit(code) {
+  killDescendants();
+  process.exit(code);
+}
+
+const runner = await startTestRunner({ autoExitProcess: false });
+// startTestRunner has already reported a start-up error and arranged exit code 1.
+if (!runner) process.exitCode = 1;
+else {
+  // What is still stopping when the budget runs out, so that a hang names its culprit.
+  const pending = new Set();
+  const track = (name, target) => {
+    const stop = target.stop?.bind(target);
+    if (!stop) return;
+    target.stop = async (...args) => {
+      pending.add(name);
+      try {
+        return await stop(...args);
+      } finally {
+        pending.delete(name);
+      }
+    };
+  };
+  runner.browsers.forEach((browser) => track(`browser ${browser.name}`, browser));
+  track('dev server and broker plugin', runner.server);
+
+  let verdict;
+  const bound = (code) => {
+    verdict ??= code;
+    setTimeout(() => {
+      console.error(
+        `\nweb-test-runner did not shut down within ${STOP_BUDGET_MS / 1000} s ` +
+          `(still stopping: ${[...pending].join(', ') || 'unknown'}); killing what it started.`,
+      );
+      exit(verdict);
+    }, STOP_BUDGET_MS);
+  };
+  runner.on('finished', (passed) => bound(passed ? 0 : 1));
+  runner.on('stopped', (passed) => exit(verdict ?? (passed ? 0 : 1)));
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      bound(1);
+      runner.stop();
+    });
+  }
+  process.on('uncaughtException', (error) => {
+    console.error('Uncaught exception, stopping the test runner\n', error);
+    bound(1);
+    runner.stop();
+  });
+}
