@@ -53,6 +53,14 @@ export async function startAedesServer({ port = 0, path = '/mqtt', hooks } = {})
     res.writeHead(404).end();
   });
   const detach = attachMqttWebSocket(server, broker, path);
+  // Every socket, upgraded or not, until it closes. An upgrade to another path is left
+  // unanswered on purpose (tests use it for a broker that never answers), and nothing reads
+  // such a socket, so its peer's close goes unseen: server.close() would wait for it forever.
+  const sockets = new Set();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
@@ -65,8 +73,7 @@ export async function startAedesServer({ port = 0, path = '/mqtt', hooks } = {})
     url: `ws://127.0.0.1:${actualPort}${path}`,
     async close() {
       detach();
-      // closeAllConnections: keep-alive HTTP sockets would otherwise hold close() open.
-      server.closeAllConnections?.();
+      for (const socket of sockets) socket.destroy();
       await Promise.all([
         new Promise((resolve) => server.close(() => resolve(undefined))),
         new Promise((resolve) => broker.close(() => resolve(undefined))),

@@ -3,8 +3,10 @@
 import { spawn } from 'node:child_process';
 import { startAedesServer } from './aedes-broker.js';
 import { startMosquitto } from './mosquitto.js';
+import { closeWithin } from './kill-tree.js';
 
 const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub';
+const STOP_BUDGET_MS = 5000;
 
 /** Test policy of the embedded broker, so that refusals can be tested without a second broker. */
 export const aedesHooks = {
@@ -128,7 +130,18 @@ export function brokerPlugin() {
       }
     },
     async serverStop() {
-      await Promise.all([aedes?.close(), mosquitto?.close()]);
+      // Each broker gets STOP_BUDGET_MS: a broker that does not close must not hold the run open
+      // (aedes once did, after all tests had passed), and the message says which one it was.
+      await Promise.all([
+        closeWithin(aedes?.close(), STOP_BUDGET_MS, 'aedes', () =>
+          console.error(
+            `  aedes: broker ${aedes.broker.closed ? 'closed' : 'open'}, clients [${Object.keys(aedes.broker.clients)}], ` +
+              `HTTP server ${aedes.server.listening ? 'listening' : 'closed'}`,
+          ),
+        ),
+        // test-browser.js kills the process if it is still there when the run exits.
+        closeWithin(mosquitto?.close(), STOP_BUDGET_MS, 'mosquitto', () => {}),
+      ]);
     },
     async executeCommand({ command, payload }) {
       const run = commands[command];

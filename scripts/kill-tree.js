@@ -50,7 +50,7 @@ export function killDescendants(root = process.pid) {
 
 /**
  * Resolves when `closing` settles or after `ms`, whichever is first; on the timeout calls
- * `onTimeout` (which should kill what would not close) and reports it on stderr.
+ * `onTimeout` (to kill what would not close, or say why) and reports it on stderr.
  */
 export async function closeWithin(closing, ms, what, onTimeout) {
   let timer;
@@ -60,7 +60,7 @@ export async function closeWithin(closing, ms, what, onTimeout) {
   const result = await Promise.race([Promise.resolve(closing).then(() => 'closed', () => 'closed'), timedOut]);
   clearTimeout(timer);
   if (result === 'timeout') {
-    console.error(`${what} did not close within ${ms / 1000} s; killing it`);
+    console.error(`${what} did not close within ${ms / 1000} s`);
     onTimeout();
   }
 }

@@ -22,20 +22,23 @@ if (!runner) process.exitCode = 1;
 else {
   // What is still stopping when the budget runs out, so that a hang names its culprit.
   const pending = new Set();
-  const track = (name, target) => {
-    const stop = target.stop?.bind(target);
-    if (!stop) return;
-    target.stop = async (...args) => {
+  const track = (name, target, method) => {
+    const original = target?.[method]?.bind(target);
+    if (!original) return;
+    target[method] = async (...args) => {
       pending.add(name);
       try {
-        return await stop(...args);
+        return await original(...args);
       } finally {
         pending.delete(name);
       }
     };
   };
-  runner.browsers.forEach((browser) => track(`browser ${browser.name}`, browser));
-  track('dev server and broker plugin', runner.server);
+  runner.browsers.forEach((browser) => track(`browser ${browser.name}`, browser, 'stop'));
+  const { devServer } = runner.server;
+  track('file watcher', devServer.fileWatcher, 'close');
+  track('HTTP server', devServer, 'closeServer');
+  for (const plugin of devServer.config.plugins ?? []) track(`plugin ${plugin.name}`, plugin, 'serverStop');
 
   let verdict;
   const bound = (code) => {
