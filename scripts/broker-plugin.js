@@ -83,6 +83,9 @@ export function brokerPlugin() {
   let aedes;
   let mosquitto;
   let events = [];
+  /** @type {Map<string, Awaited<ReturnType<typeof startMosquitto>>>} */
+  const privates = new Map();
+  let privateCount = 0;
   const forClient = (list, clientId) => (clientId == null ? list : list.filter((e) => e.clientId === clientId));
 
   const commands = {
@@ -110,8 +113,20 @@ export function brokerPlugin() {
       return contains ? lines.filter((l) => l.includes(contains)) : lines;
     },
     'mosquitto-pub': (payload) => mosquittoPub(mosquitto, payload),
-    'mosquitto-restart': async () => {
-      await mosquitto.restart();
+    // A test that restarts a broker gets a mosquitto of its own: Chromium and Firefox run side by
+    // side on the shared one, and a restart there once broke the other browser's test.
+    'mosquitto-private-start': async () => {
+      const id = String(++privateCount);
+      privates.set(id, await startMosquitto());
+      return { id, url: privates.get(id).wsUrl };
+    },
+    'mosquitto-private-restart': async ({ id }) => {
+      await privates.get(id).restart();
+      return true;
+    },
+    'mosquitto-private-stop': async ({ id }) => {
+      await privates.get(id)?.close();
+      privates.delete(id);
       return true;
     },
   };
@@ -141,6 +156,7 @@ export function brokerPlugin() {
         ),
         // test-browser.js kills the process if it is still there when the run exits.
         closeWithin(mosquitto?.close(), STOP_BUDGET_MS, 'mosquitto', () => {}),
+        ...[...privates.values()].map((m) => closeWithin(m.close(), STOP_BUDGET_MS, 'a private mosquitto', () => {})),
       ]);
     },
     async executeCommand({ command, payload }) {

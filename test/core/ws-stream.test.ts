@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import type { IDisconnectPacket, MqttClient } from 'mqtt';
 import { MqttConnection } from '../../src/core/connection.js';
 import { connectOverWebSocket, WebSocketStream } from '../../src/core/ws-stream.js';
-import { getBrokers, mosquittoRestart, once, uid, waitFor } from '../support/brokers.js';
+import { getBrokers, once, privateMosquitto, uid, waitFor } from '../support/brokers.js';
 
 const utf8 = new TextEncoder();
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -335,24 +335,28 @@ describe('WebSocketStream against the brokers', () => {
   });
 
   it('reconnects over a new stream after the broker restarts, and the subscription is restored', async () => {
-    const { mosquitto } = await getBrokers();
-    const topic = uid('again');
-    const connection = new MqttConnection();
-    connection.config = { url: mosquitto.url, clientId: uid('c'), reconnectPeriod: 200 };
-    const got: string[] = [];
-    connection.subscribe(topic, { qos: 1 }, (message) => got.push(message.decoder.text));
-    connection.connect();
-    await waitFor(() => connection.status === 'connected');
-    const first = connection.client!.stream;
-    await mosquittoRestart();
-    await waitFor(() => connection.status !== 'connected', { timeout: 5000 });
-    await waitFor(() => connection.status === 'connected', { timeout: 10000 });
-    expect(connection.client!.stream).to.be.instanceOf(WebSocketStream);
-    expect(connection.client!.stream).to.not.equal(first);
-    await waitFor(async () => {
-      await connection.publish(topic, 'after the restart', { qos: 1 });
-      return got.includes('after the restart');
-    }, { timeout: 5000, interval: 200 });
-    await connection.disconnect();
+    const mosquitto = await privateMosquitto();
+    try {
+      const topic = uid('again');
+      const connection = new MqttConnection();
+      connection.config = { url: mosquitto.url, clientId: uid('c'), reconnectPeriod: 200 };
+      const got: string[] = [];
+      connection.subscribe(topic, { qos: 1 }, (message) => got.push(message.decoder.text));
+      connection.connect();
+      await waitFor(() => connection.status === 'connected');
+      const first = connection.client!.stream;
+      await mosquitto.restart();
+      await waitFor(() => connection.status !== 'connected', { timeout: 5000 });
+      await waitFor(() => connection.status === 'connected', { timeout: 10000 });
+      expect(connection.client!.stream).to.be.instanceOf(WebSocketStream);
+      expect(connection.client!.stream).to.not.equal(first);
+      await waitFor(async () => {
+        await connection.publish(topic, 'after the restart', { qos: 1 });
+        return got.includes('after the restart');
+      }, { timeout: 5000, interval: 200 });
+      await connection.disconnect();
+    } finally {
+      await mosquitto.stop();
+    }
   });
 });

@@ -79,9 +79,18 @@ export function mosquittoPub(opts: PubOptions): Promise<true> {
   return command('mosquitto-pub', opts);
 }
 
-/** Stops mosquitto and starts it again on the same ports (its sessions are lost). */
-export function mosquittoRestart(): Promise<true> {
-  return command('mosquitto-restart');
+/**
+ * A mosquitto for one test alone, for what would disturb others on the shared one (a restart:
+ * Chromium and Firefox run their tests side by side). Stop it when done.
+ */
+export async function privateMosquitto(): Promise<{ url: string; restart: () => Promise<true>; stop: () => Promise<true> }> {
+  const { id, url } = await command<{ id: string; url: string }>('mosquitto-private-start');
+  return {
+    url,
+    /** Stops it and starts it again on the same ports (its sessions are lost). */
+    restart: () => command('mosquitto-private-restart', { id }),
+    stop: () => command('mosquitto-private-stop', { id }),
+  };
 }
 
 /**
