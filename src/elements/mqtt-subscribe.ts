@@ -97,6 +97,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   #subscribedFilter?: string;
   #subscribedTo?: MqttConnection;
   #subscriptionStatus: SubscriptionStatus = 'idle';
+  #inUpdate = false;
   #problems = new Map<Problem, MqttElementsError>();
   #error?: MqttElementsError;
   #value: unknown;
@@ -160,7 +161,14 @@ export class MqttSubscribeElement extends ReactiveElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.#checkConfig(changed);
-    this.#syncSubscription(changed);
+    // Subscribing to a filter another element already holds replays its latest message at once;
+    // the #render below shows it, so that message must not schedule a second update.
+    this.#inUpdate = true;
+    try {
+      this.#syncSubscription(changed);
+    } finally {
+      this.#inUpdate = false;
+    }
     this.#render(changed);
     this.#reflectStatus();
   }
@@ -282,7 +290,7 @@ export class MqttSubscribeElement extends ReactiveElement {
     };
     if (message.properties) detail.properties = message.properties;
     this.dispatchEvent(new MqttMessageEvent(detail));
-    this.requestUpdate();
+    if (!this.#inUpdate) this.requestUpdate();
   }
 
   /** How many messages `messages` keeps: `history`, at least 1. */
