@@ -1,19 +1,65 @@
-// `cem analyze` settings. The analyzer also lists each `dispatchEvent(new XEvent(...))` as an
-// event without a name; the named `@fires` entries describe the same events, so the nameless
-// duplicates are dropped.
+// `cem analyze` settings, and the clean-up that makes the manifest describe the package as
+// installed:
+// - The analyzer also lists each `dispatchEvent(new XEvent(...))` as an event, without a name or
+//   named after the detail variable; the `@fires` entries describe the same events, so those
+//   guesses are dropped.
+// - Private members (`#field`, `private`) are not part of the contract the manifest describes
+//   to editors and documentation tools, so they are dropped too.
+// - Module paths name the JavaScript users import (`dist/…js`), not the TypeScript it is built
+//   from, and `dist/define.js`, which registers the tags, lists a `custom-element-definition`
+//   export for each, as the schema expects of the module that calls `customElements.define`.
+import { posix } from 'node:path';
+
+const DEFINING_MODULE = 'src/define.ts';
+
+/** `src/a/b.ts` (or `.js`, as `export *` names it) → `dist/a/b.js`; anything else unchanged. */
+const shipped = (path) => path.replace(/^src\/(.*)\.[jt]s$/, 'dist/$1.js');
+
+/**
+ * Rewrites every `path` and `module` string below `node` to the shipped file. A re-export names
+ * its module relative to the re-exporting one (`./elements/x.js`): made package-relative first.
+ */
+function pointAtDist(node, from) {
+  if (Array.isArray(node)) return node.forEach((item) => pointAtDist(item, from));
+  if (!node || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === 'path' || key === 'module') && typeof value === 'string') {
+      node[key] = shipped(value.startsWith('.') ? posix.join(posix.dirname(shipped(from)), value) : value);
+    } else pointAtDist(value, from);
+  }
+}
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.test.ts'],
   litelement: true,
   plugins: [
     {
-      name: 'drop-nameless-events',
+      name: 'mqtt-elements-manifest',
       packageLinkPhase({ customElementsManifest }) {
+        const definitions = [];
         for (const mod of customElementsManifest.modules) {
           for (const declaration of mod.declarations ?? []) {
-            if (declaration.events) declaration.events = declaration.events.filter((event) => event.name);
+            // A described event comes from an `@fires` tag; the others are the analyzer's guesses.
+            if (declaration.events) declaration.events = declaration.events.filter((event) => event.name && event.description);
+            if (declaration.members) {
+              declaration.members = declaration.members.filter(
+                (member) => member.privacy !== 'private' && !member.name.startsWith('#'),
+              );
+            }
+            if (declaration.tagName) {
+              definitions.push({
+                kind: 'custom-element-definition',
+                name: declaration.tagName,
+                declaration: { name: declaration.name, module: mod.path },
+              });
+            }
           }
         }
+        const defining = customElementsManifest.modules.find((mod) => mod.path === DEFINING_MODULE);
+        if (!defining) throw new Error(`${DEFINING_MODULE} is not in the manifest`);
+        defining.exports = [...(defining.exports ?? []).filter((e) => e.kind !== 'custom-element-definition'), ...definitions];
+        for (const mod of customElementsManifest.modules) pointAtDist(mod, mod.path);
       },
     },
   ],

@@ -44,6 +44,8 @@ const SUBSCRIPTION_PROPERTIES = ['topic', 'qos', 'noLocal', 'retainAsPublished',
  * @customElement mqtt-subscribe
  * @attr {"idle"|"pending"|"subscribed"|"error"} status - Read-only, reflected: the subscription status.
  * @summary Live values from an MQTT topic filter.
+ * @slot - Optional. Text: a placeholder, replaced by the first value. Elements: the author's own
+ *   content, left alone (the value then goes only to `target`, `value` and the events).
  * @fires {MqttMessageEvent} mqtt-message - For every message matching the filter; detail `{topic, payload, value, retained, qos, properties?}`.
  * @fires {MqttErrorEvent} mqtt-error - On bad input, a refused subscription or an undecodable payload; detail `{error}`.
  */

@@ -1,0 +1,130 @@
+// custom-elements.json as editors and documentation tools read it: every tag, attribute, event
+// and slot of SPEC.md is there and described, and it points at files the package ships.
+// (Freshness is checked by .ci/run: `npm run build` regenerates it, and a diff fails CI.)
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+const manifest = JSON.parse(readFileSync(`${root}${pkg.customElements}`, 'utf8'));
+
+/** SPEC.md's attributes per tag (MQTT 5 ones included), and its events. */
+const SPEC = {
+  'mqtt-connection': {
+    attributes: [
+      'url', 'client-id', 'username', 'password', 'keepalive', 'persistent-session', 'protocol-version',
+      'reconnect-period', 'connect-timeout', 'will-topic', 'will-payload', 'will-qos', 'will-retain', 'manual',
+      'status', 'session-expiry', 'receive-maximum',
+    ],
+    properties: ['options', 'credentials', 'status', 'client', 'error', 'clientId'],
+    methods: ['connect', 'disconnect', 'publish', 'subscribe'],
+    events: ['mqtt-status', 'mqtt-connect', 'mqtt-error'],
+  },
+  'mqtt-subscribe': {
+    attributes: [
+      'topic', 'qos', 'format', 'path', 'target', 'property', 'attribute', 'history', 'connection', 'status',
+      'no-local', 'retain-as-published', 'retain-handling',
+    ],
+    properties: ['value', 'message', 'messages', 'status', 'error'],
+    methods: [],
+    events: ['mqtt-message', 'mqtt-error'],
+  },
+  'mqtt-publish': {
+    attributes: [
+      'topic', 'qos', 'retain', 'payload', 'trigger', 'connection', 'content-type', 'message-expiry',
+      'user-properties', 'response-topic', 'correlation-data',
+    ],
+    properties: ['error'],
+    methods: ['publish'],
+    events: ['mqtt-published', 'mqtt-error'],
+  },
+};
+
+const modules = new Map(manifest.modules.map((mod) => [mod.path, mod]));
+const declarationOf = ({ name, module }) => modules.get(module)?.declarations?.find((d) => d.name === name);
+const definitions = manifest.modules.flatMap((mod) => (mod.exports ?? []).filter((e) => e.kind === 'custom-element-definition'));
+
+describe('custom-elements.json', () => {
+  it('is the file package.json names, in a schema version tools read', () => {
+    assert.equal(pkg.customElements, 'custom-elements.json');
+    assert.match(manifest.schemaVersion, /^\d+\.\d+\.\d+$/);
+  });
+
+  it('defines the three tags, in dist/define.js, each to an Mqtt…Element class', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), Object.keys(SPEC).sort());
+    for (const definition of definitions) {
+      const declaration = declarationOf(definition.declaration);
+      assert.ok(declaration, `${definition.name}: its declaration is in the manifest`);
+      assert.equal(declaration.tagName, definition.name);
+      assert.equal(declaration.customElement, true);
+      assert.match(declaration.name, /^Mqtt\w+Element$/);
+    }
+    const defining = manifest.modules.find((mod) => mod.exports?.some((e) => e.kind === 'custom-element-definition'));
+    assert.equal(defining.path, 'dist/define.js');
+  });
+
+  it('names only files the package ships (dist/, not the TypeScript sources)', () => {
+    const paths = new Set();
+    const walk = (node) => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if ((key === 'path' || key === 'module') && typeof value === 'string') paths.add(value);
+        else walk(value);
+      }
+    };
+    walk(manifest.modules);
+    assert.ok(paths.size > 10);
+    for (const path of paths) {
+      assert.match(path, /^dist\/.*\.js$/, path);
+      assert.ok(existsSync(`${root}${path}`), `${path} exists (npm run build)`);
+      assert.ok(pkg.files.some((f) => path.startsWith(f.replace(/\/$/, ''))), `${path} is in package.json files`);
+    }
+  });
+
+  for (const [tag, spec] of Object.entries(SPEC)) {
+    describe(`<${tag}>`, () => {
+      const element = () => declarationOf(definitions.find((d) => d.name === tag).declaration);
+
+      it('has every attribute of SPEC.md, each described', () => {
+        const attributes = element().attributes ?? [];
+        const names = attributes.map((a) => a.name);
+        for (const name of spec.attributes) assert.ok(names.includes(name), `attribute ${name}`);
+        for (const a of attributes) assert.ok(a.description?.trim(), `attribute ${a.name} has a description`);
+      });
+
+      it('has the properties and methods SPEC.md names; every public member is described', () => {
+        const members = element().members ?? [];
+        const fields = members.filter((m) => m.kind === 'field').map((m) => m.name);
+        const methods = members.filter((m) => m.kind === 'method').map((m) => m.name);
+        for (const name of spec.properties) assert.ok(fields.includes(name), `property ${name}`);
+        for (const name of spec.methods) assert.ok(methods.includes(name), `method ${name}`);
+        for (const m of members) {
+          assert.ok(!m.name.startsWith('#') && m.privacy !== 'private', `${m.name} is private: not in the manifest`);
+          if (m.privacy !== 'protected') assert.ok(m.description?.trim(), `${m.kind} ${m.name} has a description`);
+        }
+      });
+
+      it('has exactly the events of SPEC.md, each described, typed by its CustomEvent class', () => {
+        const events = element().events ?? [];
+        assert.deepEqual(events.map((e) => e.name).sort(), [...spec.events].sort());
+        for (const event of events) {
+          assert.ok(event.description?.trim(), `${event.name} has a description`);
+          assert.ok(event.description.includes('detail'), `${event.name}: the description gives the detail`);
+          const eventClass = declarationOf({ name: event.type?.text, module: 'dist/events.js' });
+          assert.ok(eventClass, `${event.name}: its type ${event.type?.text} is a class of dist/events.js`);
+          assert.equal(eventClass.superclass?.name, 'CustomEvent');
+          assert.ok(eventClass.description?.trim(), `${eventClass.name} has a description`);
+        }
+      });
+
+      it('describes its slot', () => {
+        const slots = element().slots ?? [];
+        assert.equal(slots.length, 1);
+        assert.ok(slots[0].description?.trim());
+      });
+    });
+  }
+});
