@@ -13,7 +13,7 @@
 //                                               (MQTT.js comes minified from its dist/ either way)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ABLATIONS, buildCdn, cdnDir, launchChromium, root, serve, startMosquitto, within } from './lib/harness.js';
+import { ABLATIONS, buildCdn, cdnDir, launchChromium, receivePage, root, serve, startMosquitto, within } from './lib/harness.js';
 import { concat, payloadOf, publishPacket } from './lib/mqtt-wire.js';
 import { tcpClient } from './lib/tcp-client.js';
 
@@ -157,8 +157,9 @@ async function main() {
       const prefix = `prof/${name}`;
       const context = await browser.newContext();
       const page = await context.newPage();
-      const query = new URLSearchParams({ url: mosquitto.wsUrl, prefix, topics: TOPICS });
-      await page.goto(`${base}/pages/receive-${name}.html?${query}`);
+      const { path, params } = receivePage(name);
+      const query = new URLSearchParams({ ...params, url: mosquitto.wsUrl, prefix, topics: TOPICS });
+      await page.goto(`${base}/pages/${path}?${query}`);
       await within(page.evaluate(() => bench.ready), 30000, `${name} ready`);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Profiler.enable');

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ABLATIONS, buildCdn, launchChromium, machineLoad, serve, startMosquitto, stats, within } from './lib/harness.js';
+import { ABLATIONS, buildCdn, launchChromium, machineLoad, receivePage, serve, startMosquitto, stats, within } from './lib/harness.js';
 import { concat, payloadOf, publishPacket } from './lib/mqtt-wire.js';
 import { tcpClient } from './lib/tcp-client.js';
 
@@ -101,7 +101,8 @@ async function p1(ctx) {
     for (const variant of rotate(variants, r)) {
       const prefix = `p1/${RUN}/${r}/${variants.indexOf(variant)}`;
       const bytes = burst(prefix, TOPICS, TOTAL);
-      const p = await openPage(ctx, `receive-${variant}.html`, { prefix, topics: TOPICS });
+      const { path, params } = receivePage(variant);
+      const p = await openPage(ctx, path, { ...params, prefix, topics: TOPICS });
       try {
         await within(p.page.evaluate(() => bench.ready), 30000, `P1 ${variant} ready`);
         // Armed first, then published: a message that beat the page's clock would be lost.

@@ -20,6 +20,16 @@ const ablationDir = (name) => join(root, `bench/.cdn-${name}`);
 /** The ablation builds, each served at /cdn-<name>/ (see bench/vite.ablation.config.js). */
 export const ABLATIONS = ['mqttjs-transport', 'no-batching'];
 
+/**
+ * The P1 receive page of a variant (`ceiling`, `mqttjs`, `elements`, `elements-<ablation>`) and
+ * the query that goes with it: an ablation is the elements page loading its own build.
+ */
+export function receivePage(variant) {
+  const ablation = ABLATIONS.find((a) => variant === `elements-${a}`);
+  if (ablation) return { path: 'receive-elements.html', params: { cdn: `/cdn-${ablation}` } };
+  return { path: `receive-${variant}.html`, params: {} };
+}
+
 function vite(config, outDir, env = {}) {
   execFileSync('npx', ['vite', 'build', '--config', config, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: root,
@@ -48,8 +58,8 @@ const escapeHtml = (s) =>
 
 /**
  * Serves the repository read-only on 127.0.0.1. Pages under /pages/ are bench/pages/*.html with
- * `{{name}}` replaced by the (escaped) query parameter of that name, so the markup is static
- * HTML as a user would write it, with the broker URL filled in.
+ * `{{name}}` replaced by the (escaped) query parameter of that name (`{{name|fallback}}`: or the
+ * fallback), so the markup is static HTML as a user would write it, with the broker URL filled in.
  */
 export function serve() {
   const server = createServer((req, res) => {
@@ -58,8 +68,8 @@ export function serve() {
       const name = normalize(url.pathname.slice('/pages/'.length)).replace(/^(\.\.[/\\])+/, '');
       const file = join(pagesDir, name);
       if (!existsSync(file)) return res.writeHead(404).end();
-      const html = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) =>
-        escapeHtml(url.searchParams.get(key) ?? ''),
+      const html = readFileSync(file, 'utf8').replace(/\{\{(\w+)(?:\|([^}]*))?\}\}/g, (_, key, fallback) =>
+        escapeHtml(url.searchParams.get(key) ?? fallback ?? ''),
       );
       res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(html);
       return;
