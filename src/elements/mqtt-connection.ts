@@ -1,6 +1,7 @@
 import { ContextProvider } from '@lit/context';
-import { css, html, LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { contentsStyle } from './contents-style.js';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { mqttContext } from '../context.js';
 import { MqttConnection, type ConnectionStatus, type CredentialsProvider, type PublishOptions } from '../core/connection.js';
@@ -32,11 +33,7 @@ const IDENTITY = ['url', 'clientId', 'username', 'password', 'protocolVersion', 
  * @fires {MqttErrorEvent} mqtt-error - When connecting fails or settings are invalid; detail `{error}`.
  */
 export class MqttConnectionElement extends LitElement {
-  static override styles = css`
-    :host {
-      display: contents;
-    }
-  `;
+  static override styles = contentsStyle;
 
   /** Registers this class as `tag` (once; a second load of the package is harmless). */
   static define(tag = 'mqtt-connection', registry: CustomElementRegistry = customElements): void {

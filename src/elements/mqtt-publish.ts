@@ -1,5 +1,6 @@
-import { css, html, LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { contentsStyle } from './contents-style.js';
 import type { IClientPublishOptions } from 'mqtt';
 import { parseQos } from '../core/options.js';
 import { encodePayload } from '../core/payload.js';
@@ -29,11 +30,7 @@ const TRIGGERS = ['click', 'change', 'input', 'submit'] as const;
  * @fires {MqttErrorEvent} mqtt-error - On bad input or a failed publish; detail `{error}`.
  */
 export class MqttPublishElement extends LitElement {
-  static override styles = css`
-    :host {
-      display: contents;
-    }
-  `;
+  static override styles = contentsStyle;
 
   /** Registers this class as `tag` (once; a second load of the package is harmless). */
   static define(tag = 'mqtt-publish', registry: CustomElementRegistry = customElements): void {
