@@ -233,7 +233,7 @@ describe('core/subscriptions', () => {
 
     it('keeps telling the other holders when one onStatus throws', async () => {
       const { registry, client } = online();
-      const boom = new Error('onStatus failed');
+      const boom = new Error('onStatus failed (thrown on purpose by a test)');
       registry.acquire('a/b', { onStatus: (s) => { if (s === 'subscribed') throw boom; } }, () => {});
       const other = new Holder().acquire(registry, 'a/b');
       await microtask();
@@ -732,7 +732,7 @@ describe('core/subscriptions', () => {
     it('keeps delivering to the other holders when one onMessage throws, and re-throws later', async () => {
       const registry = new SubscriptionRegistry();
       const before = new Holder().acquire(registry, 'a/b');
-      const boom = new Error('holder failed');
+      const boom = new Error('holder failed (thrown on purpose by a test)');
       registry.acquire('a/b', {}, () => {
         throw boom;
       });

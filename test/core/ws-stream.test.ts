@@ -211,7 +211,7 @@ describe('WebSocketStream: frames, batches, back-pressure (scripted socket)', ()
     client.prependListener('message', (topic) => {
       if (topic === 'bad' && !thrown) {
         thrown = true;
-        throw new Error('listener failed');
+        throw new Error('listener failed (thrown on purpose by a test)');
       }
     });
     const saved = window.onerror;
