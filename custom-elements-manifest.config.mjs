@@ -4,7 +4,8 @@
 //   named after the detail variable; the `@fires` entries describe the same events, so those
 //   guesses are dropped.
 // - Private members (`#field`, `private`) are not part of the contract the manifest describes
-//   to editors and documentation tools, so they are dropped too.
+//   to editors and documentation tools, so they are dropped too, and so are declarations a
+//   module does not export (the analyzer mistakes some local variables for them).
 // - Module paths name the JavaScript users import (`dist/…js`), not the TypeScript it is built
 //   from, and `dist/define.js`, which registers the tags, lists a `custom-element-definition`
 //   export for each, as the schema expects of the module that calls `customElements.define`.
@@ -39,7 +40,11 @@ export default {
       packageLinkPhase({ customElementsManifest }) {
         const definitions = [];
         for (const mod of customElementsManifest.modules) {
-          for (const declaration of mod.declarations ?? []) {
+          // The analyzer also lists some local variables of functions (`qos`, `options`) as
+          // module declarations: only what a module exports is kept.
+          const exported = new Set((mod.exports ?? []).map((e) => e.declaration?.name));
+          mod.declarations = (mod.declarations ?? []).filter((declaration) => exported.has(declaration.name));
+          for (const declaration of mod.declarations) {
             // A described event comes from an `@fires` tag; the others are the analyzer's guesses.
             if (declaration.events) declaration.events = declaration.events.filter((event) => event.name && event.description);
             if (declaration.members) {

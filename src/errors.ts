@@ -29,6 +29,8 @@ export interface MqttErrorInit {
  * `status="error"` where they have one, and dispatch `mqtt-error`.
  */
 export class MqttElementsError extends Error {
+  /** Always `MqttElementsError`: what {@link isMqttElementsError} checks, across bundles too. */
+  override name = 'MqttElementsError';
   /** Stable, machine-readable error code. */
   readonly code: MqttErrorCode;
   /** Reason code from the broker, when the error came from one. */
@@ -38,7 +40,6 @@ export class MqttElementsError extends Error {
 
   constructor(code: MqttErrorCode, message: string, init: MqttErrorInit = {}) {
     super(message);
-    this.name = 'MqttElementsError';
     this.code = code;
     if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
     if (init.reasonCode !== undefined) this.reasonCode = init.reasonCode;

@@ -12,6 +12,7 @@ export interface MqttStatusDetail {
 
 /** Fired by `<mqtt-connection>` on every status change. */
 export class MqttStatusEvent extends CustomEvent<MqttStatusDetail> {
+  /** The event's name, for `addEventListener`. */
   static readonly type = 'mqtt-status';
   constructor(detail: MqttStatusDetail) {
     super(MqttStatusEvent.type, { ...init, detail });
@@ -25,6 +26,7 @@ export interface MqttConnectDetail {
 
 /** Fired by `<mqtt-connection>` on every successful connect and reconnect. */
 export class MqttConnectEvent extends CustomEvent<MqttConnectDetail> {
+  /** The event's name, for `addEventListener`. */
   static readonly type = 'mqtt-connect';
   constructor(detail: MqttConnectDetail) {
     super(MqttConnectEvent.type, { ...init, detail });
@@ -38,6 +40,7 @@ export interface MqttErrorDetail {
 
 /** Fired by any element when it reports an error; the element keeps working. */
 export class MqttErrorEvent extends CustomEvent<MqttErrorDetail> {
+  /** The event's name, for `addEventListener`. */
   static readonly type = 'mqtt-error';
   constructor(detail: MqttErrorDetail) {
     super(MqttErrorEvent.type, { ...init, detail });
@@ -57,6 +60,7 @@ export interface MqttMessageDetail<T = unknown> {
 
 /** Fired by `<mqtt-subscribe>` for every message matching its filter. */
 export class MqttMessageEvent<T = unknown> extends CustomEvent<MqttMessageDetail<T>> {
+  /** The event's name, for `addEventListener`. */
   static readonly type = 'mqtt-message';
   constructor(detail: MqttMessageDetail<T>) {
     super(MqttMessageEvent.type, { ...init, detail });
@@ -72,6 +76,7 @@ export interface MqttPublishedDetail {
 
 /** Fired by `<mqtt-publish>` once a publish completed (QoS 0 written, QoS 1/2 acknowledged). */
 export class MqttPublishedEvent extends CustomEvent<MqttPublishedDetail> {
+  /** The event's name, for `addEventListener`. */
   static readonly type = 'mqtt-published';
   constructor(detail: MqttPublishedDetail) {
     super(MqttPublishedEvent.type, { ...init, detail });

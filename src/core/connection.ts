@@ -38,6 +38,12 @@ export interface PublishOptions {
 /** CONNACK codes that mean "these credentials are refused" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87). */
 const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
 
+/**
+ * The connection `<mqtt-connection>` provides to the elements inside it: it owns one MQTT.js
+ * client at a time, reports its status, and keeps every element's subscription across
+ * reconnects and client replacements. Usable on its own (no DOM) to share a connection with
+ * code outside the elements.
+ */
 export class MqttConnection {
   /** The settings the next connect uses. */
   config: ConnectionConfig = { url: '' };

@@ -6,8 +6,10 @@
 /** How `<mqtt-subscribe>` decodes a payload into its `value`. */
 export type PayloadFormat = 'text' | 'json' | 'bytes';
 
+/** Every `format` `<mqtt-subscribe>` accepts. */
 export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['text', 'json', 'bytes'];
 
+/** Whether `format` is one of {@link PAYLOAD_FORMATS}. */
 export function isPayloadFormat(format: unknown): format is PayloadFormat {
   return PAYLOAD_FORMATS.includes(format as PayloadFormat);
 }
@@ -23,6 +25,7 @@ const encoder = /* @__PURE__ */ new TextEncoder();
  * message that 100 elements show as JSON is parsed once, not 100 times.
  */
 export class PayloadDecoder {
+  /** The payload as received. */
   readonly bytes: Uint8Array;
   #text?: string;
   #json?: DecodeResult;
@@ -31,10 +34,12 @@ export class PayloadDecoder {
     this.bytes = bytes;
   }
 
+  /** The payload as UTF-8 text (invalid sequences become U+FFFD), decoded on first use. */
   get text(): string {
     return (this.#text ??= decoder.decode(this.bytes));
   }
 
+  /** The text parsed as JSON on first use, or why it does not parse. */
   get json(): DecodeResult {
     if (!this.#json) {
       try {

@@ -87,6 +87,11 @@ function refusal(granted: { qos: number } | undefined): number | undefined {
   return code >= 0x80 ? code : undefined;
 }
 
+/**
+ * The refcounted subscriptions of one connection: `acquire` a filter, get messages and status,
+ * release it; the broker sees one SUBSCRIBE per filter and one UNSUBSCRIBE when the last holder
+ * goes. It follows the connection's client through reconnects (see the module comment).
+ */
 export class SubscriptionRegistry {
   readonly #entries = new Map<string, Entry>();
   readonly #router = new TopicRouter<Entry>();

@@ -87,9 +87,13 @@ function runWaiting(): void {
  * `Duplex` that MQTT.js uses. Made by {@link connectOverWebSocket}; not for use on its own.
  */
 export class WebSocketStream {
+  /** The WebSocket this stream reads and writes. */
   readonly socket: SocketLike;
+  /** As on a Node stream: set once the stream is torn down (MqttClient checks it). */
   destroyed = false;
+  /** As on a Node stream; MQTT.js's pipe machinery reads it. */
   readable = true;
+  /** As on a Node stream; MqttClient checks it before writing. */
   writable = true;
 
   readonly #highWater: number;
@@ -221,10 +225,12 @@ export class WebSocketStream {
     return false;
   }
 
+  /** Holds writes back, so that what is written until `uncork` goes out as one frame. */
   cork(): void {
     this.#corked++;
   }
 
+  /** Ends one `cork`; the last one sends what was held back. */
   uncork(): void {
     if (this.#corked > 0 && --this.#corked === 0) this.#flush();
   }
@@ -312,10 +318,12 @@ export class WebSocketStream {
 
   // --- Events: the little of EventEmitter that MqttClient uses (on, once, removeListener) ---
 
+  /** Adds an event listener (`error`, `close`, `drain`, …), as EventEmitter's `on`. */
   on(type: string, listener: Listener): this {
     return this.#add(type, { listener, once: false });
   }
 
+  /** Adds a listener that runs once, as EventEmitter's `once`. */
   once(type: string, listener: Listener): this {
     return this.#add(type, { listener, once: true });
   }
@@ -327,6 +335,7 @@ export class WebSocketStream {
     return this;
   }
 
+  /** Removes a listener added with `on` or `once`. */
   removeListener(type: string, listener: Listener): this {
     const list = this.#listeners.get(type);
     const i = list ? list.findIndex((entry) => entry.listener === listener) : -1;
@@ -350,6 +359,7 @@ export class WebSocketStream {
     return true;
   }
 
+  /** Accepted for MQTT.js, which calls it; there is no listener limit here to set. */
   setMaxListeners(): this {
     return this;
   }

@@ -52,6 +52,7 @@ export class ConnectionController implements ReactiveController {
     );
   }
 
+  /** The host entered a document: look for its connection afresh. */
   hostConnected(): void {
     // Forget the provider of a previous place in the DOM: the consumer asks again right after
     // this (it was added after this controller), and whoever answers now is the one to use. An
@@ -64,6 +65,7 @@ export class ConnectionController implements ReactiveController {
     void customElements.whenDefined('mqtt-connection').then(() => this.#settleSoon());
   }
 
+  /** Before each host update: follow a changed `connection` id. */
   hostUpdate(): void {
     const id = this.#host.connection;
     if (id && id !== this.#lookedUpId) {

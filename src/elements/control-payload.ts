@@ -5,6 +5,7 @@
  */
 import { entriesToObject } from '../core/form-object.js';
 
+/** A form's fields as a JSON object (repeated names as arrays), with the submitter's name/value. */
 export function formPayload(form: HTMLFormElement, submitter?: HTMLElement | null): Record<string, unknown> {
   let data: FormData;
   try {
@@ -17,6 +18,7 @@ export function formPayload(form: HTMLFormElement, submitter?: HTMLElement | nul
   return entriesToObject(Array.from(data, ([name, value]) => [name, typeof value === 'string' ? value : value.name]));
 }
 
+/** What one control sends: a checkbox its state, a number or range input its number, others their value as text. */
 export function controlPayload(control: Element): unknown {
   if (control instanceof HTMLInputElement) {
     if (control.type === 'checkbox') return control.checked;

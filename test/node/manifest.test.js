@@ -84,6 +84,26 @@ describe('custom-elements.json', () => {
     }
   });
 
+  it('describes everything the main entry exports, and every public member of it', () => {
+    const entry = modules.get('dist/index.js');
+    assert.ok(entry, 'dist/index.js is in the manifest');
+    // Type-only exports (interfaces, unions) have no declaration in a manifest; the rest must.
+    const declarations = entry.exports.flatMap(({ name, declaration }) =>
+      name === '*' ? (modules.get(declaration.module)?.declarations ?? []) : [declarationOf(declaration)].filter(Boolean),
+    );
+    const names = declarations.map((d) => d.name);
+    for (const name of ['MqttConnection', 'MqttElementsError', 'MqttMessageEvent', 'mqttContext', 'topicMatches']) {
+      assert.ok(names.includes(name), `${name} is exported and declared`);
+    }
+    for (const declaration of declarations) {
+      assert.ok(declaration.description?.trim(), `${declaration.name} has a description`);
+      for (const member of declaration.members ?? []) {
+        if (member.privacy === 'protected' || member.inheritedFrom) continue;
+        assert.ok(member.description?.trim(), `${declaration.name}.${member.name} has a description`);
+      }
+    }
+  });
+
   for (const [tag, spec] of Object.entries(SPEC)) {
     describe(`<${tag}>`, () => {
       const element = () => declarationOf(definitions.find((d) => d.name === tag).declaration);
