@@ -1,0 +1,139 @@
+// What the whole-page tests share: the browsers (Debian's Chromium through Playwright, Firefox
+// ESR through Puppeteer's WebDriver BiDi) behind one small page API, a static file server, and
+// mosquitto's command-line peers.
+import { after, before, describe } from 'node:test';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
+import { closeWithin, killDescendants } from '../../scripts/kill-tree.js';
+
+/** BROWSERS=chromium or BROWSERS=firefox runs one; the default is both. */
+export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',').map((b) => b.trim());
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
+
+/**
+ * Serves `dir` read-only on 127.0.0.1. `render(path, url)` may answer a request itself (a page
+ * with values filled in) by returning the HTML; otherwise the file is sent as it is.
+ */
+export function serveStatic(dir, render = () => undefined) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const html = render(url.pathname, url);
+    if (html !== undefined) return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    const path = normalize(join(dir, url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname));
+    if (!path.startsWith(dir) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.end(readFileSync(path));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })),
+  );
+}
+
+/** The part of Playwright's and Puppeteer's page APIs these tests use, made one. */
+function adapt(page, kind) {
+  const adapted = {
+    goto: (url) => page.goto(url),
+    click: (selector) => page.click(selector),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    waitFor: (fn, arg, timeout = 10000) =>
+      kind === 'playwright'
+        ? page.waitForFunction(fn, arg, { timeout, polling: 50 })
+        : page.waitForFunction(fn, { timeout, polling: 50 }, arg),
+    /** Uncaught errors of the page, to assert there were none. */
+    errors: [],
+  };
+  page.on('pageerror', (e) => adapted.errors.push(String(e?.message ?? e)));
+  return adapted;
+}
+
+/** SIGKILLs a browser and everything it started. */
+function killBrowser(pid) {
+  if (!pid) return;
+  killDescendants(pid);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+const launchers = {
+  chromium: async () => {
+    // launchServer, unlike launch, tells the browser's pid: a hung close can then be ended.
+    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await chromium.connect(server.wsEndpoint());
+    return {
+      newPage: async () => adapt(await browser.newPage(), 'playwright'),
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killBrowser(server.process().pid)),
+    };
+  },
+  firefox: async () => {
+    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+    return {
+      newPage: async () => adapt(await browser.newPage(), 'puppeteer'),
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killBrowser(browser.process()?.pid)),
+    };
+  },
+};
+
+/** Starts `name` (chromium, firefox); `close()` is bounded, so a hung browser cannot hold the run. */
+export function launchBrowser(name) {
+  if (!launchers[name]) throw new Error(`unknown browser ${name} (use chromium, firefox)`);
+  return launchers[name]();
+}
+
+/**
+ * A `describe` block per browser of {@link BROWSERS}, with that browser started before its tests
+ * and closed after them (bounded). `body(name, browser)` declares the tests; `browser()` gives the
+ * running browser inside them.
+ */
+export function inEachBrowser(body) {
+  for (const name of BROWSERS) {
+    describe(name, () => {
+      let browser;
+      before(async () => {
+        browser = await launchBrowser(name);
+      });
+      after(() => browser?.close());
+      body(name, () => browser);
+    });
+  }
+}
+
+/** mosquitto_pub and mosquitto_sub against `mosquitto`, and a wait on its log. */
+export function mosquittoPeers(mosquitto) {
+  const run = (bin, args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(bin, ['-h', '127.0.0.1', '-p', String(mosquitto.tcpPort), ...args]);
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${bin} exited ${code}`))));
+    });
+  const logHas = async (text, timeout = 5000) => {
+    const deadline = Date.now() + timeout;
+    while (!mosquitto.log().some((line) => line.includes(text))) {
+      if (Date.now() > deadline) throw new Error(`mosquitto never logged "${text}"`);
+      await new Promise((r) => setTimeout(r, 25)); // polling the broker's log: it has no event
+    }
+  };
+  return {
+    /** Publishes `message` to `topic` (QoS 0) from outside; resolves when mosquitto_pub exits. */
+    pub: (topic, message) => run('/usr/bin/mosquitto_pub', ['-t', topic, '-m', message]),
+    /**
+     * Subscribes `clientId` to `topic` from outside and resolves with the first message's text
+     * (within 10 s). `subscribed` resolves once mosquitto has its SUBSCRIBE.
+     */
+    firstMessage(topic, clientId) {
+      const received = run('/usr/bin/mosquitto_sub', ['-i', clientId, '-t', topic, '-C', '1', '-W', '10']);
+      return { received: received.then((out) => out.trim()), subscribed: logHas(`Received SUBSCRIBE from ${clientId}`) };
+    },
+    logHas,
+  };
+}
