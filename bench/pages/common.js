@@ -42,4 +42,15 @@ window.bench = {
     const t0 = performance.now();
     this.done = this.waitFor(() => views.every((v, i) => v.textContent === expected[i])).then((t) => t - t0);
   },
+
+  /**
+   * P2 over the wire: arms the clock for messages to the view at `index`, the last one `lastSeq`;
+   * `bench.done` resolves with the ms until that view shows it.
+   */
+  goOne(lastSeq, index) {
+    const view = this.views[index];
+    const last = this.payloadOf(lastSeq);
+    const t0 = performance.now();
+    this.done = this.waitFor(() => view.textContent === last).then((t) => t - t0);
+  },
 };
