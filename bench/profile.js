@@ -14,7 +14,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ABLATIONS, buildCdn, cdnDir, launchChromium, receivePage, root, serve, startMosquitto, within } from './lib/harness.js';
-import { concat, payloadOf, publishPacket } from './lib/mqtt-wire.js';
+import { concat, payloadOf, publishPacket } from '../scripts/mqtt-wire.js';
 import { tcpClient } from './lib/tcp-client.js';
 
 const args = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ABLATIONS, buildCdn, launchChromium, machineLoad, receivePage, serve, startMosquitto, stats, within } from './lib/harness.js';
-import { concat, payloadOf, publishPacket } from './lib/mqtt-wire.js';
+import { concat, payloadOf, publishPacket } from '../scripts/mqtt-wire.js';
 import { tcpClient } from './lib/tcp-client.js';
 
 const args = process.argv.slice(2);

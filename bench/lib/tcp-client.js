@@ -3,7 +3,7 @@
 // under test, and then the publisher, not the page, would be measured), and a subscriber that
 // only counts PUBLISH packets.
 import { connect } from 'node:net';
-import { connectPacket, DISCONNECT, packetReader, subscribePacket } from './mqtt-wire.js';
+import { connectPacket, DISCONNECT, packetReader, subscribePacket } from '../../scripts/mqtt-wire.js';
 
 const CONNACK = 2;
 const PUBLISH = 3;

@@ -3,7 +3,7 @@
 window.bench = {
   params: Object.fromEntries(new URLSearchParams(location.search)),
 
-  /** The payload of message `seq`, as bench/lib/mqtt-wire.js's payloadOf makes it. */
+  /** The payload of message `seq`, as scripts/mqtt-wire.js's payloadOf makes it. */
   payloadOf(seq, size = 100) {
     return String(seq).padEnd(size, '.');
   },

@@ -6,42 +6,13 @@ import mqtt from 'mqtt';
 import type { IDisconnectPacket, MqttClient } from 'mqtt';
 import { MqttConnection } from '../../src/core/connection.js';
 import { connectOverWebSocket, WebSocketStream } from '../../src/core/ws-stream.js';
+import { concat, publishPacket, publishPacketV5 } from '../../scripts/mqtt-wire.js';
 import { getBrokers, once, privateMosquitto, uid, waitFor } from '../support/brokers.js';
 
-const utf8 = new TextEncoder();
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-function packet(first: number, body: number[]): Uint8Array {
-  const length: number[] = [];
-  let n = body.length;
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    length.push(byte);
-  } while (n > 0);
-  return Uint8Array.from([first, ...length, ...body]);
-}
-
-const str = (s: string) => {
-  const b = utf8.encode(s);
-  return [b.length >> 8, b.length & 0xff, ...b];
-};
-const publishPacket = (topic: string, payload: string) => packet(0x30, [...str(topic), ...utf8.encode(payload)]);
-/** MQTT 5: the same with an empty property list. */
-const publishPacketV5 = (topic: string, payload: string) => packet(0x30, [...str(topic), 0, ...utf8.encode(payload)]);
 const CONNACK = Uint8Array.from([0x20, 0x02, 0x00, 0x00]);
 const CONNACK_V5 = Uint8Array.from([0x20, 0x03, 0x00, 0x00, 0x00]);
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** A WebSocket whose frames, state and bufferedAmount the test scripts. */
 class ScriptedSocket extends EventTarget {
@@ -117,7 +88,7 @@ describe('WebSocketStream: frames, batches, back-pressure (scripted socket)', ()
     const { socket, client } = await scripted();
     const got = messages(client);
     const last = publishPacket('t/3', 'three');
-    socket.frame(join(publishPacket('t/1', 'one'), publishPacket('t/2', 'two'), last.subarray(0, 4)));
+    socket.frame(concat([publishPacket('t/1', 'one'), publishPacket('t/2', 'two'), last.subarray(0, 4)]));
     socket.frame(last.subarray(4));
     await waitFor(() => got.length === 3);
     expect(got).to.deep.equal([

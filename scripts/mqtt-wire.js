@@ -1,7 +1,9 @@
-// The few MQTT 3.1.1 packets the benchmark needs, encoded and framed by hand. Used by the Node
-// side (publisher and counting subscriber over TCP: no client library between the broker and
-// the clock) and by the bare-WebSocket ceiling page (nothing between the frame and the count).
-// Plain ESM with Uint8Array and TextEncoder only, so Node and the browser load the same file.
+// The few MQTT packets the benchmark and the transport tests need, encoded and framed by hand.
+// Used by the benchmark's Node side (publisher and counting subscriber over TCP: no client
+// library between the broker and the clock), by its bare-WebSocket ceiling page (nothing between
+// the frame and the count), and by test/core/ws-stream.test.ts (frames split where it chooses).
+// Plain ESM with Uint8Array and TextEncoder only, so Node and the browser load the same file;
+// mqtt-wire.d.ts types it for the TypeScript tests.
 
 const utf8 = new TextEncoder();
 
@@ -38,11 +40,20 @@ export function subscribePacket(packetId, filters) {
   return packet(0x82, body);
 }
 
-/** PUBLISH at QoS 0. */
+/** PUBLISH at QoS 0 (MQTT 3.1.1). */
 export function publishPacket(topic, payload, retain = false) {
+  return publish(str(topic), payload, retain);
+}
+
+/** PUBLISH at QoS 0, MQTT 5: the same with an empty property list. */
+export function publishPacketV5(topic, payload, retain = false) {
+  return publish([...str(topic), 0], payload, retain);
+}
+
+/** A PUBLISH of `payload` after `variableHeader` (the topic, and in MQTT 5 the properties). */
+function publish(variableHeader, payload, retain) {
   const p = typeof payload === 'string' ? utf8.encode(payload) : payload;
-  const t = str(topic);
-  const head = [retain ? 0x31 : 0x30, ...varint(t.length + p.length), ...t];
+  const head = [retain ? 0x31 : 0x30, ...varint(variableHeader.length + p.length), ...variableHeader];
   const out = new Uint8Array(head.length + p.length);
   out.set(head);
   out.set(p, head.length);
