@@ -1,7 +1,8 @@
 // Helpers shared by the <mqtt-connection> test files (not a test file itself).
 import type { IConnackPacket } from 'mqtt';
 import type { ConnectionStatus, MqttConnectionElement, MqttElementsError } from '../../src/index.js';
-import { aedesEvents, mosquittoLog, waitFor, type AedesEventType } from '../support/brokers.js';
+import { mosquittoLog, waitFor, type AedesEventType } from '../support/brokers.js';
+import { brokerEvents } from '../support/elements.js';
 
 /** What one element reported, in order. Events are recorded on the element itself. */
 export interface Recording {
@@ -47,16 +48,11 @@ export async function untilConnects(rec: Recording, count: number, timeout = 500
   await waitFor(() => rec.connacks.length >= count, { timeout, message: `${count} mqtt-connect events` });
 }
 
-/** aedes events of one type for one client id. */
-export async function aedesOf(clientId: string, type: AedesEventType) {
-  return (await aedesEvents(clientId)).filter((e) => e.type === type);
-}
-
 /** Waits until aedes recorded at least `count` events of `type` for `clientId`; returns them. */
 export function untilAedes(clientId: string, type: AedesEventType, count = 1, timeout = 5000) {
   return waitFor(
     async () => {
-      const events = await aedesOf(clientId, type);
+      const events = await brokerEvents(clientId, type);
       return events.length >= count ? events : undefined;
     },
     { timeout, message: `${count} aedes "${type}" events for ${clientId}` },
@@ -89,8 +85,6 @@ export async function rejection(promise: Promise<unknown>): Promise<MqttElements
   }
   throw new Error('expected a rejection, but the promise resolved');
 }
-
-export const decode = (payload: Uint8Array): string => new TextDecoder().decode(payload);
 
 /** mosquitto logs every CONNECT as "New client connected from … as <id> (p<version>, c<clean>, k<keepalive>[, u'<user>'])." */
 export function untilMosquittoConnect(clientId: string): Promise<string> {

@@ -16,8 +16,6 @@ import {
   type AedesEvent,
 } from '../support/brokers.js';
 import {
-  aedesOf,
-  decode,
   holdsFor,
   QUIET,
   record,
@@ -26,8 +24,9 @@ import {
   untilMosquittoConnect,
   untilStatus,
 } from './connection-helpers.js';
+import { brokerEvents, text } from '../support/elements.js';
 
-const connackCodes = async (id: string) => (await aedesOf(id, 'connackSent')).map((e) => e.returnCode);
+const connackCodes = async (id: string) => (await brokerEvents(id, 'connackSent')).map((e) => e.returnCode);
 
 describe('<mqtt-connection>: refused credentials (not-authorized)', () => {
   it('aedes CONNACK 4 (password "wrong"): status error, no retries; a new password connects', async () => {
@@ -254,7 +253,7 @@ describe('<mqtt-connection>: life in the DOM', () => {
     await new Promise((resolve) => setTimeout(resolve));
     const arrived = oneEvent(sub, 'mqtt-message');
     await el.publish(topic, 'after-move', { qos: 1 });
-    expect(decode((await arrived).detail.payload)).to.equal('after-move');
+    expect(text((await arrived).detail.payload)).to.equal('after-move');
 
     expect(el.client === client, 'the same client').to.equal(true);
     expect(el.status).to.equal('connected');
@@ -290,7 +289,7 @@ describe('<mqtt-connection>: life in the DOM', () => {
     await waitFor(() => sub.status === 'subscribed');
     const arrived = oneEvent(sub, 'mqtt-message');
     await aedesPublish({ topic, payload: 'back' });
-    expect(decode((await arrived).detail.payload)).to.equal('back');
+    expect(text((await arrived).detail.payload)).to.equal('back');
   });
 });
 
@@ -313,7 +312,7 @@ describe('<mqtt-connection>: identity changes reconnect and restore every subscr
       </mqtt-connection>
     `);
     const own: string[] = [];
-    el.subscribe(topics[2], { qos: 1 }, (m: ReceivedMessage) => own.push(decode(m.payload)));
+    el.subscribe(topics[2], { qos: 1 }, (m: ReceivedMessage) => own.push(text(m.payload)));
     const subs = [...el.querySelectorAll('mqtt-subscribe')];
     await untilStatus(el, 'connected');
     await waitFor(() => subs.every((s) => s.status === 'subscribed'));
@@ -327,7 +326,7 @@ describe('<mqtt-connection>: identity changes reconnect and restore every subscr
     for (const [i, sub] of t.subs.entries()) {
       const arrived = oneEvent(sub, 'mqtt-message');
       await publish(t.topics[i], `restored-${i}`);
-      expect(decode((await arrived).detail.payload)).to.equal(`restored-${i}`);
+      expect(text((await arrived).detail.payload)).to.equal(`restored-${i}`);
     }
     // The connection's own subscription: its SUBSCRIBE may still be on its way, so publish until it lands.
     await waitFor(async () => {
@@ -374,8 +373,8 @@ describe('<mqtt-connection>: identity changes reconnect and restore every subscr
     t.el.username = 'someone';
     t.el.password = 'else';
     await expectRestored(t, old, aedesPublishing);
-    expect(await aedesOf(id, 'client')).to.have.length(2);
-    expect(await aedesOf(id, 'clientDisconnect')).to.have.length(1);
+    expect(await brokerEvents(id, 'client')).to.have.length(2);
+    expect(await brokerEvents(id, 'clientDisconnect')).to.have.length(1);
     expect((await subscribedAfterConnect(id, 2)).map((s) => s.topic)).to.have.members(t.topics);
     expect(t.el.client!.options.username).to.equal('someone');
   });

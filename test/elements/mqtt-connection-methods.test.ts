@@ -7,8 +7,6 @@ import '../../src/index.js';
 import type { MqttConnectionElement, ReceivedMessage } from '../../src/index.js';
 import { aedesDisconnectClient, getBrokers, uid, waitFor } from '../support/brokers.js';
 import {
-  aedesOf,
-  decode,
   holdsFor,
   QUIET,
   record,
@@ -17,6 +15,7 @@ import {
   untilConnects,
   untilStatus,
 } from './connection-helpers.js';
+import { brokerEvents, text } from '../support/elements.js';
 
 describe('<mqtt-connection>: methods', () => {
   it('publish() with QoS 1 resolves after the PUBACK; the message is at the broker', async () => {
@@ -37,7 +36,7 @@ describe('<mqtt-connection>: methods', () => {
     expect(sent).to.have.length(1);
     expect(pubacks).to.deep.equal([sent[0].messageId]);
     const [atBroker] = await waitFor(async () => {
-      const found = (await aedesOf(id, 'publish')).filter((e) => e.topic === topic);
+      const found = (await brokerEvents(id, 'publish')).filter((e) => e.topic === topic);
       return found.length ? found : undefined;
     });
     expect(atBroker).to.include({ payload: 'hello', qos: 1, retain: false });
@@ -70,7 +69,7 @@ describe('<mqtt-connection>: methods', () => {
       <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
     `);
     const got: string[] = [];
-    const release = el.subscribe(topic, { qos: 1 }, (m: ReceivedMessage) => got.push(decode(m.payload)));
+    const release = el.subscribe(topic, { qos: 1 }, (m: ReceivedMessage) => got.push(text(m.payload)));
     expect(release).to.be.a('function');
     expect(() => el.subscribe('a/#/b', {}, () => {})).to.throw().with.property('code', 'invalid-topic');
     const sub = el.querySelector('mqtt-subscribe')!;
@@ -78,7 +77,7 @@ describe('<mqtt-connection>: methods', () => {
     await waitFor(() => sub.status === 'subscribed');
     await el.publish(topic, 'one', { qos: 1 });
     await waitFor(() => got.length === 1 && sub.value === 'one');
-    const subscribes = await aedesOf(id, 'subscribe');
+    const subscribes = await brokerEvents(id, 'subscribe');
     expect(subscribes).to.have.length(1);
     expect(subscribes[0].topics).to.deep.equal([{ topic, qos: 1 }]); // the highest QoS asked for
 
@@ -88,7 +87,7 @@ describe('<mqtt-connection>: methods', () => {
     await el.publish(topic, 'two', { qos: 1 });
     await waitFor(() => got.length === 2);
     expect(got).to.deep.equal(['one', 'two']);
-    expect(await aedesOf(id, 'unsubscribe')).to.deep.equal([]);
+    expect(await brokerEvents(id, 'unsubscribe')).to.deep.equal([]);
 
     release();
     release(); // a second call is harmless
@@ -96,7 +95,7 @@ describe('<mqtt-connection>: methods', () => {
     expect(unsubscribe.topics).to.deep.equal([{ topic }]);
     await el.publish(topic, 'three', { qos: 1 });
     expect(got).to.deep.equal(['one', 'two']);
-    expect(await aedesOf(id, 'unsubscribe')).to.have.length(1);
+    expect(await brokerEvents(id, 'unsubscribe')).to.have.length(1);
   });
 
   it('disconnect() resolves with status closed; the element stays closed until connect()', async () => {
@@ -120,7 +119,7 @@ describe('<mqtt-connection>: methods', () => {
     await new Promise((resolve) => setTimeout(resolve)); // a later task: not a DOM move
     parent.append(el);
     await el.updateComplete;
-    await holdsFor(async () => el.status === 'closed' && (await aedesOf(id, 'client')).length === 1, QUIET, 'still closed');
+    await holdsFor(async () => el.status === 'closed' && (await brokerEvents(id, 'client')).length === 1, QUIET, 'still closed');
 
     el.connect();
     await untilConnects(rec, 1);
@@ -148,10 +147,10 @@ describe('<mqtt-connection>: publishing while offline', () => {
       el.publish(topic, 'queued-0', { qos: 0 }),
     ]);
     await published;
-    const clients = await aedesOf(id, 'client');
+    const clients = await brokerEvents(id, 'client');
     expect(clients).to.have.length(2);
     const atBroker = await waitFor(async () => {
-      const found = (await aedesOf(id, 'publish')).filter((e) => e.topic === topic);
+      const found = (await brokerEvents(id, 'publish')).filter((e) => e.topic === topic);
       return found.length === 2 ? found : undefined;
     });
     expect(atBroker.map((e) => e.payload)).to.have.members(['queued-1', 'queued-0']);

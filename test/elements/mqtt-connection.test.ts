@@ -16,8 +16,6 @@ import {
   waitFor,
 } from '../support/brokers.js';
 import {
-  aedesOf,
-  decode,
   holdsFor,
   QUIET,
   record,
@@ -26,6 +24,7 @@ import {
   untilMosquittoConnect,
   untilStatus,
 } from './connection-helpers.js';
+import { brokerEvents, text } from '../support/elements.js';
 
 describe('<mqtt-connection>: status and events', () => {
   it('goes idle → connecting → connected: reflected, and as bubbling, composed mqtt-status events', async () => {
@@ -76,7 +75,7 @@ describe('<mqtt-connection>: status and events', () => {
     expect(el.client!.connected).to.equal(true);
     const [connackSent] = await untilAedes(id, 'connackSent');
     expect(connackSent.returnCode).to.equal(0);
-    expect(await aedesOf(id, 'client')).to.have.length(1);
+    expect(await brokerEvents(id, 'client')).to.have.length(1);
   });
 
   it('puts errors in `error`, `mqtt-error` and the mqtt-status detail', async () => {
@@ -151,7 +150,7 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     const arrived = oneEvent(sub, 'mqtt-message');
     el.connect();
     const message = await arrived;
-    expect(decode(message.detail.payload)).to.equal('while-away');
+    expect(text(message.detail.payload)).to.equal('while-away');
     const connacks = await untilAedes(id, 'connackSent', 2);
     expect(connacks.map((c) => c.sessionPresent)).to.deep.equal([false, true]);
   });
@@ -182,7 +181,7 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     // No retries (reconnect-period 0): this is final, so the status says error.
     await untilStatus(el, 'error');
     expect(rec.errors).to.have.length(1);
-    expect(await aedesOf(id, 'client')).to.deep.equal([]);
+    expect(await brokerEvents(id, 'client')).to.deep.equal([]);
   });
 
   it('reconnect-period 0: after a dropped connection the status goes offline and stays', async () => {
@@ -197,7 +196,7 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     expect(await aedesDisconnectClient(id)).to.equal(true);
     await untilStatus(el, 'offline');
     // No reconnect may start (this long would see one with the 100 ms period other tests use).
-    await holdsFor(async () => el.status === 'offline' && (await aedesOf(id, 'client')).length === 1, QUIET, 'offline, 1 CONNECT');
+    await holdsFor(async () => el.status === 'offline' && (await brokerEvents(id, 'client')).length === 1, QUIET, 'offline, 1 CONNECT');
     expect(rec.statuses).to.deep.equal(['offline']);
     expect(rec.connacks).to.deep.equal([]);
   });
@@ -260,7 +259,7 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     const arrived = oneEvent(sub, 'mqtt-message');
     await aedesDisconnectClient(id);
     const message = await arrived;
-    expect(decode(message.detail.payload)).to.equal('gone');
+    expect(text(message.detail.payload)).to.equal('gone');
     const [will] = await waitFor(async () => {
       const found = (await aedesEvents()).filter((e) => e.type === 'publish' && e.topic === topic);
       return found.length ? found : undefined;
@@ -281,7 +280,7 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     el.keepalive = 30;
     await el.updateComplete;
     expect(el.client === undefined, 'no client').to.equal(true);
-    expect(await aedesOf(id, 'client')).to.deep.equal([]);
+    expect(await brokerEvents(id, 'client')).to.deep.equal([]);
 
     const rec = record(el);
     el.connect();
