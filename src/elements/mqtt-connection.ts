@@ -98,9 +98,11 @@ export class MqttConnectionElement extends LitElement {
   @property({ attribute: false }) credentials?: CredentialsProvider;
 
   readonly #connection = new MqttConnection();
-  #started = false;
-  /** disconnect() was called: stay closed, whatever changes, until connect() is. */
-  #stopped = false;
+  /**
+   * `idle`: not connected yet, connects when attached (unless `manual`); `started`: connect()
+   * ran; `stopped`: disconnect() ran, so it stays closed, whatever changes, until connect() does.
+   */
+  #phase: 'idle' | 'started' | 'stopped' = 'idle';
   #teardown?: ReturnType<typeof setTimeout>;
 
   constructor() {
@@ -142,7 +144,7 @@ export class MqttConnectionElement extends LitElement {
     this.#teardown = undefined;
     if (!this.hasAttribute('status')) this.setAttribute('status', this.status);
     // Re-inserted after a removal that ended the client: connect again.
-    if (!this.#started && this.hasUpdated) this.requestUpdate();
+    if (this.#phase !== 'started' && this.hasUpdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
@@ -151,7 +153,7 @@ export class MqttConnectionElement extends LitElement {
     this.#teardown = setTimeout(() => {
       this.#teardown = undefined;
       if (this.isConnected) return;
-      this.#started = false;
+      if (this.#phase === 'started') this.#phase = 'idle';
       void this.#connection.disconnect();
     });
   }
@@ -163,8 +165,8 @@ export class MqttConnectionElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this.#applyConfig();
     const identityChanged = IDENTITY.some((key) => changed.has(key));
-    if (!this.#started) {
-      if (!this.manual && !this.#stopped && this.isConnected) this.connect();
+    if (this.#phase !== 'started') {
+      if (this.#phase === 'idle' && !this.manual && this.isConnected) this.connect();
     } else if (identityChanged || (this.#refused() && [...changed.keys()].some((key) => key !== 'options'))) {
       // Refused credentials stop all attempts until an attribute changes (SPEC): any of them.
       this.connect();
@@ -178,8 +180,7 @@ export class MqttConnectionElement extends LitElement {
   /** Connects (again), with a new client; also retries after `not-authorized`. */
   connect(): void {
     this.#applyConfig();
-    this.#started = true;
-    this.#stopped = false;
+    this.#phase = 'started';
     this.#connection.connect();
   }
 
@@ -188,8 +189,7 @@ export class MqttConnectionElement extends LitElement {
    * re-insertion too) until `connect()` is called.
    */
   disconnect(): Promise<void> {
-    this.#started = false;
-    this.#stopped = true;
+    this.#phase = 'stopped';
     return this.#connection.disconnect();
   }
 
