@@ -6,7 +6,7 @@
 import type { IClientOptions, IClientPublishOptions, IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import type { ReceivedMessage } from './message.js';
-import { parseQos, toClientOptions, randomClientId, type ConnectionConfig } from './options.js';
+import { credentialsError, parseQos, toClientOptions, randomClientId, type ConnectionConfig } from './options.js';
 import { encodePayload } from './payload.js';
 import { reportLater } from './report-later.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
@@ -180,10 +180,10 @@ export class MqttConnection {
   }
 
   #start(url: string, options: IClientOptions): void {
-    if (options.protocolVersion !== 5 && options.password !== undefined && !options.username) {
-      // MQTT 3.1.1 has no password without a user name; MQTT.js would fail the stream with no
-      // code and retry forever behind a vague "could not connect".
-      this.#fail(new MqttElementsError('connection-failed', 'MQTT 3.1.1 needs a username with a password'), 'error');
+    // Checked here, not in toClientOptions: a credentials function's answer is merged in last.
+    const reason = credentialsError(options);
+    if (reason) {
+      this.#fail(new MqttElementsError('connection-failed', reason), 'error');
       this.#resolveClientWaiters(undefined);
       return;
     }

@@ -97,6 +97,18 @@ function inRange(value: number | undefined, name: string, fallback: number, min 
 }
 
 /**
+ * Why MQTT.js options cannot carry their credentials, or undefined. MQTT 3.1.1 has no password
+ * without a user name: MQTT.js would fail the stream with no code and retry forever behind a
+ * vague "could not connect".
+ */
+export function credentialsError(options: IClientOptions): string | undefined {
+  if (options.protocolVersion !== 5 && options.password !== undefined && !options.username) {
+    return 'MQTT 3.1.1 needs a username with a password';
+  }
+  return undefined;
+}
+
+/**
  * Turns a config into MQTT.js options. Throws coded errors for bad input (`invalid-url`,
  * `invalid-topic`, `invalid-qos`, `connection-failed` for other bad settings).
  */

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { MqttElementsError } from '../../src/errors.js';
-import { parseQos, randomClientId, resolveBrokerUrl, toClientOptions } from '../../src/core/options.js';
+import { credentialsError, parseQos, randomClientId, resolveBrokerUrl, toClientOptions } from '../../src/core/options.js';
 
 /** The coded error `body` throws; fails the test when it throws nothing or something else. */
 function thrown(body: () => unknown): MqttElementsError {
@@ -126,6 +126,20 @@ describe('core/options', () => {
         expect(new URL(resolved).host).to.equal('example.com:8080');
       });
     }
+  });
+
+  describe('credentialsError', () => {
+    it('refuses a password without a username in MQTT 3.1.1, with a reason', () => {
+      expect(credentialsError({ password: 'p' })).to.equal('MQTT 3.1.1 needs a username with a password');
+      expect(credentialsError({ protocolVersion: 4, password: 'p', username: '' })).to.be.a('string');
+    });
+
+    it('accepts a username with or without a password, no credentials, and MQTT 5 either way', () => {
+      expect(credentialsError({ username: 'u', password: 'p' })).to.equal(undefined);
+      expect(credentialsError({ username: 'u' })).to.equal(undefined);
+      expect(credentialsError({})).to.equal(undefined);
+      expect(credentialsError({ protocolVersion: 5, password: 'p' })).to.equal(undefined);
+    });
   });
 
   describe('randomClientId', () => {

@@ -168,6 +168,20 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     expect(await untilMosquittoConnect(id)).to.contain(`as ${id} (p5, c1, k60).`);
   });
 
+  it('a password without a username in MQTT 3.1.1: connection-failed at once, nothing dialled', async () => {
+    const { aedes } = await getBrokers();
+    const id = uid('pwonly');
+    const el = fixtureSync<MqttConnectionElement>(
+      html`<mqtt-connection url=${aedes.url} client-id=${id} password="secret" reconnect-period="100"></mqtt-connection>`,
+    );
+    const { detail } = await oneEvent(el, 'mqtt-error');
+    expect(detail.error.code).to.equal('connection-failed');
+    expect(detail.error.message).to.equal('MQTT 3.1.1 needs a username with a password');
+    expect(el.status).to.equal('error');
+    expect(el.client).to.equal(undefined);
+    await holdsFor(async () => (await brokerEvents(id, 'client')).length === 0, QUIET, 'no CONNECT at aedes');
+  });
+
   it('protocol-version 5: aedes (3.1.1 only) refuses it with a coded error', async () => {
     const { aedes } = await getBrokers();
     const id = uid('v5aedes');
