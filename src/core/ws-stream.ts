@@ -379,7 +379,6 @@ function webSocketUrl(options: IClientOptions, client: MqttClient): string {
     // A relative URL ("/mqtt"): the page's own host, as MQTT.js does.
     const page = new URL(globalThis.document?.URL ?? globalThis.location?.href ?? 'http://localhost/');
     options.hostname = page.hostname;
-    if (!options.port) options.port = Number(page.port);
   }
   let url = `${options.protocol}://${options.hostname}:${options.port}${options.path}`;
   if (typeof options.transformWsUrl === 'function') url = options.transformWsUrl(url, options, client);
