@@ -106,7 +106,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   #message?: MqttMessage;
   #messages: MqttMessage[] = [];
   /** What the list shows for each of `#messages`: made when first rendered, not per message. */
-  #displays: Array<string | (() => string)> = [];
+  #displays: Array<() => string> = [];
   #list?: HTMLUListElement;
   #unboundValue = false;
   #releaseTimer?: ReturnType<typeof setTimeout>;
@@ -266,7 +266,8 @@ export class MqttSubscribeElement extends ReactiveElement {
     };
     if (received.properties) message.properties = received.properties;
     const keep = this.#keep();
-    const display = () => (result.ok ? displayText(result.value) : received.decoder.text);
+    let shown: string | undefined;
+    const display = () => (shown ??= result.ok ? displayText(result.value) : received.decoder.text);
     this.#message = message;
     if (keep === 1) {
       // The common case: no copies of the history.
@@ -313,11 +314,10 @@ export class MqttSubscribeElement extends ReactiveElement {
     const keep = this.#keep();
     if (keep > 1) {
       const list = (this.#list ??= document.createElement('ul'));
-      this.#displays = this.#displays.map((display) => (typeof display === 'string' ? display : display()));
       list.replaceChildren(
-        ...(this.#displays as string[]).map((text) => {
+        ...this.#displays.map((display) => {
           const item = document.createElement('li');
-          item.textContent = text;
+          item.textContent = display();
           return item;
         }),
       );
