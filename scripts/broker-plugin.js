@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { startAedesServer } from './aedes-broker.js';
 import { startMosquitto } from './mosquitto.js';
-import { closeWithin } from './kill-tree.js';
+import { closeWithin } from './time-limit.js';
 
 const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub';
 const STOP_BUDGET_MS = 5000;

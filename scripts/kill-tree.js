@@ -1,6 +1,7 @@
 // Kills every process a Node process started, however deep: browsers that do not answer their
 // close command, their helpers, brokers. Shared by the browser-test runner and the whole-page
-// tests so that a hung shutdown ends a run instead of holding CI until its time limit.
+// tests so that a hung shutdown ends a run instead of holding CI until its time limit (see
+// closeWithin in time-limit.js).
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Every live process below `root` (Linux /proc; elsewhere none are found). */
@@ -46,21 +47,4 @@ export function killDescendants(root = process.pid) {
     }
   }
   return killed;
-}
-
-/**
- * Resolves when `closing` settles or after `ms`, whichever is first; on the timeout calls
- * `onTimeout` (to kill what would not close, or say why) and reports it on stderr.
- */
-export async function closeWithin(closing, ms, what, onTimeout) {
-  let timer;
-  const timedOut = new Promise((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  const result = await Promise.race([Promise.resolve(closing).then(() => 'closed', () => 'closed'), timedOut]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    console.error(`${what} did not close within ${ms / 1000} s`);
-    onTimeout();
-  }
 }

@@ -130,13 +130,5 @@ export function stats(values) {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], values };
 }
 
-/** Rejects when `promise` takes longer than `ms`: every wait in the benchmark is bounded. */
-export function within(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+/** Every wait in the benchmark is bounded (scripts/time-limit.js). */
+export { within } from '../../scripts/time-limit.js';

@@ -9,7 +9,8 @@ import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
-import { closeWithin, killDescendants } from '../../scripts/kill-tree.js';
+import { killDescendants } from '../../scripts/kill-tree.js';
+import { closeWithin } from '../../scripts/time-limit.js';
 
 /** BROWSERS=chromium or BROWSERS=firefox runs one; the default is both. */
 export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',').map((b) => b.trim());

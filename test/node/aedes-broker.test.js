@@ -5,21 +5,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { startAedesServer } from '../../scripts/aedes-broker.js';
-
-/** Resolves as `promise` does, or rejects after `ms`. */
-async function within(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from '../../scripts/time-limit.js';
 
 describe('startAedesServer().close()', () => {
   it('returns although a WebSocket upgrade to another path was left unanswered and its peer is gone', async () => {
