@@ -13,8 +13,8 @@ import { posix } from 'node:path';
 
 const DEFINING_MODULE = 'src/define.ts';
 
-/** `src/a/b.ts` (or `.js`, as `export *` names it) → `dist/a/b.js`; anything else unchanged. */
-const shipped = (path) => path.replace(/^src\/(.*)\.[jt]s$/, 'dist/$1.js');
+/** `src/a/b.ts` (or `.js`, as `export *` names it; a superclass module may start with `/`) → `dist/a/b.js`; anything else unchanged. */
+const shipped = (path) => path.replace(/^\/?src\/(.*)\.[jt]s$/, 'dist/$1.js');
 
 /**
  * Rewrites every `path` and `module` string below `node` to the shipped file. A re-export names

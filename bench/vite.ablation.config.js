@@ -1,7 +1,7 @@
 // Builds of the CDN bundle with one part of the receive path taken back out, so that P1 can
 // show what each part is worth (`npm run bench` builds them into bench/.cdn-<name>/):
 //   BENCH_ABLATION=mqttjs-transport  MQTT.js's own WebSocket transport (src/core/ws-stream.ts
-//                                    not used: connection.ts calls mqtt.connect)
+//                                    not used: connection.ts gets mqtt.connect)
 //   BENCH_ABLATION=no-batching       ws-stream.ts, but each frame parsed in the task that
 //                                    received it (one Lit update per message, as MQTT.js does)
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ function noBatching() {
     name: 'bench:no-batching',
     enforce: 'pre',
     transform(code, id) {
-      if (!id.endsWith('/src/core/ws-stream.ts')) return undefined;
+      if (!id.endsWith('/src/transport/ws-stream.ts')) return undefined;
       const batched = 'schedule(this.#runScheduled);';
       if (!code.includes(batched)) throw new Error(`bench:no-batching: "${batched}" is no longer in ws-stream.ts`);
       return code.replace(batched, 'this.#runScheduled();');
@@ -26,7 +26,7 @@ function noBatching() {
 const variants = {
   'mqttjs-transport': {
     resolve: {
-      alias: [{ find: /^\.\/ws-stream\.js$/, replacement: fileURLToPath(new URL('./lib/mqttjs-transport.js', import.meta.url)) }],
+      alias: [{ find: /^\.\.\/transport\/connect\.js$/, replacement: fileURLToPath(new URL('./lib/mqttjs-transport.js', import.meta.url)) }],
     },
   },
   'no-batching': { plugins: [noBatching()] },

@@ -1,7 +1,7 @@
 // The few MQTT packets the benchmark and the transport tests need, encoded and framed by hand.
 // Used by the benchmark's Node side (publisher and counting subscriber over TCP: no client
 // library between the broker and the clock), by its bare-WebSocket ceiling page (nothing between
-// the frame and the count), and by test/core/ws-stream.test.ts (frames split where it chooses).
+// the frame and the count), and by test/transport/ws-stream.test.ts (frames split where it chooses).
 // Plain ESM with Uint8Array and TextEncoder only, so Node and the browser load the same file;
 // mqtt-wire.d.ts types it for the TypeScript tests.
 

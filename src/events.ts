@@ -1,5 +1,6 @@
-import type { IConnackPacket, IPublishPacket } from 'mqtt';
+import type { IConnackPacket } from 'mqtt';
 import type { ConnectionStatus } from './core/connection.js';
+import type { MqttMessage } from './core/message.js';
 
 /** Every event of this package bubbles and crosses shadow roots, so a page can listen once, high up. */
 const init = { bubbles: true, composed: true } as const;
@@ -47,15 +48,10 @@ export class MqttErrorEvent extends CustomEvent<MqttErrorDetail> {
   }
 }
 
-/** Detail of `mqtt-message`. */
-export interface MqttMessageDetail<T = unknown> {
-  topic: string;
-  payload: Uint8Array;
+/** Detail of `mqtt-message`: the message, and its payload decoded. */
+export interface MqttMessageDetail<T = unknown> extends MqttMessage {
   /** The payload decoded per the element's `format` and `path`; undefined when decoding failed. */
   value: T;
-  retained: boolean;
-  qos: 0 | 1 | 2;
-  properties?: IPublishPacket['properties'];
 }
 
 /** Fired by `<mqtt-subscribe>` for every message matching its filter. */

@@ -2,6 +2,7 @@
  * Rules for writing a received value into a page element. Pure, no DOM: the element does the
  * writing, this decides what is allowed and what gets written.
  */
+import { MqttElementsError } from '../errors.js';
 import { displayText } from './payload.js';
 
 /** Sinks that would parse a payload as HTML or run it as code. */
@@ -46,4 +47,14 @@ export function unsafeValueReason(name: string, value: unknown): string | undefi
   const scheme = value.replace(/[\u0000-\u0020]/g, '').slice(0, 11).toLowerCase();
   if (scheme === 'javascript:') return `a "javascript:" value for "${name}" is refused: payloads never become script`;
   return undefined;
+}
+
+/**
+ * The `unsafe-binding` error of a `target` binding's settings, or undefined. The sink is the
+ * `attribute`, else the `property`: an empty `attribute` falls back to `property`, so
+ * `attribute="" property="innerHTML"` is checked as `innerHTML`.
+ */
+export function bindingError(target: string | undefined, attribute: string | undefined, property: string): MqttElementsError | undefined {
+  const reason = target ? unsafeBindingReason(attribute || property) : undefined;
+  return reason ? new MqttElementsError('unsafe-binding', reason) : undefined;
 }

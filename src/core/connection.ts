@@ -3,23 +3,24 @@
  * that uses it. This is the stable object `<mqtt-connection>` hands out through the context:
  * the client behind it may be replaced (new URL, new identity), the object never is. No DOM.
  */
-import type { IClientOptions, IClientPublishOptions, IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
+import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { connectOverWebSocket, type ClientFactory } from '../transport/connect.js';
+import { beforeEachReconnect } from '../transport/mqtt-internals.js';
+import { numericCode, watchAttempt, type Attempt } from './attempt.js';
 import type { ReceivedMessage } from './message.js';
-import { credentialsError, parseQos, toClientOptions, randomClientId, type ConnectionConfig } from './options.js';
-import { encodePayload } from './payload.js';
+import { credentialsError, toClientOptions, randomClientId } from './options.js';
+import { encodePayload, publishTarget, type PublishOptions } from './publish.js';
 import { reportLater } from './report-later.js';
+import { fetchCredentials } from './credentials.js';
+import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
-import { topicNameError } from './topic.js';
-import { connectOverWebSocket } from './ws-stream.js';
+
+export type { PublishOptions } from './publish.js';
+export type { CredentialsProvider } from './settings.js';
 
 /** Where a connection stands; reflected by `<mqtt-connection status>`. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed' | 'error';
-
-/** Credentials fetched before every connect and reconnect (for tokens that expire). */
-export type CredentialsProvider = () =>
-  | Promise<{ username?: string; password?: string }>
-  | { username?: string; password?: string };
 
 /** Told of what happens to a connection; every callback is optional. */
 export interface ConnectionListener {
@@ -27,16 +28,6 @@ export interface ConnectionListener {
   connect?(connack: IConnackPacket): void;
   error?(error: MqttElementsError): void;
 }
-
-/** Options of {@link MqttConnection.publish}; `properties` are MQTT 5 PUBLISH properties. */
-export interface PublishOptions {
-  qos?: unknown;
-  retain?: boolean;
-  properties?: IClientPublishOptions['properties'];
-}
-
-/** CONNACK codes that mean "these credentials are refused" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87). */
-const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
 
 /**
  * The connection `<mqtt-connection>` provides to the elements inside it: it owns one MQTT.js
@@ -47,21 +38,37 @@ const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
 export class MqttConnection {
   /** The settings the next connect uses. */
   config: ConnectionConfig = { url: '' };
-  /** Awaited before every connect and reconnect; its answer overrides `config`'s credentials. */
-  credentials?: CredentialsProvider;
   /** The page URL that a `url` starting with `/` resolves against (the current page by default). */
   pageUrl: () => string | undefined = () => globalThis.location?.href;
 
+  readonly #createClient: ClientFactory;
   #status: ConnectionStatus = 'idle';
   #error?: MqttElementsError;
-  #client?: MqttClient;
-  #attempt = 0;
+  #current?: Attempt;
+  /** Counts connect() and disconnect() calls: an answer for an older one is stale. */
+  #generation = 0;
   #listeners = new Set<ConnectionListener>();
   #registry = new SubscriptionRegistry();
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
   #generatedClientId = randomClientId();
   /** Waiting for the client of a connect that is still fetching credentials. */
   #clientWaiters: Array<(client: MqttClient | undefined) => void> = [];
+
+  /**
+   * @param createClient makes the MQTT.js client for a URL and options; the default runs MQTT.js
+   *   over this package's WebSocket transport. Tests pass a fake.
+   */
+  constructor(createClient: ClientFactory = connectOverWebSocket) {
+    this.#createClient = createClient;
+  }
+
+  /** Awaited before every connect and reconnect; its answer overrides `config`'s credentials. */
+  get credentials(): CredentialsProvider | undefined {
+    return this.config.credentials;
+  }
+  set credentials(provider: CredentialsProvider | undefined) {
+    this.config = { ...this.config, credentials: provider };
+  }
 
   /** The current status. */
   get status(): ConnectionStatus {
@@ -75,7 +82,7 @@ export class MqttConnection {
 
   /** The MQTT.js client, once created. */
   get client(): MqttClient | undefined {
-    return this.#client;
+    return this.#current?.client;
   }
 
   /** The client id in use (the generated one unless `config.clientId` names one). */
@@ -94,73 +101,68 @@ export class MqttConnection {
    * become status `error` and an `error` callback.
    */
   connect(): void {
-    const attempt = ++this.#attempt;
+    const generation = ++this.#generation;
     this.#endClient();
     let url: string;
     let options: IClientOptions;
     try {
       ({ url, options } = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl()));
     } catch (e) {
-      this.#fail(toCoded(e, 'connection-failed'), 'error');
-      this.#resolveClientWaiters(undefined);
+      this.#failToStart(toCoded(e));
       return;
     }
     this.#setStatus('connecting');
-    if (!this.credentials) {
+    if (!this.config.credentials) {
       this.#start(url, options);
       return;
     }
-    this.#fetchCredentials().then(
+    fetchCredentials(this.config.credentials).then(
       (credentials) => {
-        if (attempt !== this.#attempt) return;
-        this.#start(url, { ...options, ...credentials });
+        if (generation === this.#generation) this.#start(url, { ...options, ...credentials });
       },
       (e: MqttElementsError) => {
-        if (attempt !== this.#attempt) return;
-        this.#fail(e, 'error');
-        this.#resolveClientWaiters(undefined);
+        if (generation === this.#generation) this.#failToStart(e);
       },
     );
   }
 
   /** Ends the client (sending DISCONNECT, so no will is published); resolves once it is closed. */
   async disconnect(): Promise<void> {
-    this.#attempt++;
-    const client = this.#client;
+    this.#generation++;
+    const attempt = this.#current;
     this.#resolveClientWaiters(undefined);
-    if (!client) {
+    if (!attempt) {
       if (this.#status !== 'idle') this.#setStatus('closed');
       return;
     }
+    attempt.phase = 'ended';
     await new Promise<void>((resolve) => {
-      client.end(false, {}, () => resolve());
+      attempt.client.end(false, {}, () => resolve());
     });
-    if (this.#client === client) {
-      this.#client = undefined;
+    if (this.#current === attempt) {
+      this.#current = undefined;
       this.#registry.attach(undefined);
       this.#setStatus('closed');
     }
   }
 
   /**
-   * Publishes. Resolves when the broker acknowledged QoS 1/2, or when QoS 0 was written. While
-   * the connection is down, MQTT.js queues the message and sends it on reconnect.
+   * Publishes. Resolves with the payload as sent once the broker acknowledged QoS 1/2, or once
+   * QoS 0 was written. While the connection is down, MQTT.js queues the message and sends it on
+   * reconnect. Rejects with `invalid-topic`, `invalid-qos`, `no-connection` or `publish-failed`.
    */
-  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<void> {
-    const reason = topicNameError(topic);
-    if (reason) throw new MqttElementsError('invalid-topic', reason);
-    const qos = options.qos === undefined || options.qos === null ? 0 : parseQos(options.qos);
-    const client = this.#client ?? (this.#status === 'connecting' ? await this.#nextClient() : undefined);
+  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string | Uint8Array> {
+    const qos = publishTarget(topic, options.qos);
+    const client = this.client ?? (this.#status === 'connecting' ? await this.#nextClient() : undefined);
     if (!client || client.disconnecting || this.#status === 'closed') {
       throw new MqttElementsError('no-connection', `cannot publish to "${topic}": the connection is ${this.#status}`);
     }
-    const publishOptions: IClientPublishOptions = { qos, retain: !!options.retain };
-    if (options.properties) publishOptions.properties = options.properties;
     const body = encodePayload(payload);
     await new Promise<void>((resolve, reject) => {
-      client.publish(topic, body as string, publishOptions, (error) => {
+      const sendOptions = { qos, retain: !!options.retain, ...(options.properties ? { properties: options.properties } : {}) };
+      client.publish(topic, body as string, sendOptions, (error) => {
         if (!error) return resolve();
-        const reasonCode = typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
+        const reasonCode = numericCode(error);
         reject(
           new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${error.message}`, {
             cause: error,
@@ -169,6 +171,7 @@ export class MqttConnection {
         );
       });
     });
+    return body;
   }
 
   /**
@@ -182,146 +185,66 @@ export class MqttConnection {
   #start(url: string, options: IClientOptions): void {
     // Checked here, not in toClientOptions: a credentials function's answer is merged in last.
     const reason = credentialsError(options);
-    if (reason) {
-      this.#fail(new MqttElementsError('connection-failed', reason), 'error');
-      this.#resolveClientWaiters(undefined);
-      return;
+    if (reason) return this.#failToStart(new MqttElementsError('connection-failed', reason));
+    let client: MqttClient;
+    try {
+      client = this.#createClient(url, options);
+    } catch (e) {
+      return this.#failToStart(toCoded(e));
     }
-    // MQTT.js with a leaner WebSocket transport than its own (see ws-stream.ts and BENCHMARKS.md).
-    const client = connectOverWebSocket(url, options);
-    this.#client = client;
+    const attempt: Attempt = { client, url, phase: 'opening', reported: false };
+    this.#current = attempt;
     this.#registry.attach(client);
-    this.#wire(client, url);
+    this.#wire(attempt);
     this.#resolveClientWaiters(client);
   }
 
-  #wire(client: MqttClient, url: string): void {
-    const current = () => client === this.#client;
-    let connackThisAttempt = false;
-    let outageReported = false;
-    let halted = false;
-    let ending = false;
+  #failToStart(error: MqttElementsError): void {
+    this.#fail(error, 'error');
+    this.#resolveClientWaiters(undefined);
+  }
 
-    if (this.credentials) this.#awaitCredentialsOnReconnect(client, current);
-
-    client.on('connect', (connack) => {
-      if (!current()) return;
-      connackThisAttempt = true;
-      outageReported = false;
-      this.#setStatus('connected');
-      this.#registry.connected(!!connack.sessionPresent);
-      this.#emit((l) => l.connect?.(connack));
-    });
-    client.on('reconnect', () => {
-      if (!current()) return;
-      connackThisAttempt = false;
-      this.#setStatus('reconnecting');
-    });
-    client.on('offline', () => {
-      if (current() && !halted) this.#setStatus('offline');
-    });
-    client.on('message', (topic, payload, packet) => {
-      if (current()) this.#registry.dispatch(topic, payload, packet);
-    });
-    client.on('disconnect', (packet: IDisconnectPacket) => {
-      if (!current()) return;
-      const reasonCode = packet.reasonCode;
-      const reasonString = packet.properties?.reasonString;
-      this.#fail(
-        new MqttElementsError('connection-failed', `the broker disconnected this client (reason code ${reasonCode ?? 0})`, {
-          ...(reasonCode !== undefined ? { reasonCode } : {}),
-          ...(reasonString ? { reasonString } : {}),
-        }),
-      );
-      outageReported = true;
-    });
-    client.on('error', (error: Error & { code?: unknown }) => {
-      if (!current()) return;
-      const code = typeof error.code === 'number' ? error.code : undefined;
-      if (code !== undefined && AUTH_REFUSED.has(code) && !connackThisAttempt) {
-        // A wrong password must not hammer the broker: stop until settings change or connect().
-        halted = true;
-        this.#fail(
-          new MqttElementsError('not-authorized', `the broker refused the credentials: ${error.message}`, {
-            cause: error,
-            reasonCode: code,
-          }),
-          'error',
-        );
-        client.end(true);
-        return;
-      }
-      if (outageReported) return;
-      outageReported = true;
-      this.#fail(
-        new MqttElementsError('connection-failed', `connection to the broker failed: ${error.message}`, {
-          cause: error,
-          ...(code !== undefined ? { reasonCode: code } : {}),
-        }),
-      );
-    });
-    client.on('close', () => {
-      if (!current()) return;
-      this.#registry.disconnected();
-      if (halted || ending || client.disconnecting) return;
-      if (!connackThisAttempt) {
-        // An attempt that failed: status `error` (SPEC: errors reflect as status), until the
-        // next attempt makes it `reconnecting`. The error itself is reported once per outage.
-        if (outageReported) return this.#setStatus('error');
-        // Browsers report a refused WebSocket only as a close: this is the only sign of failure.
-        outageReported = true;
-        this.#fail(new MqttElementsError('connection-failed', `could not connect to ${url}`), 'error');
-      } else if (!((client.options.reconnectPeriod ?? 0) > 0)) {
-        // A connection that was up and has no retry to come is offline (with retries, MQTT.js
-        // has already said `offline`).
-        this.#setStatus('offline');
-      }
-    });
-    client.on('end', () => {
-      ending = true;
-      if (current() && !halted) this.#setStatus('closed');
+  #wire(attempt: Attempt): void {
+    const current = () => attempt === this.#current;
+    if (this.config.credentials) this.#awaitCredentialsOnReconnect(attempt);
+    watchAttempt(attempt, {
+      status: (status) => {
+        if (current()) this.#setStatus(status);
+      },
+      fail: (error, status) => {
+        if (current()) this.#fail(error, status);
+      },
+      connected: (connack) => {
+        if (!current()) return;
+        this.#setStatus('connected');
+        this.#registry.connected(!!connack.sessionPresent);
+        this.#emit((l) => l.connect?.(connack));
+      },
+      message: (topic, payload, packet) => {
+        if (current()) this.#registry.dispatch(topic, payload, packet);
+      },
+      closed: () => {
+        if (current()) this.#registry.disconnected();
+      },
     });
   }
 
-  /**
-   * MQTT.js reconnects on a timer and builds CONNECT synchronously, with no hook to await
-   * anything. Its private `_reconnect` (pinned MQTT.js 5.16) is wrapped so that fresh
-   * credentials are in `options` before every CONNECT.
-   */
-  #awaitCredentialsOnReconnect(client: MqttClient, current: () => boolean): void {
-    const target = client as unknown as { _reconnect: () => void };
-    const reconnect = target._reconnect.bind(client);
-    let fetching = false;
-    target._reconnect = () => {
-      if (fetching) return;
-      fetching = true;
-      this.#fetchCredentials().then(
+  /** Fresh credentials in `options` before every CONNECT of a reconnect (see mqtt-internals.ts). */
+  #awaitCredentialsOnReconnect(attempt: Attempt): void {
+    const { client } = attempt;
+    beforeEachReconnect(client, (done) => {
+      fetchCredentials(this.config.credentials).then(
         (credentials) => {
-          fetching = false;
-          if (!current() || client.connected || client.disconnecting) return;
-          Object.assign(client.options, credentials);
-          reconnect();
+          const live = attempt === this.#current && !client.connected && !client.disconnecting;
+          if (live) Object.assign(client.options, credentials);
+          done(live);
         },
         (e: MqttElementsError) => {
-          fetching = false;
-          if (current()) this.#fail(e);
+          done(false);
+          if (attempt === this.#current) this.#fail(e);
         },
       );
-    };
-  }
-
-  async #fetchCredentials(): Promise<{ username?: string; password?: string }> {
-    try {
-      const answer = (await this.credentials?.()) ?? {};
-      const credentials: { username?: string; password?: string } = {};
-      if (answer.username !== undefined) credentials.username = answer.username;
-      if (answer.password !== undefined) credentials.password = answer.password;
-      return credentials;
-    } catch (e) {
-      throw new MqttElementsError('connection-failed', `the credentials function failed: ${(e as Error)?.message ?? e}`, {
-        cause: e,
-      });
-    }
+    });
   }
 
   #nextClient(): Promise<MqttClient | undefined> {
@@ -335,12 +258,13 @@ export class MqttConnection {
   }
 
   #endClient(): void {
-    const client = this.#client;
-    if (!client) return;
-    this.#client = undefined;
+    const attempt = this.#current;
+    if (!attempt) return;
+    this.#current = undefined;
+    attempt.phase = 'ended';
     this.#registry.attach(undefined);
     // A deliberate switch: DISCONNECT cleanly (no will), without waiting for the broker.
-    client.end(false);
+    attempt.client.end(false);
   }
 
   #setStatus(status: ConnectionStatus): void {
@@ -367,7 +291,7 @@ export class MqttConnection {
   }
 }
 
-function toCoded(e: unknown, fallback: 'connection-failed'): MqttElementsError {
+function toCoded(e: unknown): MqttElementsError {
   if (e instanceof MqttElementsError) return e;
-  return new MqttElementsError(fallback, (e as Error)?.message ?? String(e), { cause: e });
+  return new MqttElementsError('connection-failed', (e as Error)?.message ?? String(e), { cause: e });
 }

@@ -4,6 +4,7 @@
  */
 import type { IClientOptions } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import type { ConnectionConfig } from './settings.js';
 import { topicNameError } from './topic.js';
 
 /** QoS levels as MQTT defines them. */
@@ -51,29 +52,6 @@ export function resolveBrokerUrl(url: unknown, pageUrl?: string): string {
     );
   }
   return resolved.href;
-}
-
-/** The connection settings an `<mqtt-connection>` collects from its attributes. */
-export interface ConnectionConfig {
-  url: string;
-  clientId?: string;
-  username?: string;
-  password?: string;
-  keepalive?: number;
-  persistentSession?: boolean;
-  protocolVersion?: number;
-  reconnectPeriod?: number;
-  connectTimeout?: number;
-  willTopic?: string;
-  willPayload?: string;
-  willQos?: unknown;
-  willRetain?: boolean;
-  /** MQTT 5: session expiry interval in seconds. */
-  sessionExpiry?: number;
-  /** MQTT 5: receive maximum. */
-  receiveMaximum?: number;
-  /** MQTT.js options merged over everything above (the escape hatch). */
-  options?: IClientOptions;
 }
 
 /** A client id for a page that did not choose one: `mqtt-elements_` and 8 random hex digits. */

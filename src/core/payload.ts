@@ -1,24 +1,30 @@
 /**
- * Payload decoding and encoding. Pure, no DOM. A broker's payload is untrusted input: nothing
+ * Payload decoding, and a value as text. Pure, no DOM. A broker's payload is untrusted input: nothing
  * here ever interprets it as markup.
  */
+import { MqttElementsError } from '../errors.js';
 
 /** How `<mqtt-subscribe>` decodes a payload into its `value`. */
 export type PayloadFormat = 'text' | 'json' | 'bytes';
 
 /** Every `format` `<mqtt-subscribe>` accepts. */
-export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['text', 'json', 'bytes'];
+const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['text', 'json', 'bytes'];
 
 /** Whether `format` is one of {@link PAYLOAD_FORMATS}. */
 export function isPayloadFormat(format: unknown): format is PayloadFormat {
   return PAYLOAD_FORMATS.includes(format as PayloadFormat);
 }
 
+/** The `payload-format` error for a `format` that is not one of text, json, bytes (text is used). */
+export function formatError(format: unknown): MqttElementsError | undefined {
+  if (isPayloadFormat(format)) return undefined;
+  return new MqttElementsError('payload-format', `format must be text, json or bytes, not "${String(format)}"; using text`);
+}
+
 /** A decoding's outcome: a value, or the reason it failed (for a `payload-format` error). */
 export type DecodeResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
 const decoder = /* @__PURE__ */ new TextDecoder();
-const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * One received payload, decoded at most once per format however many elements read it: a
@@ -78,23 +84,6 @@ export function followPath(value: unknown, path: string): DecodeResult {
     current = (current as Record<string, unknown>)[key];
   }
   return { ok: true, value: current };
-}
-
-/**
- * What a value becomes on the wire: strings as UTF-8, bytes as they are, `undefined`/`null` as an
- * empty payload, everything else (numbers, booleans, objects) as JSON.
- */
-export function encodePayload(value: unknown): string | Uint8Array {
-  if (typeof value === 'string' || value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value === undefined || value === null) return '';
-  return JSON.stringify(value);
-}
-
-/** Bytes of an encoded payload (for sizes and comparisons). */
-export function payloadBytes(payload: string | Uint8Array): Uint8Array {
-  return typeof payload === 'string' ? encoder.encode(payload) : payload;
 }
 
 /**

@@ -8,15 +8,16 @@ import type { IClientSubscribeOptions, ISubscriptionGrant, IPublishPacket } from
 import { MqttElementsError } from '../errors.js';
 import { reportLater } from './report-later.js';
 import { toReceivedMessage, type ReceivedMessage } from './message.js';
-import type { QoS } from './options.js';
+import { parseQos, type QoS } from './options.js';
 import { TopicRouter } from './topic-router.js';
-import { topicFilterError } from './topic.js';
+import { assertTopicFilter } from './topic.js';
 
 /** Where one element's subscription stands. */
 export type SubscriptionStatus = 'idle' | 'pending' | 'subscribed' | 'error';
 
 /** What an element asks for; `nl`, `rap` and `rh` are the MQTT 5 subscription options. */
 export interface SubscribeOptions {
+  /** 0, 1 or 2; default 0. Checked at run time too (`invalid-qos`): attributes arrive as strings. */
   qos?: QoS;
   nl?: boolean;
   rap?: boolean;
@@ -28,6 +29,12 @@ export interface SubscribeOptions {
   replay?: boolean;
   /** Told of every status change of this subscription, with the error when it is `error`. */
   onStatus?: (status: SubscriptionStatus, error?: MqttElementsError) => void;
+}
+
+/** Checks what a subscription asks for: throws `invalid-topic` or `invalid-qos`, else returns the QoS. */
+export function subscriptionTarget(filter: unknown, qos: unknown): QoS {
+  assertTopicFilter(filter);
+  return qos === undefined || qos === null ? 0 : parseQos(qos);
 }
 
 /** The part of MQTT.js's `MqttClient` the registry uses (a fake one suffices in unit tests). */
@@ -42,6 +49,7 @@ export interface SubscribeTransport {
 
 interface Holder {
   options: SubscribeOptions;
+  qos: QoS;
   onMessage: (message: ReceivedMessage) => void;
 }
 
@@ -61,7 +69,7 @@ class Entry {
 
   get wantedQos(): QoS {
     let qos: QoS = 0;
-    for (const h of this.holders) if ((h.options.qos ?? 0) > qos) qos = h.options.qos ?? 0;
+    for (const h of this.holders) if (h.qos > qos) qos = h.qos;
     return qos;
   }
 
@@ -102,12 +110,18 @@ export class SubscriptionRegistry {
   /** Filters let go while offline: a session the broker kept still holds them. */
   #releasedOffline = new Set<string>();
 
-  /** Number of distinct filters held (each is one broker subscription). */
+  /**
+   * Number of distinct filters held (each is one broker subscription). Public for diagnostics:
+   * the tests read it to prove that released filters are forgotten, not leaked.
+   */
   get size(): number {
     return this.#entries.size;
   }
 
-  /** Status of the broker subscription for `filter`, if any element holds it. */
+  /**
+   * Status of the broker subscription for `filter`, if any element holds it. Public for
+   * diagnostics and tests: each holder is told its own status through `onStatus`.
+   */
   statusOf(filter: string): SubscriptionStatus | undefined {
     return this.#entries.get(filter)?.status;
   }
@@ -117,12 +131,7 @@ export class SubscriptionRegistry {
    * `invalid-topic` or `invalid-qos` error for bad input, synchronously, before anything is sent.
    */
   acquire(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void {
-    const reason = topicFilterError(filter);
-    if (reason) throw new MqttElementsError('invalid-topic', reason);
-    const qos = options.qos ?? 0;
-    if (qos !== 0 && qos !== 1 && qos !== 2) {
-      throw new MqttElementsError('invalid-qos', `qos must be 0, 1 or 2, not ${JSON.stringify(qos)}`);
-    }
+    const qos = subscriptionTarget(filter, options.qos);
     let entry = this.#entries.get(filter);
     if (!entry) {
       entry = new Entry(filter);
@@ -130,7 +139,7 @@ export class SubscriptionRegistry {
       this.#router.add(filter, entry);
     }
     this.#releaseQueued.delete(entry);
-    const holder: Holder = { options, onMessage };
+    const holder: Holder = { options, qos, onMessage };
     entry.holders.add(holder);
     notify(holder, entry.status, entry.error);
     for (const message of options.replay === false ? [] : entry.last.values()) {

@@ -1,8 +1,10 @@
 /**
  * Topic names and filters, as MQTT 3.1.1 §4.7 and MQTT 5 §4.7 define them. Pure functions, no DOM.
  * The validators return a reason (for a person) or undefined, so callers can wrap the reason in
- * whichever error they report, without exceptions on the hot path.
+ * whichever error they report, without exceptions on the hot path; the `assert…` forms throw the
+ * coded `invalid-topic` error that every caller reports.
  */
+import { MqttElementsError } from '../errors.js';
 
 const MAX_TOPIC_BYTES = 65535;
 const encoder = /* @__PURE__ */ new TextEncoder();
@@ -58,4 +60,16 @@ export function topicMatches(filter: string, topic: string): boolean {
     if (f[i] !== '+' && f[i] !== t[i]) return false;
   }
   return f.length === t.length;
+}
+
+/** Throws `invalid-topic` unless `topic` is a valid topic name (what a PUBLISH may carry). */
+export function assertTopicName(topic: unknown, what = 'topic'): asserts topic is string {
+  const reason = topicNameError(topic);
+  if (reason) throw new MqttElementsError('invalid-topic', what === 'topic' ? reason : `${what}: ${reason}`);
+}
+
+/** Throws `invalid-topic` unless `filter` is a valid topic filter (what a SUBSCRIBE may carry). */
+export function assertTopicFilter(filter: unknown): asserts filter is string {
+  const reason = topicFilterError(filter);
+  if (reason) throw new MqttElementsError('invalid-topic', reason);
 }

@@ -5,14 +5,13 @@ import { contentsStyle } from './contents-style.js';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { mqttContext } from '../context.js';
 import { MqttConnection, type ConnectionStatus, type CredentialsProvider, type PublishOptions } from '../core/connection.js';
+import { SETTING_KEYS, type ConnectionConfig, type SettingKey } from '../core/settings.js';
+import { ConnectionLifecycle } from './connection-lifecycle.js';
 import type { ReceivedMessage } from '../core/message.js';
 import type { SubscribeOptions } from '../core/subscriptions.js';
 import { MqttElementsError } from '../errors.js';
-import { MqttConnectEvent, MqttErrorEvent, MqttStatusEvent } from '../events.js';
 import { defineElement } from './define-element.js';
 
-/** Properties whose change on a live connection means a new client (SPEC: reconnects). */
-const IDENTITY = ['url', 'clientId', 'username', 'password', 'protocolVersion', 'credentials'] as const;
 
 /**
  * Owns one MQTT.js client and shares it with every `<mqtt-subscribe>` and `<mqtt-publish>`
@@ -98,24 +97,11 @@ export class MqttConnectionElement extends LitElement {
   @property({ attribute: false }) credentials?: CredentialsProvider;
 
   readonly #connection = new MqttConnection();
-  /**
-   * `idle`: not connected yet, connects when attached (unless `manual`); `started`: connect()
-   * ran; `stopped`: disconnect() ran, so it stays closed, whatever changes, until connect() does.
-   */
-  #phase: 'idle' | 'started' | 'stopped' = 'idle';
-  #teardown?: ReturnType<typeof setTimeout>;
+  readonly #lifecycle = new ConnectionLifecycle(this, this.#connection, () => this.#applyConfig());
 
   constructor() {
     super();
     new ContextProvider(this, { context: mqttContext, initialValue: this.#connection });
-    this.#connection.listen({
-      status: (status, error) => {
-        this.setAttribute('status', status);
-        this.dispatchEvent(new MqttStatusEvent(error ? { status, error } : { status }));
-      },
-      connect: (connack) => this.dispatchEvent(new MqttConnectEvent({ connack })),
-      error: (error) => this.dispatchEvent(new MqttErrorEvent({ error })),
-    });
   }
 
   /** Status: `idle`, `connecting`, `connected`, `reconnecting`, `offline`, `closed` or `error`. Reflected. */
@@ -138,50 +124,17 @@ export class MqttConnectionElement extends LitElement {
     return this.#connection;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    clearTimeout(this.#teardown);
-    this.#teardown = undefined;
-    if (!this.hasAttribute('status')) this.setAttribute('status', this.status);
-    // Re-inserted after a removal that ended the client: connect again.
-    if (this.#phase !== 'started' && this.hasUpdated) this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    // A move is a remove and a re-insert in the same task: only a removal that lasts ends the client.
-    this.#teardown = setTimeout(() => {
-      this.#teardown = undefined;
-      if (this.isConnected) return;
-      if (this.#phase === 'started') this.#phase = 'idle';
-      void this.#connection.disconnect();
-    });
-  }
-
   protected override render() {
     return html`<slot></slot>`;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.#applyConfig();
-    const identityChanged = IDENTITY.some((key) => changed.has(key));
-    if (this.#phase !== 'started') {
-      if (this.#phase === 'idle' && !this.manual && this.isConnected) this.connect();
-    } else if (identityChanged || (this.#refused() && [...changed.keys()].some((key) => key !== 'options'))) {
-      // Refused credentials stop all attempts until an attribute changes (SPEC): any of them.
-      this.connect();
-    }
-  }
-
-  #refused(): boolean {
-    return this.status === 'error' && this.#connection.error?.code === 'not-authorized';
+    this.#lifecycle.updated(changed);
   }
 
   /** Connects (again), with a new client; also retries after `not-authorized`. */
   connect(): void {
-    this.#applyConfig();
-    this.#phase = 'started';
-    this.#connection.connect();
+    this.#lifecycle.connect();
   }
 
   /**
@@ -189,16 +142,15 @@ export class MqttConnectionElement extends LitElement {
    * re-insertion too) until `connect()` is called.
    */
   disconnect(): Promise<void> {
-    this.#phase = 'stopped';
-    return this.#connection.disconnect();
+    return this.#lifecycle.disconnect();
   }
 
   /**
    * Publishes `payload` (string, bytes, or any value as JSON). Resolves when the broker
    * acknowledged QoS 1/2, or when QoS 0 was written; rejects with a coded error.
    */
-  publish(topic: string, payload: unknown, options?: PublishOptions): Promise<void> {
-    return this.#connection.publish(topic, payload, options);
+  async publish(topic: string, payload: unknown, options?: PublishOptions): Promise<void> {
+    await this.#connection.publish(topic, payload, options);
   }
 
   /**
@@ -210,25 +162,10 @@ export class MqttConnectionElement extends LitElement {
   }
 
   #applyConfig(): void {
-    this.#connection.credentials = this.credentials;
-    this.#connection.config = {
-      url: this.url,
-      clientId: this.clientId,
-      username: this.username,
-      password: this.password,
-      keepalive: this.keepalive,
-      persistentSession: this.persistentSession,
-      protocolVersion: this.protocolVersion,
-      reconnectPeriod: this.reconnectPeriod,
-      connectTimeout: this.connectTimeout,
-      willTopic: this.willTopic,
-      willPayload: this.willPayload,
-      willQos: this.willQos,
-      willRetain: this.willRetain,
-      sessionExpiry: this.sessionExpiry,
-      receiveMaximum: this.receiveMaximum,
-      options: this.options,
-    };
+    const config = { url: this.url } as ConnectionConfig;
+    // Type-checked: the element declares a property for every setting in the list.
+    for (const key of SETTING_KEYS) (config as Record<SettingKey, unknown>)[key] = this[key];
+    this.#connection.config = config;
   }
 }
 

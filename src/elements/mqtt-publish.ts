@@ -1,10 +1,7 @@
 import { html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { contentsStyle } from './contents-style.js';
-import type { IClientPublishOptions } from 'mqtt';
-import { parseQos } from '../core/options.js';
-import { encodePayload } from '../core/payload.js';
-import { topicNameError } from '../core/topic.js';
+import { publishProperties, publishTarget } from '../core/publish.js';
 import { isMqttElementsError, MqttElementsError } from '../errors.js';
 import { MqttErrorEvent, MqttPublishedEvent } from '../events.js';
 import { ConnectionController } from './connection-controller.js';
@@ -91,7 +88,7 @@ export class MqttPublishElement extends LitElement {
     // Report bad settings as soon as they are made, not only at the first click.
     if (changed.has('topic') || changed.has('qos')) {
       try {
-        this.#validate();
+        publishTarget(this.topic, this.qos);
       } catch (e) {
         this.#report(e as MqttElementsError);
       }
@@ -105,14 +102,15 @@ export class MqttPublishElement extends LitElement {
   async publish(payload: unknown = this.payload): Promise<void> {
     const topic = this.topic;
     try {
-      const qos = this.#validate();
+      // Core's rule, asked before the first await so that a click's error is reported at once.
+      publishTarget(topic, this.qos);
       const connection = this.#connections.value;
       if (!connection) {
         throw new MqttElementsError('no-connection', 'this <mqtt-publish> has no <mqtt-connection> to publish through');
       }
-      const body = encodePayload(payload);
-      await connection.publish(topic, body, { qos, retain: this.retain, ...this.#properties() });
-      this.dispatchEvent(new MqttPublishedEvent({ topic, payload: body }));
+      const properties = publishProperties(this);
+      const sent = await connection.publish(topic, payload, { qos: this.qos, retain: this.retain, ...(properties ? { properties } : {}) });
+      this.dispatchEvent(new MqttPublishedEvent({ topic, payload: sent }));
     } catch (e) {
       const error = isMqttElementsError(e)
         ? e
@@ -120,34 +118,6 @@ export class MqttPublishElement extends LitElement {
       this.#report(error);
       throw error;
     }
-  }
-
-  #validate(): 0 | 1 | 2 {
-    const reason = topicNameError(this.topic);
-    if (reason) throw new MqttElementsError('invalid-topic', reason);
-    return parseQos(this.qos);
-  }
-
-  #properties(): { properties?: IClientPublishOptions['properties'] } {
-    const properties: NonNullable<IClientPublishOptions['properties']> = {};
-    if (this.contentType) properties.contentType = this.contentType;
-    if (this.messageExpiry !== undefined && this.messageExpiry !== null && !Number.isNaN(this.messageExpiry)) {
-      properties.messageExpiryInterval = this.messageExpiry;
-    }
-    if (this.responseTopic) properties.responseTopic = this.responseTopic;
-    if (this.correlationData) properties.correlationData = new TextEncoder().encode(this.correlationData) as never;
-    if (this.userProperties) {
-      let user = this.userProperties;
-      if (typeof user === 'string') {
-        try {
-          user = JSON.parse(user) as Record<string, string | string[]>;
-        } catch (e) {
-          throw new MqttElementsError('payload-format', `user-properties must be a JSON object: ${(e as Error).message}`);
-        }
-      }
-      properties.userProperties = user;
-    }
-    return Object.keys(properties).length > 0 ? { properties } : {};
   }
 
   #onEvent = (event: Event): void => {

@@ -1,13 +1,5 @@
 import { expect } from '@open-wc/testing';
-import {
-  PAYLOAD_FORMATS,
-  PayloadDecoder,
-  displayText,
-  encodePayload,
-  followPath,
-  isPayloadFormat,
-  payloadBytes,
-} from '../../src/core/payload.js';
+import { PayloadDecoder, displayText, followPath, isPayloadFormat } from '../../src/core/payload.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -30,7 +22,6 @@ function countJsonParse(body: () => void): number {
 describe('core/payload', () => {
   describe('isPayloadFormat', () => {
     it('accepts text, json and bytes', () => {
-      expect(PAYLOAD_FORMATS).to.deep.equal(['text', 'json', 'bytes']);
       for (const f of ['text', 'json', 'bytes']) expect(isPayloadFormat(f), f).to.equal(true);
     });
 
@@ -220,73 +211,6 @@ describe('core/payload', () => {
 
     it('fails on an empty step', () => {
       expect(followPath({ a: { b: 1 } }, 'a..b').ok).to.equal(false);
-    });
-  });
-
-  describe('encodePayload', () => {
-    it('passes strings through', () => {
-      expect(encodePayload('hello')).to.equal('hello');
-      expect(encodePayload('')).to.equal('');
-    });
-
-    it('passes a Uint8Array through as the same object', () => {
-      const bytes = new Uint8Array([1, 2, 3]);
-      expect(encodePayload(bytes)).to.equal(bytes);
-    });
-
-    it('wraps an ArrayBuffer in a Uint8Array over the same memory', () => {
-      const buffer = new Uint8Array([9, 8, 7]).buffer;
-      const result = encodePayload(buffer);
-      expect(result).to.be.instanceOf(Uint8Array);
-      expect(Array.from(result as Uint8Array)).to.deep.equal([9, 8, 7]);
-      expect((result as Uint8Array).buffer).to.equal(buffer);
-    });
-
-    it('takes the bytes of a typed-array view, respecting its offset and length', () => {
-      const backing = new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7]);
-      const view = new Uint16Array(backing.buffer, 2, 2); // bytes 2..5
-      const result = encodePayload(view) as Uint8Array;
-      expect(result).to.be.instanceOf(Uint8Array);
-      expect(Array.from(result)).to.deep.equal([2, 3, 4, 5]);
-      expect(result.byteLength).to.equal(4);
-    });
-
-    it('takes the bytes of a DataView and of other typed arrays', () => {
-      const backing = new Uint8Array([10, 11, 12, 13]);
-      const dataView = new DataView(backing.buffer, 1, 2);
-      expect(Array.from(encodePayload(dataView) as Uint8Array)).to.deep.equal([11, 12]);
-      expect(Array.from(encodePayload(new Int8Array([-1, 1])) as Uint8Array)).to.deep.equal([255, 1]);
-      expect(Array.from(encodePayload(new Float32Array([1])) as Uint8Array)).to.deep.equal(
-        Array.from(new Uint8Array(new Float32Array([1]).buffer)),
-      );
-      expect(Array.from(encodePayload(new Uint8ClampedArray([300, 5])) as Uint8Array)).to.deep.equal([255, 5]);
-    });
-
-    it('sends numbers and booleans as JSON', () => {
-      expect(encodePayload(42)).to.equal('42');
-      expect(encodePayload(-1.5)).to.equal('-1.5');
-      expect(encodePayload(0)).to.equal('0');
-      expect(encodePayload(true)).to.equal('true');
-      expect(encodePayload(false)).to.equal('false');
-    });
-
-    it('sends objects and arrays as JSON', () => {
-      expect(encodePayload({ a: 1, b: ['x', null] })).to.equal('{"a":1,"b":["x",null]}');
-      expect(encodePayload([1, 'two'])).to.equal('[1,"two"]');
-      expect(encodePayload({})).to.equal('{}');
-    });
-
-    it('sends null and undefined as an empty payload', () => {
-      expect(encodePayload(null)).to.equal('');
-      expect(encodePayload(undefined)).to.equal('');
-    });
-  });
-
-  describe('payloadBytes', () => {
-    it('encodes strings as UTF-8 and passes bytes through', () => {
-      expect(Array.from(payloadBytes('é'))).to.deep.equal([0xc3, 0xa9]);
-      const bytes = new Uint8Array([1]);
-      expect(payloadBytes(bytes)).to.equal(bytes);
     });
   });
 

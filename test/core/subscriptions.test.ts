@@ -173,7 +173,15 @@ describe('core/subscriptions', () => {
       });
     }
 
-    for (const qos of [3, -1, 1.5, '1', 'x']) {
+    // A numeric string is a QoS (attributes arrive as strings): one rule, parseQos, for every caller.
+    it('takes the numeric string "1" as QoS 1', async () => {
+      const { registry, client } = online();
+      registry.acquire('a/b', { qos: '1' as unknown as QoS }, () => {});
+      await Promise.resolve();
+      expect(client.subscribes.map((s) => s.options.qos)).to.deep.equal([1]);
+    });
+
+    for (const qos of [3, -1, 1.5, '', 'x']) {
       it(`throws invalid-qos for qos ${JSON.stringify(qos)}, synchronously, registering nothing`, () => {
         const { registry } = online();
         let error: unknown;

@@ -39,7 +39,7 @@ export async function untilStatus(el: MqttConnectionElement, status: ConnectionS
   try {
     await waitFor(() => el.status === status, { timeout });
   } catch {
-    throw new Error(`status "${status}" not reached in ${timeout} ms: it is "${el.status}"`);
+    throw new Error(`status "${status}" not reached in ${timeout} ms: it is "${el.status}"${el.error ? ` (${el.error.code}: ${el.error.message})` : ""}`);
   }
 }
 

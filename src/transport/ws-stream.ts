@@ -17,9 +17,9 @@
  *
  * No DOM: it needs `WebSocket` and `MessageChannel` only.
  */
-import mqtt from 'mqtt';
-import type { IClientOptions, MqttClient } from 'mqtt';
-import { reportLater } from './report-later.js';
+import { reportLater } from '../core/report-later.js';
+import { SmallEmitter, type Listener } from './small-emitter.js';
+import { schedule } from './frame-scheduler.js';
 
 /**
  * The Writable that `MqttClient.connect()` pipes its stream into. Its `_write` parses one chunk
@@ -32,7 +32,7 @@ interface ParserSink {
 }
 
 /** The part of a `WebSocket` used here (MQTT.js's `createWebsocket` may return a look-alike). */
-interface SocketLike {
+export interface SocketLike {
   readonly readyState: number;
   readonly bufferedAmount: number;
   binaryType: string;
@@ -43,50 +43,22 @@ interface SocketLike {
   [handler: `on${string}`]: unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
-interface Registered {
-  listener: Listener;
-  once: boolean;
-}
 
 const OPEN = 1;
 const CONNECTING = 0;
 /** MQTT.js's `browserBufferSize` default: above this many unsent bytes, `write` says "wait". */
-const DEFAULT_BUFFER_SIZE = 512 * 1024;
+export const DEFAULT_BUFFER_SIZE = 512 * 1024;
 /** How often a waiting writer looks at `bufferedAmount` again (a WebSocket has no drain event). */
 const DRAIN_POLL_MS = 10;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
-/**
- * One task for every stream with frames queued. A `MessageChannel` message rather than
- * `setTimeout`: background tabs throttle timers to one a second, never posted messages.
- */
-const waiting: Array<() => void> = [];
-let channel: MessageChannel | undefined;
-function schedule(run: () => void): void {
-  waiting.push(run);
-  if (waiting.length > 1) return;
-  if (typeof MessageChannel !== 'function') {
-    setTimeout(runWaiting);
-    return;
-  }
-  if (!channel) {
-    channel = new MessageChannel();
-    channel.port1.onmessage = runWaiting;
-  }
-  channel.port2.postMessage(0);
-}
-function runWaiting(): void {
-  for (const run of waiting.splice(0)) run();
-}
 
 /**
  * The stream `MqttClient` reads and writes through: one WebSocket, with the part of a Node
- * `Duplex` that MQTT.js uses. Made by {@link connectOverWebSocket}; not for use on its own.
+ * `Duplex` that MQTT.js uses. Made by `connectOverWebSocket` (connect.ts); not for use on its own.
  */
-export class WebSocketStream {
+export class WebSocketStream extends SmallEmitter {
   /** The WebSocket this stream reads and writes. */
   readonly socket: SocketLike;
   /** As on a Node stream: set once the stream is torn down (MqttClient checks it). */
@@ -112,10 +84,10 @@ export class WebSocketStream {
   #outgoingBytes = 0;
   #drainTimer?: ReturnType<typeof setTimeout>;
   #ended = false;
-  #listeners = new Map<string, Registered[]>();
   #detach: () => void;
 
   constructor(socket: SocketLike, highWater = DEFAULT_BUFFER_SIZE) {
+    super();
     this.socket = socket;
     this.#highWater = highWater;
     socket.binaryType = 'arraybuffer';
@@ -315,103 +287,4 @@ export class WebSocketStream {
     });
     return this;
   }
-
-  // --- Events: the little of EventEmitter that MqttClient uses (on, once, removeListener) ---
-
-  /** Adds an event listener (`error`, `close`, `drain`, …), as EventEmitter's `on`. */
-  on(type: string, listener: Listener): this {
-    return this.#add(type, { listener, once: false });
-  }
-
-  /** Adds a listener that runs once, as EventEmitter's `once`. */
-  once(type: string, listener: Listener): this {
-    return this.#add(type, { listener, once: true });
-  }
-
-  #add(type: string, entry: Registered): this {
-    const list = this.#listeners.get(type);
-    if (list) list.push(entry);
-    else this.#listeners.set(type, [entry]);
-    return this;
-  }
-
-  /** Removes a listener added with `on` or `once`. */
-  removeListener(type: string, listener: Listener): this {
-    const list = this.#listeners.get(type);
-    const i = list ? list.findIndex((entry) => entry.listener === listener) : -1;
-    if (i >= 0) list!.splice(i, 1);
-    return this;
-  }
-
-  /**
-   * Once-listeners are dropped in one pass before the calls: MqttClient waits for `drain` with one
-   * `once` per packet, and a loop of 20,000 publishes leaves that many. (The EventEmitter of
-   * MQTT.js's own stack removes them one by one, searching the whole list each time: on the
-   * hand-written P3 page that was 60% of the publishing time.)
-   */
-  emit(type: string, ...args: unknown[]): boolean {
-    const list = this.#listeners.get(type);
-    if (!list || list.length === 0) return false;
-    if (list.some((entry) => entry.once)) {
-      this.#listeners.set(type, list.filter((entry) => !entry.once));
-    }
-    for (const entry of list) entry.listener.apply(this, args);
-    return true;
-  }
-
-  /** Accepted for MQTT.js, which calls it; there is no listener limit here to set. */
-  setMaxListeners(): this {
-    return this;
-  }
-}
-
-/**
- * The WebSocket URL MQTT.js would dial. Fills in `options` as MQTT.js's own browser builder does
- * (`hostname`, default `port` and `path`), so that `client.options` reads the same either way.
- */
-function webSocketUrl(options: IClientOptions, client: MqttClient): string {
-  const secure = options.protocol === 'wss';
-  options.port ||= secure ? 443 : 80;
-  options.path ||= '/';
-  options.wsOptions ??= {};
-  options.hostname ||= options.host;
-  if (!options.hostname) {
-    // A relative URL ("/mqtt"): the page's own host, as MQTT.js does.
-    const page = new URL(globalThis.document?.URL ?? globalThis.location?.href ?? 'http://localhost/');
-    options.hostname = page.hostname;
-  }
-  let url = `${options.protocol}://${options.hostname}:${options.port}${options.path}`;
-  if (typeof options.transformWsUrl === 'function') url = options.transformWsUrl(url, options, client);
-  return url;
-}
-
-function openStream(client: MqttClient): WebSocketStream {
-  const options = client.options;
-  const subprotocol = options.protocolId === 'MQIsdp' && options.protocolVersion === 3 ? 'mqttv3.1' : 'mqtt';
-  const url = webSocketUrl(options, client);
-  const socket: SocketLike = options.createWebsocket
-    ? options.createWebsocket(url, [subprotocol], options)
-    : new WebSocket(url, [subprotocol]);
-  return new WebSocketStream(socket, options.browserBufferSize || DEFAULT_BUFFER_SIZE);
-}
-
-/**
- * `mqtt.connect(url, options)`, but over {@link WebSocketStream} where MQTT.js would use its
- * own browser WebSocket transport. MQTT.js has no option for a transport of one's own, so the
- * client is made with `manualConnect`, its (private) `streamBuilder` replaced, and then
- * connected; `manualConnect` is restored to what the caller asked for, because `end()` reads it.
- * The builder stays in place for every reconnect.
- */
-export function connectOverWebSocket(url: string, options: IClientOptions): MqttClient {
-  if (typeof WebSocket !== 'function') return mqtt.connect(url, options);
-  const client = mqtt.connect(url, { ...options, manualConnect: true });
-  const o = client.options;
-  // `servers` rotates host and protocol per attempt inside MQTT.js's own builder: leave it that.
-  if ((o.protocol === 'ws' || o.protocol === 'wss') && !o.servers) {
-    (client as unknown as { streamBuilder: (c: MqttClient) => unknown }).streamBuilder = openStream;
-  }
-  if (options.manualConnect) o.manualConnect = true;
-  else delete o.manualConnect;
-  if (!options.manualConnect) client.connect();
-  return client;
 }

@@ -1,11 +1,12 @@
-// The lean WebSocket transport (src/core/ws-stream.ts) under a real MQTT.js client: first against
+// The lean WebSocket transport (src/transport/ws-stream.ts) under a real MQTT.js client: first against
 // a scripted socket, where frame boundaries, timing and bufferedAmount are ours to choose, then
 // against the real brokers.
 import { expect } from '@open-wc/testing';
 import mqtt from 'mqtt';
 import type { IDisconnectPacket, MqttClient } from 'mqtt';
 import { MqttConnection } from '../../src/core/connection.js';
-import { connectOverWebSocket, WebSocketStream } from '../../src/core/ws-stream.js';
+import { connectOverWebSocket } from '../../src/transport/connect.js';
+import { WebSocketStream } from '../../src/transport/ws-stream.js';
 import { concat, publishPacket, publishPacketV5 } from '../../scripts/mqtt-wire.js';
 import { getBrokers, once, privateMosquitto, uid, waitFor } from '../support/brokers.js';
 

@@ -1,0 +1,113 @@
+/**
+ * One MQTT.js client's attempts, read as the connection's status machine. MQTT.js reports
+ * `connect`, `reconnect`, `error`, `disconnect`, `close` and `end`; this decides what each means
+ * for the status and which error to report, once per outage. No DOM; the connection supplies
+ * the sink, so the rules are tested with a fake client (test/core/connection.test.ts).
+ */
+import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient } from 'mqtt';
+import { MqttElementsError } from '../errors.js';
+import type { ConnectionStatus } from './connection.js';
+
+/** CONNACK codes that mean "these credentials are refused" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87). */
+const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
+
+/**
+ * One client's current attempt. `phase`: `opening` until a CONNACK, then `open`; `down` once the
+ * socket closed (MQTT.js may try again: back to `opening`); `halted` after refused credentials (no
+ * more attempts); `ended` once the client was ended. `reported`: the error of the current outage
+ * (since the last CONNACK) was reported, so later failed attempts of it are not reported again.
+ */
+export interface Attempt {
+  readonly client: MqttClient;
+  readonly url: string;
+  phase: 'opening' | 'open' | 'down' | 'halted' | 'ended';
+  reported: boolean;
+}
+
+/** What an attempt tells its connection (which ignores all of it once the client is replaced). */
+export interface AttemptSink {
+  status(status: ConnectionStatus): void;
+  fail(error: MqttElementsError, status?: ConnectionStatus): void;
+  connected(connack: IConnackPacket): void;
+  message(topic: string, payload: Uint8Array, packet: IPublishPacket): void;
+  /** The socket closed: subscriptions wait for the next CONNACK. */
+  closed(): void;
+}
+
+/** A numeric `code` on an MQTT.js error (a CONNACK or PUBACK reason code), if any. */
+export function numericCode(error: Error): number | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Follows the client's events and reports them to `sink` as status changes and coded errors. */
+export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
+  const { client } = attempt;
+  client.on('connect', (connack) => {
+    attempt.phase = 'open';
+    attempt.reported = false;
+    sink.connected(connack);
+  });
+  client.on('reconnect', () => {
+    if (attempt.phase === 'halted' || attempt.phase === 'ended') return;
+    attempt.phase = 'opening';
+    sink.status('reconnecting');
+  });
+  client.on('message', (topic, payload, packet) => sink.message(topic, payload, packet));
+  client.on('disconnect', (packet: IDisconnectPacket) => {
+    const { reasonCode } = packet;
+    const reasonString = packet.properties?.reasonString;
+    attempt.reported = true;
+    sink.fail(
+      new MqttElementsError('connection-failed', `the broker disconnected this client (reason code ${reasonCode ?? 0})`, {
+        ...(reasonCode !== undefined ? { reasonCode } : {}),
+        ...(reasonString ? { reasonString } : {}),
+      }),
+    );
+  });
+  client.on('error', (error: Error) => {
+    if (attempt.phase === 'halted') return;
+    const code = numericCode(error);
+    if (code !== undefined && AUTH_REFUSED.has(code) && attempt.phase === 'opening') {
+      // A wrong password must not hammer the broker: stop until settings change or connect().
+      attempt.phase = 'halted';
+      sink.fail(
+        new MqttElementsError('not-authorized', `the broker refused the credentials: ${error.message}`, { cause: error, reasonCode: code }),
+        'error',
+      );
+      client.end(true);
+      return;
+    }
+    if (attempt.reported) return;
+    attempt.reported = true;
+    sink.fail(
+      new MqttElementsError('connection-failed', `connection to the broker failed: ${error.message}`, {
+        cause: error,
+        ...(code !== undefined ? { reasonCode: code } : {}),
+      }),
+    );
+  });
+  client.on('close', () => {
+    sink.closed();
+    const was = attempt.phase;
+    if (was === 'halted' || was === 'ended' || was === 'down' || client.disconnecting) return;
+    attempt.phase = 'down';
+    if (was === 'open') {
+      // An established connection was lost: `offline` until the next attempt (if any).
+      sink.status('offline');
+    } else if (attempt.reported) {
+      // An attempt that failed: status `error` (SPEC: errors reflect as status), until the next
+      // attempt makes it `reconnecting`. The error itself is reported once per outage.
+      sink.status('error');
+    } else {
+      // Browsers report a refused WebSocket only as a close: this is the only sign of failure.
+      attempt.reported = true;
+      sink.fail(new MqttElementsError('connection-failed', `could not connect to ${attempt.url}`), 'error');
+    }
+  });
+  client.on('end', () => {
+    if (attempt.phase === 'halted') return;
+    attempt.phase = 'ended';
+    sink.status('closed');
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * How `<mqtt-subscribe>` writes what it received into the page: its own text, a history list,
+ * or a `target` element's property or attribute. Text only: payloads are untrusted and never
+ * reach an HTML parser (core/binding.ts decides what a binding may receive).
+ */
+import { attributeValue, propertyValue, unsafeValueReason } from '../core/binding.js';
+import { MqttElementsError } from '../errors.js';
+
+/**
+ * The element's own content: the latest value as text, or the last messages as a list. The list
+ * costs O(1) DOM work per message: new items are appended, the oldest removed, nothing rebuilt.
+ */
+export class SubscribeView {
+  readonly #host: HTMLElement;
+  #list?: HTMLUListElement;
+  /** How many messages (counted since the element was made) the list already shows. */
+  #listed = 0;
+
+  constructor(host: HTMLElement) {
+    this.#host = host;
+  }
+
+  /** Content the page author put inside is theirs: then the element writes nothing of its own. */
+  get hasAuthorContent(): boolean {
+    for (let child = this.#host.firstElementChild; child; child = child.nextElementSibling) {
+      if (child !== this.#list) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Shows `text` as the element's only content. Replaced, not rewritten in place: setting the
+   * text node's `data` instead cost three times as much per message on a page of 10,000 inline
+   * elements (BENCHMARKS.md, P2).
+   */
+  showText(text: string): void {
+    this.#list = undefined;
+    const host = this.#host;
+    const first = host.firstChild;
+    if (first !== null && first === host.lastChild && first.nodeType === 3 /* Node.TEXT_NODE */ && (first as Text).data === text) {
+      return;
+    }
+    host.textContent = text;
+  }
+
+  /**
+   * Shows the last messages as a list. `displays` are their texts, oldest first, at most `keep`;
+   * `received` counts every message so far, so the list knows how many of them are new.
+   */
+  showList(displays: ReadonlyArray<() => string>, received: number, keep: number): void {
+    const host = this.#host;
+    let list = this.#list;
+    const fresh = received - this.#listed;
+    if (!list || list.parentNode !== host || fresh >= displays.length) {
+      list = this.#list = document.createElement('ul');
+      list.append(...displays.map(item));
+    } else {
+      for (const display of displays.slice(displays.length - fresh)) list.append(item(display));
+    }
+    while (list.childElementCount > keep) list.firstElementChild!.remove();
+    this.#listed = received;
+    if (host.firstChild !== list || host.childNodes.length > 1) host.replaceChildren(list);
+  }
+}
+
+function item(display: () => string): HTMLLIElement {
+  const li = document.createElement('li');
+  li.textContent = display();
+  return li;
+}
+
+/** Where a value goes: a property of the target (default `textContent`), or an attribute. */
+export interface BindingSink {
+  property: string;
+  attribute?: string | undefined;
+}
+
+/**
+ * Writes `value` into the element `selector` finds in `root`. Returns false when there is no
+ * such element yet (try again with the next value), true when it was written, or the
+ * `unsafe-binding` error that refused this value (a `javascript:` URL into `href`, say).
+ */
+export function bindValue(root: Document | ShadowRoot, selector: string, sink: BindingSink, value: unknown): boolean | MqttElementsError {
+  let target: Element | null;
+  try {
+    target = root.querySelector(selector);
+  } catch {
+    return false;
+  }
+  if (!target) return false;
+  const reason = unsafeValueReason(sink.attribute || sink.property, value);
+  if (reason) return new MqttElementsError('unsafe-binding', reason);
+  if (sink.attribute) {
+    const text = attributeValue(value);
+    if (text === null) target.removeAttribute(sink.attribute);
+    else target.setAttribute(sink.attribute, text);
+  } else {
+    (target as unknown as Record<string, unknown>)[sink.property] = propertyValue(sink.property, value);
+  }
+  return true;
+}

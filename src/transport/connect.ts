@@ -1,0 +1,70 @@
+/**
+ * Makes the MQTT.js client of a connection, over this package's WebSocket transport
+ * (ws-stream.ts) instead of MQTT.js's own. Public MQTT.js API only: `new MqttClient(streamBuilder,
+ * options)` is how `mqtt.connect()` itself ends; what `connect()` does before that (read the URL
+ * into `host`, `port`, `path`, `protocol`) is done here with the WHATWG `URL`.
+ */
+import mqtt from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { MqttElementsError } from '../errors.js';
+import { DEFAULT_BUFFER_SIZE, WebSocketStream, type SocketLike } from './ws-stream.js';
+
+/** Makes a client for a resolved `ws:`/`wss:` URL; injectable so core logic is testable without a broker. */
+export type ClientFactory = (url: string, options: IClientOptions) => MqttClient;
+
+/**
+ * The WebSocket URL of the client's next attempt. With MQTT.js's `servers` option (the escape
+ * hatch) each attempt takes the next entry, as `mqtt.connect()` does.
+ */
+function nextUrl(client: MqttClient, servers: IClientOptions['servers'], turn: { at: number }): string {
+  const options = client.options;
+  if (servers && servers.length > 0) {
+    const server = servers[turn.at++ % servers.length]!;
+    options.host = options.hostname = server.host;
+    options.port = server.port;
+    if (server.protocol) options.protocol = server.protocol;
+  }
+  const secure = options.protocol === 'wss';
+  options.port ||= secure ? 443 : 80;
+  options.path ||= '/';
+  let url = `${options.protocol}://${options.hostname}:${options.port}${options.path}`;
+  if (typeof options.transformWsUrl === 'function') url = options.transformWsUrl(url, options, client);
+  return url;
+}
+
+/**
+ * `mqtt.connect(url, options)` for a `ws:`/`wss:` URL, over {@link WebSocketStream}. The stream
+ * builder is called again for every reconnect, so MQTT.js's `createWebsocket`, `transformWsUrl`
+ * and `browserBufferSize` options keep working.
+ */
+export const connectOverWebSocket: ClientFactory = (url, options) => {
+  if (typeof WebSocket !== 'function' && !options.createWebsocket) {
+    throw new MqttElementsError('connection-failed', 'this environment has no WebSocket: connect from a browser (or Node 22+)');
+  }
+  const parsed = new URL(url);
+  const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const fromUrl: IClientOptions = {
+    protocol: parsed.protocol === 'wss:' ? 'wss' : 'ws',
+    host: hostname,
+    hostname,
+    path: parsed.pathname + parsed.search,
+  };
+  if (parsed.port) fromUrl.port = Number(parsed.port);
+  if (parsed.username) fromUrl.username = decodeURIComponent(parsed.username);
+  if (parsed.password) fromUrl.password = decodeURIComponent(parsed.password);
+  const merged: IClientOptions = { ...fromUrl, ...options };
+  const turn = { at: 0 };
+  const build = (client: MqttClient) => {
+    const o = client.options;
+    const subprotocol = o.protocolId === 'MQIsdp' && o.protocolVersion === 3 ? 'mqttv3.1' : 'mqtt';
+    const target = nextUrl(client, merged.servers, turn);
+    o.wsOptions ??= {};
+    const socket: SocketLike = o.createWebsocket ? o.createWebsocket(target, [subprotocol], o) : new WebSocket(target, [subprotocol]);
+    return new WebSocketStream(socket, o.browserBufferSize || DEFAULT_BUFFER_SIZE);
+  };
+  // The stream is a look-alike of a Node Duplex with the part MqttClient uses (see ws-stream.ts).
+  const client = new mqtt.MqttClient(build as never, merged);
+  // As mqtt.connect() does: an `error` event with no listener would throw out of MQTT.js.
+  client.on('error', () => {});
+  return client;
+};
