@@ -1,16 +1,13 @@
-// The lean WebSocket transport (src/transport/ws-stream.ts) under a real MQTT.js client: first against
-// a scripted socket, where frame boundaries, timing and bufferedAmount are ours to choose, then
-// against the real brokers.
+// The lean WebSocket transport (src/transport/ws-stream.ts) under a real MQTT.js client, against a
+// scripted socket: frame boundaries, timing and bufferedAmount are ours to choose. Against the
+// real brokers: ws-stream.broker.test.ts.
 import { expect } from '@open-wc/testing';
-import mqtt from 'mqtt';
-import type { IDisconnectPacket, MqttClient } from 'mqtt';
-import { MqttConnection } from '../../src/core/connection.js';
+import type { IDisconnectPacket } from 'mqtt';
 import { connectOverWebSocket } from '../../src/transport/connect.js';
 import { WebSocketStream } from '../../src/transport/ws-stream.js';
 import { concat, publishPacket, publishPacketV5 } from '../../scripts/mqtt-wire.js';
-import { getBrokers, once, privateMosquitto, uid, waitFor } from '../support/brokers.js';
-
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+import { messages } from '../support/clients.js';
+import { nextTask, once, uid, waitFor } from '../support/wait.js';
 
 const CONNACK = Uint8Array.from([0x20, 0x02, 0x00, 0x00]);
 const CONNACK_V5 = Uint8Array.from([0x20, 0x03, 0x00, 0x00, 0x00]);
@@ -61,15 +58,6 @@ async function scripted(options: Parameters<typeof connectOverWebSocket>[1] = {}
   await connected;
   return { socket, client };
 }
-
-/** Collects the client's messages as [topic, payload text]. */
-function messages(client: MqttClient): Array<[string, string]> {
-  const got: Array<[string, string]> = [];
-  client.on('message', (topic, payload) => got.push([topic, text(payload)]));
-  return got;
-}
-
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('WebSocketStream: frames, batches, back-pressure (scripted socket)', () => {
   it('hands a packet that is split over several frames to the parser whole', async () => {
@@ -218,117 +206,5 @@ describe('WebSocketStream: frames, batches, back-pressure (scripted socket)', ()
     expect(socket.readyState).to.equal(3);
     await nextTask();
     expect(closes).to.equal(1);
-  });
-});
-
-describe('WebSocketStream against the brokers', () => {
-  it('is what MqttConnection uses, and a burst from mosquitto arrives complete and in order', async function () {
-    // The publisher is MQTT.js in this same page: on a loaded 2-core CI machine Firefox needs
-    // more than mocha's default 10 s for the burst, so the budget is the waitFor's, plus room.
-    this.timeout(30000);
-    const { mosquitto } = await getBrokers();
-    const topic = uid('burst');
-    const connection = new MqttConnection();
-    connection.config = { url: mosquitto.url, clientId: uid('c') };
-    const got: string[] = [];
-    let status = 'idle';
-    connection.subscribe(topic, { qos: 0, onStatus: (s) => (status = s) }, (message) => got.push(message.decoder.text));
-    connection.connect();
-    await waitFor(() => status === 'subscribed');
-    expect(connection.client!.stream).to.be.instanceOf(WebSocketStream);
-    // The publisher uses MQTT.js's own transport: the two must speak the same MQTT.
-    const publisher = mqtt.connect(mosquitto.url, { clientId: uid('p') });
-    await once(publisher, 'connect');
-    for (let i = 0; i < 1000; i++) publisher.publish(topic, String(i), { qos: i % 2 ? 1 : 0 });
-    await waitFor(() => got.length === 1000, { timeout: 25000, message: '1,000 messages' });
-    expect(got).to.deep.equal(Array.from({ length: 1000 }, (_, i) => String(i)));
-    publisher.end(true);
-    await connection.disconnect();
-  });
-
-  it('reassembles packets that aedes writes as several frames each', async () => {
-    const { aedes } = await getBrokers();
-    const topic = uid('frames');
-    let frames = 0;
-    const client = connectOverWebSocket(aedes.url, {
-      clientId: uid('c'),
-      createWebsocket: (url: string, protocols: string[]) => {
-        const socket = new WebSocket(url, protocols);
-        socket.addEventListener('message', () => frames++);
-        return socket;
-      },
-    });
-    await once(client, 'connect');
-    const got = messages(client);
-    await new Promise((resolve) => client.subscribe(topic, { qos: 1 }, resolve));
-    const sender = mqtt.connect(aedes.url, { clientId: uid('p') });
-    await once(sender, 'connect');
-    frames = 0;
-    for (let i = 0; i < 100; i++) sender.publish(topic, `message ${i}`, { qos: 1 });
-    await waitFor(() => got.length === 100, { timeout: 10000 });
-    expect(got.map(([, payload]) => payload)).to.deep.equal(Array.from({ length: 100 }, (_, i) => `message ${i}`));
-    // Not a property of this code but of the test: it only proves anything if aedes really did
-    // split packets across frames.
-    expect(frames).to.be.greaterThan(100);
-    sender.end(true);
-    client.end(true);
-  });
-
-  it('back-pressure: 4 MB published through a 64 KB buffer all arrive, the callbacks after the drains', async () => {
-    // aedes: mosquitto 2.0's WebSocket listener reads a multi-megabyte frame at about 100 KB/s.
-    const { aedes } = await getBrokers();
-    const topic = uid('bulk');
-    const receiver = mqtt.connect(aedes.url, { clientId: uid('r') });
-    await once(receiver, 'connect');
-    let received = 0;
-    receiver.on('message', () => received++);
-    await new Promise((resolve) => receiver.subscribe(topic, { qos: 0 }, resolve));
-    const client = connectOverWebSocket(aedes.url, { clientId: uid('s'), browserBufferSize: 64 * 1024 });
-    await once(client, 'connect');
-    const stream = client.stream as unknown as WebSocketStream;
-    let refused = 0;
-    const write = stream.write.bind(stream);
-    stream.write = (...args: Parameters<WebSocketStream['write']>) => {
-      const ok = write(...args);
-      if (!ok) refused++;
-      return ok;
-    };
-    const payload = new Uint8Array(100 * 1024).fill(0x61);
-    await Promise.all(
-      Array.from(
-        { length: 40 },
-        () => new Promise<void>((resolve, reject) => client.publish(topic, payload as never, { qos: 0 }, (e) => (e ? reject(e) : resolve()))),
-      ),
-    );
-    expect(refused).to.be.greaterThan(0, 'write said "wait" at least once');
-    await waitFor(() => received === 40, { timeout: 15000, message: '40 messages of 100 KB' });
-    client.end(true);
-    receiver.end(true);
-  });
-
-  it('reconnects over a new stream after the broker restarts, and the subscription is restored', async () => {
-    const mosquitto = await privateMosquitto();
-    try {
-      const topic = uid('again');
-      const connection = new MqttConnection();
-      connection.config = { url: mosquitto.url, clientId: uid('c'), reconnectPeriod: 200 };
-      const got: string[] = [];
-      connection.subscribe(topic, { qos: 1 }, (message) => got.push(message.decoder.text));
-      connection.connect();
-      await waitFor(() => connection.status === 'connected');
-      const first = connection.client!.stream;
-      await mosquitto.restart();
-      await waitFor(() => connection.status !== 'connected', { timeout: 5000 });
-      await waitFor(() => connection.status === 'connected', { timeout: 10000 });
-      expect(connection.client!.stream).to.be.instanceOf(WebSocketStream);
-      expect(connection.client!.stream).to.not.equal(first);
-      await waitFor(async () => {
-        await connection.publish(topic, 'after the restart', { qos: 1 });
-        return got.includes('after the restart');
-      }, { timeout: 5000, interval: 200 });
-      await connection.disconnect();
-    } finally {
-      await mosquitto.stop();
-    }
   });
 });
