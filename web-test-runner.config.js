@@ -1,65 +1,7 @@
-// Browser tests against real brokers (aedes embedded, mosquitto spawned) in Chromium and Firefox.
+// Integration tests (`npm run test:integration`): the `*.broker.test.ts` files, against real
+// brokers (aedes embedded, mosquitto spawned by scripts/broker-plugin.js) in Chromium and Firefox.
 // BROWSERS=chromium or BROWSERS=firefox runs one; the default is both.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { playwrightLauncher } from '@web/test-runner-playwright';
-import { chromeLauncher } from '@web/test-runner-chrome';
-import puppeteerCore from 'puppeteer-core';
 import { brokerPlugin } from './scripts/broker-plugin.js';
-import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from './scripts/browsers.js';
+import { BROKER_TESTS, browserTestConfig } from './scripts/browser-tests.js';
 
-
-const launchers = {
-  // Playwright's own Chromium download is not available here: drive Debian's build.
-  chromium: () =>
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: {
-        executablePath: CHROMIUM,
-        args: CHROMIUM_ARGS,
-      },
-    }),
-  // Playwright's Firefox needs a patched build; puppeteer's WebDriver BiDi drives stock Firefox ESR.
-  firefox: () =>
-    chromeLauncher({
-      puppeteer: puppeteerCore,
-      launchOptions: { browser: 'firefox', executablePath: FIREFOX, headless: true },
-    }),
-};
-const binaries = { chromium: CHROMIUM, firefox: FIREFOX };
-
-const wanted = (process.env.BROWSERS ?? 'chromium,firefox')
-  .split(',')
-  .map((b) => b.trim())
-  .filter(Boolean);
-for (const name of wanted) {
-  if (!launchers[name]) throw new Error(`BROWSERS: unknown browser "${name}" (use chromium, firefox)`);
-  // A missing browser must fail the run, not quietly shrink the matrix.
-  if (!existsSync(binaries[name])) throw new Error(`${binaries[name]} not found: install it (see .ci/run)`);
-}
-
-export default {
-  files: ['test/**/*.test.ts'],
-  nodeResolve: { browser: true }, // else `mqtt` resolves to its Node build
-  plugins: [
-    // The tsconfig carries experimentalDecorators; without it esbuild leaves `@` in the output.
-    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
-    brokerPlugin(),
-  ],
-  browsers: wanted.map((name) => launchers[name]()),
-  // 2 cores: one page per browser, both browsers side by side.
-  concurrency: 1,
-  concurrentBrowsers: 2,
-  browserStartTimeout: 60000,
-  testsStartTimeout: 60000,
-  testsFinishTimeout: 180000,
-  // Tests take well under a second; the margin is for Firefox on a loaded 2-core CI machine.
-  testFramework: { config: { timeout: 20000 } },
-  // Tests import lit in dev mode on purpose (its warnings help); its banner per file is noise.
-  // Tests that a throwing callback is re-thrown later (reportLater) throw errors marked as such;
-  // they assert on them, so their log lines would only look like failures.
-  filterBrowserLogs: ({ args }) =>
-    !(typeof args[0] === 'string' && args[0].startsWith('Lit is in dev mode')) &&
-    !args.some((arg) => String(arg?.message ?? arg).includes('(thrown on purpose by a test)')),
-};
+export default browserTestConfig({ files: [BROKER_TESTS], plugins: [brokerPlugin()] });

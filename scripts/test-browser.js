@@ -1,4 +1,5 @@
-// `npm run test:browser`: web-test-runner with web-test-runner.config.js, plus a bounded shutdown.
+// `npm run test:unit` and `npm run test:integration`: web-test-runner with the config given by
+// --config (web-test-runner.unit.config.js, web-test-runner.config.js), plus a bounded shutdown.
 //
 // Why not the plain `web-test-runner` binary: after "Finished running tests … all tests passed",
 // it waits for every browser to close and every server and plugin to stop before it exits, with
@@ -17,6 +18,10 @@ function exit(code) {
   killDescendants();
   process.exit(code);
 }
+
+// One line before the run's own output: .ci/run adds up the last progress line per browser of
+// each run (`npm test` makes two), and this is where one run's lines end and the next one's begin.
+console.log(`\nweb-test-runner run: ${process.argv.slice(2).join(' ')}`);
 
 const runner = await startTestRunner({ autoExitProcess: false });
 // startTestRunner has already reported a start-up error and arranged exit code 1.
