@@ -4,6 +4,7 @@
  */
 export type MqttErrorCode =
   | 'invalid-url'
+  | 'insecure-url'
   | 'invalid-topic'
   | 'invalid-qos'
   | 'not-authorized'
@@ -12,7 +13,8 @@ export type MqttErrorCode =
   | 'publish-failed'
   | 'payload-format'
   | 'unsafe-binding'
-  | 'no-connection';
+  | 'no-connection'
+  | 'client-id-in-use';
 
 /** Extra facts an error may carry: the broker's MQTT 5 reason, and what caused it. */
 export interface MqttErrorInit {

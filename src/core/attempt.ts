@@ -7,6 +7,7 @@
 import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import type { ConnectionStatus } from './connection.js';
+import { failedAttemptMessage } from './diagnosis.js';
 
 /** CONNACK codes that mean "these credentials are refused" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87). */
 const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
@@ -40,6 +41,16 @@ export function numericCode(error: Error): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** Stops an attempt for good (refused credentials, a client id taken over): no more retries. */
+export function haltAttempt(attempt: Attempt, sink: AttemptSink, error: MqttElementsError): void {
+  attempt.phase = 'halted';
+  sink.fail(error, 'error');
+  attempt.client.end(true);
+}
+
+/** MQTT 5 DISCONNECT 0x8E: another client connected with this client id. */
+const SESSION_TAKEN_OVER = 0x8e;
+
 /** Follows the client's events and reports them to `sink` as status changes and coded errors. */
 export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   const { client } = attempt;
@@ -58,6 +69,13 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
     const { reasonCode } = packet;
     const reasonString = packet.properties?.reasonString;
     attempt.reported = true;
+    if (reasonCode === SESSION_TAKEN_OVER) {
+      const message =
+        'another client connected with this client-id and the broker dropped this one (DISCONNECT 0x8E): ' +
+        'give each page its own client-id, or leave client-id out for a generated one';
+      const init = { reasonCode, ...(reasonString ? { reasonString } : {}) };
+      return haltAttempt(attempt, sink, new MqttElementsError('client-id-in-use', message, init));
+    }
     sink.fail(
       new MqttElementsError('connection-failed', `the broker disconnected this client (reason code ${reasonCode ?? 0})`, {
         ...(reasonCode !== undefined ? { reasonCode } : {}),
@@ -70,13 +88,8 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
     const code = numericCode(error);
     if (code !== undefined && AUTH_REFUSED.has(code) && attempt.phase === 'opening') {
       // A wrong password must not hammer the broker: stop until settings change or connect().
-      attempt.phase = 'halted';
-      sink.fail(
-        new MqttElementsError('not-authorized', `the broker refused the credentials: ${error.message}`, { cause: error, reasonCode: code }),
-        'error',
-      );
-      client.end(true);
-      return;
+      const message = `the broker refused the credentials: ${error.message}`;
+      return haltAttempt(attempt, sink, new MqttElementsError('not-authorized', message, { cause: error, reasonCode: code }));
     }
     if (attempt.reported) return;
     attempt.reported = true;
@@ -102,7 +115,10 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
     } else {
       // Browsers report a refused WebSocket only as a close: this is the only sign of failure.
       attempt.reported = true;
-      sink.fail(new MqttElementsError('connection-failed', `could not connect to ${attempt.url}`), 'error');
+      // The transport's stream says whether its WebSocket opened (a stand-in stream may not).
+      const opened = (client.stream as { opened?: unknown } | undefined)?.opened === true;
+      const message = failedAttemptMessage({ url: attempt.url, opened, protocolVersion: client.options.protocolVersion ?? 4 });
+      sink.fail(new MqttElementsError('connection-failed', message), 'error');
     }
   });
   client.on('end', () => {

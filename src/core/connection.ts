@@ -6,15 +6,15 @@
 import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import { connectOverWebSocket, type ClientFactory } from '../transport/connect.js';
-import { beforeEachReconnect } from '../transport/mqtt-internals.js';
-import { numericCode, watchAttempt, type Attempt } from './attempt.js';
+import { haltAttempt, watchAttempt, type Attempt, type AttemptSink } from './attempt.js';
 import type { ReceivedMessage } from './message.js';
 import { credentialsError, toClientOptions, randomClientId } from './options.js';
-import { encodePayload, publishTarget, type PublishOptions } from './publish.js';
+import { encodePayload, publishTarget, sendPublish, type PublishOptions, type PublishTransport } from './publish.js';
 import { reportLater } from './report-later.js';
-import { fetchCredentials } from './credentials.js';
+import { fetchCredentials, refreshBeforeReconnect } from './credentials.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
+import { ClientIdClaims } from './takeover.js';
 
 export type { PublishOptions } from './publish.js';
 export type { CredentialsProvider } from './settings.js';
@@ -49,6 +49,7 @@ export class MqttConnection {
   #generation = 0;
   #listeners = new Set<ConnectionListener>();
   #registry = new SubscriptionRegistry();
+  #claims = new ClientIdClaims(() => this.#takenOver());
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
   #generatedClientId = randomClientId();
   /** Waiting for the client of a connect that is still fetching credentials. */
@@ -136,6 +137,7 @@ export class MqttConnection {
       return;
     }
     attempt.phase = 'ended';
+    this.#claims.release();
     await new Promise<void>((resolve) => {
       attempt.client.end(false, {}, () => resolve());
     });
@@ -158,19 +160,8 @@ export class MqttConnection {
       throw new MqttElementsError('no-connection', `cannot publish to "${topic}": the connection is ${this.#status}`);
     }
     const body = encodePayload(payload);
-    await new Promise<void>((resolve, reject) => {
-      const sendOptions = { qos, retain: !!options.retain, ...(options.properties ? { properties: options.properties } : {}) };
-      client.publish(topic, body as string, sendOptions, (error) => {
-        if (!error) return resolve();
-        const reasonCode = numericCode(error);
-        reject(
-          new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${error.message}`, {
-            cause: error,
-            ...(reasonCode !== undefined ? { reasonCode } : {}),
-          }),
-        );
-      });
-    });
+    const sendOptions = { qos, retain: !!options.retain, ...(options.properties ? { properties: options.properties } : {}) };
+    await sendPublish(client as unknown as PublishTransport, topic, body, sendOptions);
     return body;
   }
 
@@ -205,9 +196,18 @@ export class MqttConnection {
   }
 
   #wire(attempt: Attempt): void {
+    const { credentials } = this.config;
+    if (credentials) {
+      const live = () => attempt === this.#current;
+      refreshBeforeReconnect(attempt.client, credentials, live, (e) => live() && this.#fail(e));
+    }
+    watchAttempt(attempt, this.#sinkFor(attempt));
+  }
+
+  /** What an attempt's events do to this connection; nothing once it is no longer the current one. */
+  #sinkFor(attempt: Attempt): AttemptSink {
     const current = () => attempt === this.#current;
-    if (this.config.credentials) this.#awaitCredentialsOnReconnect(attempt);
-    watchAttempt(attempt, {
+    return {
       status: (status) => {
         if (current()) this.#setStatus(status);
       },
@@ -216,6 +216,8 @@ export class MqttConnection {
       },
       connected: (connack) => {
         if (!current()) return;
+        // A fixed id is announced to the other tabs: a newer holder takes it over (takeover.ts).
+        if (this.config.clientId) this.#claims.claim(this.config.clientId, attempt.url);
         this.#setStatus('connected');
         this.#registry.connected(!!connack.sessionPresent);
         this.#emit((l) => l.connect?.(connack));
@@ -226,25 +228,17 @@ export class MqttConnection {
       closed: () => {
         if (current()) this.#registry.disconnected();
       },
-    });
+    };
   }
 
-  /** Fresh credentials in `options` before every CONNECT of a reconnect (see mqtt-internals.ts). */
-  #awaitCredentialsOnReconnect(attempt: Attempt): void {
-    const { client } = attempt;
-    beforeEachReconnect(client, (done) => {
-      fetchCredentials(this.config.credentials).then(
-        (credentials) => {
-          const live = attempt === this.#current && !client.connected && !client.disconnecting;
-          if (live) Object.assign(client.options, credentials);
-          done(live);
-        },
-        (e: MqttElementsError) => {
-          done(false);
-          if (attempt === this.#current) this.#fail(e);
-        },
-      );
-    });
+  #takenOver(): void {
+    const attempt = this.#current;
+    if (!attempt || attempt.phase === 'halted' || attempt.phase === 'ended') return;
+    const message =
+      `another tab or window of this page's site connected with client-id "${this.clientId}" to ${attempt.url}, ` +
+      'so this one stopped (two clients with one id make the broker drop one of them, in a loop): give each ' +
+      'page its own client-id, leave client-id out for a generated one, or call connect() to take the id back';
+    haltAttempt(attempt, this.#sinkFor(attempt), new MqttElementsError('client-id-in-use', message));
   }
 
   #nextClient(): Promise<MqttClient | undefined> {
@@ -262,6 +256,7 @@ export class MqttConnection {
     if (!attempt) return;
     this.#current = undefined;
     attempt.phase = 'ended';
+    this.#claims.release();
     this.#registry.attach(undefined);
     // A deliberate switch: DISCONNECT cleanly (no will), without waiting for the broker.
     attempt.client.end(false);

@@ -1,4 +1,6 @@
+import type { MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { beforeEachReconnect } from '../transport/mqtt-internals.js';
 import type { CredentialsProvider } from './settings.js';
 
 /**
@@ -15,4 +17,30 @@ export async function fetchCredentials(provider: CredentialsProvider | undefined
   } catch (e) {
     throw new MqttElementsError('connection-failed', `the credentials function failed: ${(e as Error)?.message ?? e}`, { cause: e });
   }
+}
+
+/**
+ * Fresh credentials in the client's options before every CONNECT of its reconnects (MQTT.js has
+ * no public hook for it: see transport/mqtt-internals.ts). `live` says whether the client is still
+ * the connection's; `onError` gets a failing credentials function's error (no reconnect then).
+ */
+export function refreshBeforeReconnect(
+  client: MqttClient,
+  provider: CredentialsProvider,
+  live: () => boolean,
+  onError: (error: MqttElementsError) => void,
+): void {
+  beforeEachReconnect(client, (done) => {
+    fetchCredentials(provider).then(
+      (credentials) => {
+        const go = live() && !client.connected && !client.disconnecting;
+        if (go) Object.assign(client.options, credentials);
+        done(go);
+      },
+      (e: MqttElementsError) => {
+        done(false);
+        onError(e);
+      },
+    );
+  });
 }

@@ -4,6 +4,7 @@
  */
 import type { IClientOptions } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { insecureUrlReason, urlMistake } from './diagnosis.js';
 import type { ConnectionConfig } from './settings.js';
 import { topicNameError } from './topic.js';
 
@@ -19,7 +20,8 @@ export function parseQos(value: unknown, what = 'qos'): QoS {
 
 /**
  * Resolves a connection URL. `ws:` and `wss:` URLs are taken as they are; a path starting with
- * `/` is resolved against the page, `http:` becoming `ws:` and `https:` becoming `wss:`.
+ * `/` is resolved against the page, `http:` becoming `ws:` and `https:` becoming `wss:`. Throws
+ * `invalid-url` (with what to write instead) and `insecure-url` (`ws://` from an https page).
  */
 export function resolveBrokerUrl(url: unknown, pageUrl?: string): string {
   if (typeof url !== 'string' || url.trim() === '') {
@@ -40,17 +42,17 @@ export function resolveBrokerUrl(url: unknown, pageUrl?: string): string {
       if (resolved.host !== page.host) throw new Error(`a path must stay on the page's host (${page.host})`);
       resolved.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
     } else {
+      const hostPort = /^([\w.-]+|\[[\d:a-f]+\]):\d+(\/.*)?$/i.test(raw);
+      if (hostPort || !URL.canParse(raw)) throw new MqttElementsError('invalid-url', urlMistake(raw));
       resolved = new URL(raw);
     }
   } catch (e) {
+    if (e instanceof MqttElementsError) throw e;
     throw new MqttElementsError('invalid-url', `cannot resolve url "${raw}": ${(e as Error).message}`, { cause: e });
   }
-  if (resolved.protocol !== 'ws:' && resolved.protocol !== 'wss:') {
-    throw new MqttElementsError(
-      'invalid-url',
-      `url "${raw}" must use ws:// or wss:// (or be a path starting with /), not ${resolved.protocol}`,
-    );
-  }
+  if (resolved.protocol !== 'ws:' && resolved.protocol !== 'wss:') throw new MqttElementsError('invalid-url', urlMistake(raw));
+  const insecure = insecureUrlReason(resolved, pageUrl);
+  if (insecure) throw new MqttElementsError('insecure-url', insecure);
   return resolved.href;
 }
 

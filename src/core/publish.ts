@@ -67,3 +67,23 @@ export function publishProperties(settings: PublishPropertySettings): IClientPub
   if (user) properties.userProperties = user;
   return Object.keys(properties).length > 0 ? properties : undefined;
 }
+
+/** The part of MQTT.js's client a publish uses. */
+export interface PublishTransport {
+  publish(topic: string, payload: string | Uint8Array, options: IClientPublishOptions, callback: (error?: Error) => void): unknown;
+}
+
+/**
+ * Hands an encoded publish to MQTT.js and waits for it: QoS 0 written, QoS 1/2 acknowledged.
+ * A failure becomes `publish-failed`, with the broker's reason code when it gave one (MQTT 5).
+ */
+export function sendPublish(client: PublishTransport, topic: string, body: string | Uint8Array, options: IClientPublishOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    client.publish(topic, body, options, (error) => {
+      if (!error) return resolve();
+      const code = (error as { code?: unknown }).code;
+      const init = { cause: error, ...(typeof code === 'number' ? { reasonCode: code } : {}) };
+      reject(new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${error.message}`, init));
+    });
+  });
+}

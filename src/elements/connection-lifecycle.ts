@@ -69,8 +69,10 @@ export class ConnectionLifecycle implements ReactiveController {
     }
     const keys = [...changed.keys()];
     const reconnects = keys.some((key) => RECONNECTING_SETTINGS.has(key as SettingKey));
-    // Refused credentials stop all attempts until an attribute changes (SPEC): any of them.
-    const refused = this.#connection.status === 'error' && this.#connection.error?.code === 'not-authorized';
+    // Refused credentials or a client id taken over stop all attempts until an attribute changes
+    // (SPEC): any of them.
+    const code = this.#connection.status === 'error' ? this.#connection.error?.code : undefined;
+    const refused = code === 'not-authorized' || code === 'client-id-in-use';
     if (reconnects || (refused && keys.some((key) => key !== 'options'))) this.connect();
   }
 

@@ -67,6 +67,8 @@ export class WebSocketStream extends SmallEmitter {
   readable = true;
   /** As on a Node stream; MqttClient checks it before writing. */
   writable = true;
+  /** The WebSocket opened (the upgrade succeeded): tells a failed attempt's diagnosis apart. */
+  opened = false;
 
   readonly #highWater: number;
   #sink?: ParserSink;
@@ -92,7 +94,10 @@ export class WebSocketStream extends SmallEmitter {
     this.#highWater = highWater;
     socket.binaryType = 'arraybuffer';
     const handlers = {
-      open: () => this.#flush(),
+      open: () => {
+        this.opened = true;
+        this.#flush();
+      },
       message: (event: MessageEvent) => this.#receive(event.data),
       error: (event: Event) => this.#socketClosed(Object.assign(new Error('WebSocket error'), { event })),
       close: () => this.#socketClosed(),
