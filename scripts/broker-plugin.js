@@ -113,8 +113,8 @@ export function brokerPlugin() {
       return contains ? lines.filter((l) => l.includes(contains)) : lines;
     },
     'mosquitto-pub': (payload) => mosquittoPub(mosquitto, payload),
-    // A test that restarts a broker gets a mosquitto of its own: Chromium and Firefox run side by
-    // side on the shared one, and a restart there once broke the other browser's test.
+    // A test that restarts a broker gets a mosquitto of its own: the shared one serves both
+    // browsers at once.
     'mosquitto-private-start': async () => {
       const id = String(++privateCount);
       privates.set(id, await startMosquitto());
@@ -145,8 +145,8 @@ export function brokerPlugin() {
       }
     },
     async serverStop() {
-      // Each broker gets STOP_BUDGET_MS: a broker that does not close must not hold the run open
-      // (aedes once did, after all tests had passed), and the message says which one it was.
+      // Each broker gets STOP_BUDGET_MS: a broker that does not close must not hold the run open,
+      // and the message says which one it was.
       await Promise.all([
         closeWithin(aedes?.close(), STOP_BUDGET_MS, 'aedes', () =>
           console.error(

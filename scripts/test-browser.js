@@ -3,10 +3,7 @@
 //
 // Why not the plain `web-test-runner` binary: after "Finished running tests … all tests passed",
 // it waits for every browser to close and every server and plugin to stop before it exits, with
-// no time limit. On CI that wait once never ended (aedes' server was waiting for a socket nobody
-// read: fixed in scripts/aedes-broker.js), and the run was cut off at CI's 90 minutes instead of
-// passing. Anything else that hangs the same way (a browser that does not answer its close
-// command, say) must not cost that again. So the tests' verdict is final once they finish:
+// no time limit. Here the tests' verdict is final once they finish:
 // shutdown gets STOP_BUDGET_MS, then whatever this process started (browsers, mosquitto) is
 // killed and the process exits with the verdict, naming what was still stopping.
 import { startTestRunner } from '@web/test-runner';

@@ -29,9 +29,8 @@ export class SubscribeView {
   }
 
   /**
-   * Shows `text` as the element's only content. Replaced, not rewritten in place: setting the
-   * text node's `data` instead cost three times as much per message on a page of 10,000 inline
-   * elements (BENCHMARKS.md, P2).
+   * Shows `text` as the element's only content. Replaced, not rewritten in place through `data`,
+   * which is slower on large pages (BENCHMARKS.md, "Why the code is the way it is").
    */
   showText(text: string): void {
     this.#list = undefined;

@@ -1,5 +1,5 @@
 /**
- * The one reach into MQTT.js's private API, kept here so that a newer MQTT.js that changes it
+ * The reach into MQTT.js's private client API, kept here so that a newer MQTT.js that changes it
  * breaks one file and one test (test/transport/mqtt-internals.test.ts), which names the symbol.
  *
  * Why it is needed: MQTT.js reconnects on its own timer and builds CONNECT synchronously from

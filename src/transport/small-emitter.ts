@@ -43,9 +43,8 @@ export class SmallEmitter {
 
   /**
    * Once-listeners are dropped in one pass before the calls: MqttClient waits for `drain` with one
-   * `once` per packet, and a loop of 20,000 publishes leaves that many. (The EventEmitter of
-   * MQTT.js's own stack removes them one by one, searching the whole list each time: on the
-   * hand-written P3 page that was 60% of the publishing time.)
+   * `once` per packet, and a loop of 20,000 publishes leaves that many (BENCHMARKS.md, "Why the
+   * code is the way it is").
    */
   emit(type: string, ...args: unknown[]): boolean {
     const list = this.#listeners.get(type);

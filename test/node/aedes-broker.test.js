@@ -1,5 +1,5 @@
-// The embedded broker the browser tests and the demo use must stop when asked: CI once waited
-// on it for an hour after every test had passed.
+// The embedded broker the browser tests and the demo use must stop when asked, even with a
+// WebSocket upgrade left unanswered.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
