@@ -199,7 +199,12 @@ export class MqttConnection {
     const { credentials } = this.config;
     if (credentials) {
       const live = () => attempt === this.#current;
-      refreshBeforeReconnect(attempt.client, credentials, live, (e) => live() && this.#fail(e));
+      refreshBeforeReconnect(attempt.client, credentials, live, (e) => {
+        // A failed attempt like any other: reported once per outage, status `error`.
+        if (!live() || attempt.reported) return;
+        attempt.reported = true;
+        this.#fail(e, 'error');
+      });
     }
     watchAttempt(attempt, this.#sinkFor(attempt));
   }

@@ -1,0 +1,1051 @@
+// MqttConnection's status machine and error mapping (src/core/connection.ts, src/core/attempt.ts),
+// driven through a fake MQTT.js client that the test makes emit what MQTT.js emits. No broker, no
+// WebSocket: every event, and its order, is the test's choice.
+import { expect } from '@open-wc/testing';
+import type { IClientOptions, IClientPublishOptions, IClientSubscribeOptions, IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
+import { MqttConnection, type ConnectionStatus } from '../../src/core/connection.js';
+import type { ReceivedMessage } from '../../src/core/message.js';
+import type { ConnectionConfig } from '../../src/core/settings.js';
+import { MqttElementsError } from '../../src/errors.js';
+import type { ClientFactory } from '../../src/transport/connect.js';
+
+type Handler = (...args: unknown[]) => void;
+type DoneCallback = (error?: Error) => void;
+
+/** The part of Node's EventEmitter that the connection uses on a client: `on` and `emit`. */
+class MiniEmitter {
+  readonly #handlers = new Map<string, Handler[]>();
+
+  on(event: string, handler: Handler): this {
+    this.#handlers.set(event, [...(this.#handlers.get(event) ?? []), handler]);
+    return this;
+  }
+
+  emit(event: string, ...args: unknown[]): boolean {
+    const handlers = this.#handlers.get(event) ?? [];
+    for (const handler of handlers) handler.apply(this, args);
+    return handlers.length > 0;
+  }
+}
+
+interface PublishCall {
+  topic: string;
+  payload: string | Uint8Array;
+  options: IClientPublishOptions;
+  callback: (error?: Error) => void;
+}
+
+interface SubscribeCall {
+  filter: string;
+  options: IClientSubscribeOptions;
+  callback: (error: Error | null, granted?: Array<{ topic: string; qos: number }>) => void;
+}
+
+/**
+ * A stand-in for MQTT.js's MqttClient: records what the connection asks of it, and emits what the
+ * test tells it to, as MQTT.js would. `end()` behaves as MQTT.js's: `disconnecting` at once, then
+ * (a task later, the stream having closed) `close`, `end`, and the callback; a second `end()`
+ * while disconnecting only calls its callback.
+ */
+class FakeClient extends MiniEmitter {
+  connected = false;
+  disconnecting = false;
+  readonly ends: Array<{ force: boolean; opts: unknown }> = [];
+  readonly publishes: PublishCall[] = [];
+  readonly subscribes: SubscribeCall[] = [];
+  readonly unsubscribes: string[] = [];
+  /** `options` as they were at each call of the (unwrapped) `_reconnect`. */
+  readonly reconnects: IClientOptions[] = [];
+
+  constructor(
+    readonly url: string,
+    public options: IClientOptions,
+  ) {
+    super();
+  }
+
+  end(forceArg?: unknown, optsArg?: unknown, cbArg?: unknown): this {
+    // MQTT.js's overloads, read as MQTT.js reads them: end(cb), end(force), end(force, cb),
+    // end(opts, cb), end(force, opts, cb).
+    let [force, opts, cb] = [forceArg, optsArg, cbArg];
+    if (typeof force !== 'boolean') [force, opts, cb] = [false, force, cb || opts];
+    if (typeof opts !== 'object') [opts, cb] = [null, cb || opts];
+    this.ends.push({ force: force as boolean, opts });
+    if (typeof cb !== 'function') cb = undefined;
+    return this.#end(cb as DoneCallback | undefined);
+  }
+
+  #end(cb: DoneCallback | undefined): this {
+    if (this.disconnecting) {
+      cb?.();
+      return this;
+    }
+    this.disconnecting = true;
+    setTimeout(() => {
+      this.connected = false;
+      this.emit('close');
+      this.emit('end');
+      cb?.();
+    });
+    return this;
+  }
+
+  publish(topic: string, payload: string | Uint8Array, options: IClientPublishOptions, callback: (error?: Error) => void): this {
+    this.publishes.push({ topic, payload, options, callback });
+    return this;
+  }
+
+  subscribe(filter: string, options: IClientSubscribeOptions, callback: SubscribeCall['callback']): this {
+    this.subscribes.push({ filter, options, callback });
+    return this;
+  }
+
+  unsubscribe(filter: string): this {
+    this.unsubscribes.push(filter);
+    return this;
+  }
+
+  /** MQTT.js's private reconnect (called by its reconnect timer): emits `reconnect`, then connects. */
+  _reconnect(): void {
+    this.reconnects.push({ ...this.options });
+    this.emit('reconnect');
+  }
+
+  // What MQTT.js emits, by the situation it emits it in.
+
+  /** The broker accepted: CONNACK 0. */
+  accept(connack: Partial<IConnackPacket> = {}): IConnackPacket {
+    const packet: IConnackPacket = { cmd: 'connack', returnCode: 0, sessionPresent: false, ...connack };
+    this.connected = true;
+    this.emit('connect', packet);
+    return packet;
+  }
+
+  /** The socket closed (refused, lost, or closed after an error). */
+  drop(): void {
+    this.connected = false;
+    this.emit('close');
+  }
+
+  /** An `error` event, with a numeric `code` when one is given (a CONNACK or reason code). */
+  fail(message: string, code?: number): Error {
+    const error = code === undefined ? new Error(message) : Object.assign(new Error(message), { code });
+    this.emit('error', error);
+    return error;
+  }
+
+  /** A DISCONNECT packet from the broker (MQTT 5). */
+  disconnectedByServer(reasonCode: number, reasonString?: string): void {
+    const packet: IDisconnectPacket = { cmd: 'disconnect', reasonCode, ...(reasonString ? { properties: { reasonString } } : {}) };
+    this.emit('disconnect', packet);
+  }
+
+  /** A PUBLISH from the broker. */
+  deliver(topic: string, text: string): void {
+    const payload = new TextEncoder().encode(text);
+    this.emit('message', topic, payload, { cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false });
+  }
+}
+
+/** Makes FakeClients and remembers every call. */
+class FakeFactory {
+  readonly clients: FakeClient[] = [];
+  readonly calls: Array<{ url: string; options: IClientOptions }> = [];
+  throws?: unknown;
+
+  readonly create: ClientFactory = (url, options) => {
+    this.calls.push({ url, options });
+    if (this.throws !== undefined) throw this.throws;
+    const client = new FakeClient(url, options);
+    this.clients.push(client);
+    return client as unknown as MqttClient;
+  };
+
+  /** The latest client; fails the test when there is none. */
+  get client(): FakeClient {
+    const client = this.clients.at(-1);
+    if (!client) throw new Error('the factory made no client');
+    return client;
+  }
+}
+
+/** Everything a listener was told, in order; `log` interleaves the three kinds. */
+interface Recording {
+  statuses: ConnectionStatus[];
+  /** The error passed along with each status (undefined but for `error`). */
+  statusErrors: Array<MqttElementsError | undefined>;
+  errors: MqttElementsError[];
+  connacks: IConnackPacket[];
+  log: string[];
+}
+
+function record(connection: MqttConnection): Recording {
+  const rec: Recording = { statuses: [], statusErrors: [], errors: [], connacks: [], log: [] };
+  connection.listen({
+    status: (status, error) => {
+      rec.statuses.push(status);
+      rec.statusErrors.push(error);
+      rec.log.push(error ? `status:${status}:${error.code}` : `status:${status}`);
+    },
+    error: (error) => {
+      rec.errors.push(error);
+      rec.log.push(`error:${error.code}`);
+    },
+    connect: (connack) => {
+      rec.connacks.push(connack);
+      rec.log.push('connect');
+    },
+  });
+  return rec;
+}
+
+const URL_ = 'ws://broker.test/mqtt';
+/** The message of a failed attempt: it names the URL first (a diagnosis may follow). */
+const COULD_NOT_CONNECT = /^could not connect to ws:\/\/broker\.test\/mqtt(:|$)/;
+
+function setup(config: Partial<ConnectionConfig> = {}): { connection: MqttConnection; factory: FakeFactory; rec: Recording } {
+  const factory = new FakeFactory();
+  const connection = new MqttConnection(factory.create);
+  connection.config = { url: URL_, ...config };
+  const rec = record(connection);
+  return { connection, factory, rec };
+}
+
+/** A connection whose client the broker accepted; the recording starts after that. */
+function connected(config: Partial<ConnectionConfig> = {}): { connection: MqttConnection; factory: FakeFactory; client: FakeClient; rec: Recording } {
+  const { connection, factory } = setup(config);
+  connection.connect();
+  const client = factory.client;
+  client.accept();
+  expect(connection.status).to.equal('connected');
+  return { connection, factory, client, rec: record(connection) };
+}
+
+/** Lets queued tasks run (the fake's end(), settled credentials). */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve));
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<MqttElementsError> {
+  try {
+    await promise;
+  } catch (e) {
+    expect(e, 'a coded error').to.be.instanceOf(MqttElementsError);
+    return e as MqttElementsError;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
+
+function only(errors: MqttElementsError[]): MqttElementsError {
+  expect(errors.map((e) => `${e.code}: ${e.message}`)).to.have.length(1);
+  return errors[0];
+}
+
+describe('core/connection (MqttConnection with a fake client)', () => {
+  describe('connecting → connected', () => {
+    it('is idle before connect(), connecting at once, connected on CONNACK, in that order', () => {
+      const { connection, factory, rec } = setup();
+      expect(connection.status).to.equal('idle');
+      connection.connect();
+      expect(connection.status).to.equal('connecting');
+      expect(factory.calls.map((c) => c.url)).to.deep.equal([URL_]);
+      const connack = factory.client.accept({ sessionPresent: true });
+      expect(connection.status).to.equal('connected');
+      expect(rec.log).to.deep.equal(['status:connecting', 'status:connected', 'connect']);
+      expect(rec.connacks).to.have.length(1);
+      expect(rec.connacks[0]).to.equal(connack);
+      expect(rec.errors).to.deep.equal([]);
+      expect(connection.error).to.equal(undefined);
+      expect(connection.client).to.equal(factory.client as unknown as MqttClient);
+    });
+
+    it('passes the client the settings as MQTT.js options, with the connection\'s client id', () => {
+      const { connection, factory } = setup({ username: 'alice', password: 'secret', keepalive: 10 });
+      connection.connect();
+      const { options } = factory.calls[0];
+      expect(options.clientId).to.equal(connection.clientId);
+      expect(connection.clientId).to.match(/^mqtt-elements_[0-9a-f]{8}$/);
+      expect(options).to.include({ username: 'alice', password: 'secret', keepalive: 10, protocolVersion: 4 });
+    });
+
+    it('resolves a /path url against the page, http(s) becoming ws(s)', () => {
+      const { connection, factory } = setup({ url: '/mqtt' });
+      connection.pageUrl = () => 'https://example.test/app/page.html';
+      connection.connect();
+      expect(factory.calls[0].url).to.equal('wss://example.test/mqtt');
+    });
+
+    it('delivers the current client\'s messages to subscriptions', () => {
+      const { connection, factory } = setup();
+      const messages: ReceivedMessage[] = [];
+      connection.subscribe('a/#', { qos: 1 }, (m) => messages.push(m));
+      connection.connect();
+      const client = factory.client;
+      client.accept();
+      expect(client.subscribes.map((s) => [s.filter, s.options.qos])).to.deep.equal([['a/#', 1]]);
+      client.subscribes[0].callback(null, [{ topic: 'a/#', qos: 1 }]);
+      client.deliver('a/b', 'hello');
+      expect(messages.map((m) => [m.topic, new TextDecoder().decode(m.payload)])).to.deep.equal([['a/b', 'hello']]);
+    });
+  });
+
+  describe('a first attempt that fails', () => {
+    it('goes connecting → error with one connection-failed "could not connect to <url>" when the socket only closes', () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      factory.client.drop();
+      expect(connection.status).to.equal('error');
+      expect(rec.statuses).to.deep.equal(['connecting', 'error']);
+      expect(rec.statuses).not.to.include('offline');
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.message).to.match(COULD_NOT_CONNECT);
+      expect(error.reasonCode).to.equal(undefined);
+      expect(rec.statusErrors[1], 'the error travels with status error').to.equal(error);
+      expect(connection.error).to.equal(error);
+    });
+
+    it('reports an error event once, and the close after it only as status error', () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      factory.client.fail('connect ECONNREFUSED');
+      expect(connection.status, 'an error event alone changes no status').to.equal('connecting');
+      factory.client.drop();
+      expect(rec.log).to.deep.equal(['status:connecting', 'error:connection-failed', 'status:error:connection-failed']);
+      const error = only(rec.errors);
+      expect(error.message).to.equal('connection to the broker failed: connect ECONNREFUSED');
+      expect(error.reasonCode).to.equal(undefined);
+    });
+
+    it('carries a numeric code of the error event as reasonCode (a CONNACK refusal that is not about credentials)', () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      const cause = factory.client.fail('Connection refused: Server unavailable', 3);
+      factory.client.drop();
+      expect(connection.status).to.equal('error');
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.reasonCode).to.equal(3);
+      expect(error.message).to.equal('connection to the broker failed: Connection refused: Server unavailable');
+      expect((error as { cause?: unknown }).cause).to.equal(cause);
+      expect(factory.client.ends, 'not a credentials refusal: MQTT.js keeps trying').to.deep.equal([]);
+    });
+  });
+
+  describe('outages and retries', () => {
+    it('goes offline (not error) when an established connection is lost, and reports nothing', () => {
+      const { connection, client, rec } = connected();
+      client.drop();
+      expect(connection.status).to.equal('offline');
+      expect(rec.statuses).to.deep.equal(['offline']);
+      expect(rec.errors).to.deep.equal([]);
+    });
+
+    it('goes reconnecting on each retry and error when it fails, reporting the outage once', () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      const client = factory.client;
+      client.drop();
+      client._reconnect();
+      expect(connection.status).to.equal('reconnecting');
+      client.drop();
+      expect(connection.status).to.equal('error');
+      client._reconnect();
+      client.fail('connect ECONNREFUSED');
+      client.drop();
+      expect(rec.statuses).to.deep.equal(['connecting', 'error', 'reconnecting', 'error', 'reconnecting', 'error']);
+      expect(only(rec.errors).message).to.match(COULD_NOT_CONNECT);
+      expect(factory.clients, 'MQTT.js retries with the same client').to.have.length(1);
+    });
+
+    it('after a lost connection: offline → reconnecting → error (reported once) → reconnecting → connected', () => {
+      const { connection, client, rec } = connected();
+      client.drop();
+      client._reconnect();
+      client.drop();
+      client._reconnect();
+      client.drop();
+      client._reconnect();
+      const connack = client.accept();
+      expect(connection.status).to.equal('connected');
+      expect(rec.statuses).to.deep.equal(['offline', 'reconnecting', 'error', 'reconnecting', 'error', 'reconnecting', 'connected']);
+      expect(only(rec.errors).message).to.match(COULD_NOT_CONNECT);
+      expect(rec.connacks).to.deep.equal([connack]);
+    });
+
+    it('reports the next outage again after a CONNACK ended the previous one', () => {
+      const { connection, client, rec } = connected();
+      client.drop();
+      client._reconnect();
+      client.fail('first outage');
+      client.drop();
+      client._reconnect();
+      client.fail('first outage, retry');
+      client.drop();
+      expect(rec.errors.map((e) => e.message)).to.deep.equal(['connection to the broker failed: first outage']);
+      client._reconnect();
+      client.accept();
+      client.drop();
+      client._reconnect();
+      client.fail('second outage');
+      client.drop();
+      expect(connection.status).to.equal('error');
+      expect(rec.errors.map((e) => e.message)).to.deep.equal([
+        'connection to the broker failed: first outage',
+        'connection to the broker failed: second outage',
+      ]);
+      expect(rec.errors.every((e) => e.code === 'connection-failed')).to.equal(true);
+    });
+
+    it('ignores a second close of the same attempt', () => {
+      const { connection, client, rec } = connected();
+      client.drop();
+      client.drop();
+      expect(connection.status).to.equal('offline');
+      expect(rec.statuses).to.deep.equal(['offline']);
+      expect(rec.errors).to.deep.equal([]);
+    });
+  });
+
+  describe('refused credentials', () => {
+    const refusals: Array<[number, 4 | 5, string]> = [
+      [4, 4, 'Connection refused: Bad username or password'],
+      [5, 4, 'Connection refused: Not authorized'],
+      [0x86, 5, 'Connection refused: Bad User Name or Password'],
+      [0x87, 5, 'Connection refused: Not authorized'],
+    ];
+    for (const [code, protocolVersion, message] of refusals) {
+      it(`CONNACK ${code} (0x${code.toString(16)}, MQTT ${protocolVersion === 5 ? 5 : '3.1.1'}) while opening → not-authorized, status error, end(true), no more attempts`, async () => {
+        const { connection, factory, rec } = setup({ protocolVersion });
+        connection.connect();
+        const client = factory.client;
+        const cause = client.fail(message, code);
+        expect(connection.status).to.equal('error');
+        const error = only(rec.errors);
+        expect(error.code).to.equal('not-authorized');
+        expect(error.reasonCode).to.equal(code);
+        expect(error.message).to.equal(`the broker refused the credentials: ${message}`);
+        expect((error as { cause?: unknown }).cause).to.equal(cause);
+        expect(rec.statusErrors.at(-1)).to.equal(error);
+        expect(client.ends).to.deep.equal([{ force: true, opts: null }]);
+        // What follows (the socket closing, MQTT.js's `end`, a stray error or retry) changes nothing.
+        client.drop();
+        await nextTask();
+        client.fail('Connection closed');
+        client._reconnect();
+        client.emit('end');
+        expect(connection.status).to.equal('error');
+        expect(connection.error).to.equal(error);
+        expect(rec.statuses).to.deep.equal(['connecting', 'error']);
+        expect(rec.errors).to.have.length(1);
+      });
+    }
+
+    it('refuses during a reconnect too (the attempt is opening again)', () => {
+      const { connection, client, rec } = connected();
+      client.drop();
+      client._reconnect();
+      client.fail('Connection refused: Not authorized', 5);
+      expect(connection.status).to.equal('error');
+      expect(only(rec.errors).code).to.equal('not-authorized');
+      expect(client.ends.map((e) => e.force)).to.deep.equal([true]);
+    });
+
+    it('an auth code after the CONNACK (phase open) is connection-failed, not not-authorized, and ends nothing', () => {
+      const { connection, client, rec } = connected();
+      client.fail('Publish error: Not authorized', 0x87);
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.reasonCode).to.equal(0x87);
+      expect(error.message).to.equal('connection to the broker failed: Publish error: Not authorized');
+      expect(client.ends).to.deep.equal([]);
+      expect(connection.status).to.equal('connected');
+    });
+
+    it('connect() after a refusal makes a new attempt with a new client', () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      factory.client.fail('Connection refused: Not authorized', 5);
+      connection.connect();
+      expect(factory.clients).to.have.length(2);
+      factory.client.accept();
+      expect(rec.statuses).to.deep.equal(['connecting', 'error', 'connecting', 'connected']);
+    });
+  });
+
+  describe('a DISCONNECT from the broker', () => {
+    it('is connection-failed carrying reasonCode and reasonString, then offline on close, reported once', () => {
+      const { connection, client, rec } = connected({ protocolVersion: 5 });
+      client.disconnectedByServer(0x8b, 'Server shutting down');
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.reasonCode).to.equal(0x8b);
+      expect(error.reasonString).to.equal('Server shutting down');
+      expect(error.message).to.equal('the broker disconnected this client (reason code 139)');
+      expect(connection.status, 'the close that follows sets the status').to.equal('connected');
+      client.drop();
+      expect(connection.status).to.equal('offline');
+      // The retries of this outage add no report.
+      client._reconnect();
+      client.drop();
+      expect(rec.statuses).to.deep.equal(['offline', 'reconnecting', 'error']);
+      expect(rec.errors).to.have.length(1);
+      expect(connection.error).to.equal(error);
+      expect(client.ends, 'MQTT.js keeps trying').to.deep.equal([]);
+    });
+
+    it('has no reasonString when the broker sent none', () => {
+      const { client, rec } = connected({ protocolVersion: 5 });
+      client.disconnectedByServer(0x98);
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.reasonCode).to.equal(0x98);
+      expect('reasonString' in error).to.equal(false);
+    });
+
+    it('0x8E (session taken over): client-id-in-use carrying reasonCode and reasonString, status error, end(true), no more attempts', async () => {
+      const { connection, client, rec } = connected({ protocolVersion: 5 });
+      client.disconnectedByServer(0x8e, 'Session taken over');
+      const error = only(rec.errors);
+      expect(error.code).to.equal('client-id-in-use');
+      expect(error.reasonCode).to.equal(0x8e);
+      expect(error.reasonString).to.equal('Session taken over');
+      expect(error.message).to.match(/client-id/);
+      expect(connection.status).to.equal('error');
+      expect(client.ends).to.deep.equal([{ force: true, opts: null }]);
+      client.drop();
+      await nextTask();
+      client._reconnect();
+      client.fail('Connection closed');
+      client.emit('end');
+      expect(rec.statuses).to.deep.equal(['error']);
+      expect(rec.errors).to.have.length(1);
+    });
+  });
+
+  describe('ending', () => {
+    it('goes closed on the client\'s end event, not offline (the close before it is while disconnecting)', async () => {
+      const { connection, client, rec } = connected();
+      client.end();
+      await nextTask();
+      expect(connection.status).to.equal('closed');
+      expect(rec.statuses).to.deep.equal(['closed']);
+      expect(rec.errors).to.deep.equal([]);
+    });
+
+    it('disconnect() ends the client cleanly (not forced), resolves once it closed, and is closed', async () => {
+      const { connection, client, rec } = connected();
+      let resolved = false;
+      const done = connection.disconnect().then(() => (resolved = true));
+      expect(client.ends).to.deep.equal([{ force: false, opts: {} }]);
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      expect(resolved, 'not before the client called back').to.equal(false);
+      expect(connection.status).to.equal('connected');
+      await done;
+      expect(connection.status).to.equal('closed');
+      expect(rec.statuses).to.deep.equal(['closed']);
+      expect(rec.errors).to.deep.equal([]);
+      expect(connection.client).to.equal(undefined);
+    });
+
+    it('disconnect() on an idle connection stays idle; on a failed start it is closed', async () => {
+      const idle = setup();
+      await idle.connection.disconnect();
+      expect(idle.connection.status).to.equal('idle');
+      expect(idle.rec.statuses).to.deep.equal([]);
+      const bad = setup({ url: '' });
+      bad.connection.connect();
+      await bad.connection.disconnect();
+      expect(bad.rec.statuses).to.deep.equal(['error', 'closed']);
+    });
+
+    it('disconnect() while offline is closed; later events of that client change nothing', async () => {
+      const { connection, client, rec } = connected();
+      client.drop();
+      await connection.disconnect();
+      client._reconnect();
+      client.accept();
+      client.drop();
+      expect(connection.status).to.equal('closed');
+      expect(rec.statuses).to.deep.equal(['offline', 'closed']);
+      expect(rec.connacks).to.deep.equal([]);
+    });
+  });
+
+  describe('a replaced client', () => {
+    it('connect() again ends the old client and ignores every event it emits afterwards', async () => {
+      const { connection, factory, client: old, rec } = connected();
+      const messages: ReceivedMessage[] = [];
+      connection.subscribe('t', {}, (m) => messages.push(m));
+      connection.connect();
+      expect(factory.clients).to.have.length(2);
+      expect(old.ends.map((e) => e.force)).to.deep.equal([false]);
+      const current = factory.client;
+      expect(connection.client).to.equal(current as unknown as MqttClient);
+      expect(rec.statuses).to.deep.equal(['connecting']);
+      await nextTask(); // the old client's own close and end
+      old.accept();
+      old.deliver('t', 'stale');
+      old.fail('late failure');
+      old.fail('Connection refused: Not authorized', 5);
+      old.disconnectedByServer(0x8e, 'Session taken over');
+      old._reconnect();
+      old.drop();
+      old.emit('end');
+      expect(connection.status).to.equal('connecting');
+      expect(rec.statuses).to.deep.equal(['connecting']);
+      expect(rec.errors).to.deep.equal([]);
+      expect(rec.connacks).to.deep.equal([]);
+      expect(messages).to.deep.equal([]);
+      expect(old.publishes).to.deep.equal([]);
+      // The new client still drives the status.
+      current.accept();
+      current.subscribes[0].callback(null, [{ topic: 't', qos: 0 }]);
+      current.deliver('t', 'fresh');
+      expect(rec.statuses).to.deep.equal(['connecting', 'connected']);
+      expect(messages.map((m) => new TextDecoder().decode(m.payload))).to.deep.equal(['fresh']);
+      expect(old.subscribes, 'the old client is not asked to subscribe').to.deep.equal([]);
+    });
+  });
+
+  describe('bad settings: status error, never a throw', () => {
+    const cases: Array<[string, Partial<ConnectionConfig>, string, RegExp]> = [
+      ['an empty url', { url: '' }, 'invalid-url', /^url is required: a ws:\/\/ or wss:\/\/ URL, or a path starting with \/$/],
+      ['an mqtt: url', { url: 'mqtt://x' }, 'invalid-url', /^url "mqtt:\/\/x" .*\bws:\/\//],
+      ['a url that does not parse', { url: 'ws://' }, 'invalid-url', /^url "ws:\/\/" /],
+      ['protocol-version 7', { protocolVersion: 7 }, 'connection-failed', /^protocol-version must be 4 \(MQTT 3\.1\.1\) or 5, not 7$/],
+      ['keepalive out of range', { keepalive: 70000 }, 'connection-failed', /^keepalive must be a whole number from 0 to 65535, not 70000$/],
+      ['a password without a username on MQTT 3.1.1', { password: 'p' }, 'connection-failed', /^MQTT 3\.1\.1 needs a username with a password$/],
+    ];
+    for (const [what, config, code, message] of cases) {
+      it(`${what}: ${code}, status error, no client made`, () => {
+        const { connection, factory, rec } = setup(config);
+        expect(() => connection.connect()).not.to.throw();
+        expect(connection.status).to.equal('error');
+        const error = only(rec.errors);
+        expect(error.code).to.equal(code);
+        expect(error.message).to.match(message);
+        expect(connection.error).to.equal(error);
+        expect(rec.statusErrors.at(-1)).to.equal(error);
+        expect(factory.calls).to.deep.equal([]);
+        expect(connection.client).to.equal(undefined);
+      });
+    }
+
+    it('a ws:// url from an https page: insecure-url, status error, no client made', () => {
+      const { connection, factory, rec } = setup();
+      connection.pageUrl = () => 'https://app.example/';
+      connection.connect();
+      expect(connection.status).to.equal('error');
+      const error = only(rec.errors);
+      expect(error.code).to.equal('insecure-url');
+      expect(error.message).to.match(/^url "ws:\/\/broker\.test\/mqtt" is ws:\/\/ on a page served over https/);
+      expect(factory.calls).to.deep.equal([]);
+    });
+
+    it('a factory that throws: status error, its message as connection-failed, the error as cause', () => {
+      const { connection, factory, rec } = setup();
+      const boom = new Error('this environment has no sockets');
+      factory.throws = boom;
+      expect(() => connection.connect()).not.to.throw();
+      expect(rec.statuses).to.deep.equal(['connecting', 'error']);
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.message).to.equal('this environment has no sockets');
+      expect((error as { cause?: unknown }).cause).to.equal(boom);
+      expect(connection.client).to.equal(undefined);
+    });
+
+    it('a factory that throws a coded error: that error as it is', () => {
+      const { connection, factory, rec } = setup();
+      const coded = new MqttElementsError('invalid-url', 'no such host');
+      factory.throws = coded;
+      connection.connect();
+      expect(only(rec.errors)).to.equal(coded);
+      expect(connection.status).to.equal('error');
+    });
+
+    it('bad settings on a live connection end its client', () => {
+      const { connection, client, rec } = connected();
+      connection.config = { ...connection.config, url: 'http://x' };
+      connection.connect();
+      expect(client.ends.map((e) => e.force)).to.deep.equal([false]);
+      expect(connection.client).to.equal(undefined);
+      expect(rec.log).to.deep.equal(['status:error:invalid-url', 'error:invalid-url']);
+    });
+  });
+
+  describe('publish', () => {
+    for (const topic of ['', 'a/+', 'a/#', 'a\u0000b']) {
+      it(`rejects the topic ${JSON.stringify(topic)} with invalid-topic, sending nothing`, async () => {
+        const { connection, client } = connected();
+        const error = await rejection(connection.publish(topic, 'x'));
+        expect(error.code).to.equal('invalid-topic');
+        expect(client.publishes).to.deep.equal([]);
+      });
+    }
+
+    for (const qos of [3, -1, 'x', 1.5]) {
+      it(`rejects qos ${JSON.stringify(qos)} with invalid-qos, sending nothing`, async () => {
+        const { connection, client } = connected();
+        const error = await rejection(connection.publish('a/b', 'x', { qos }));
+        expect(error.code).to.equal('invalid-qos');
+        expect(error.message).to.equal(`qos must be 0, 1 or 2, not ${JSON.stringify(qos)}`);
+        expect(client.publishes).to.deep.equal([]);
+      });
+    }
+
+    it('checks the topic before the connection: invalid-topic even when closed', async () => {
+      const { connection } = setup();
+      expect((await rejection(connection.publish('a/#', 'x'))).code).to.equal('invalid-topic');
+    });
+
+    it('passes topic, encoded payload, qos and retain to the client and resolves with the payload once acknowledged', async () => {
+      const { connection, client } = connected();
+      let settled = false;
+      const sent = connection.publish('a/b', { celsius: 21.5 }, { qos: '1', retain: true }).finally(() => (settled = true));
+      expect(client.publishes).to.have.length(1);
+      const call = client.publishes[0];
+      expect(call.topic).to.equal('a/b');
+      expect(call.payload).to.equal('{"celsius":21.5}');
+      expect(call.options).to.deep.equal({ qos: 1, retain: true });
+      await nextTask();
+      expect(settled, 'waits for the client callback').to.equal(false);
+      call.callback();
+      expect(await sent).to.equal('{"celsius":21.5}');
+    });
+
+    it('sends strings and bytes as they are, null as empty, MQTT 5 properties along', async () => {
+      const { connection, client } = connected({ protocolVersion: 5 });
+      const bytes = Uint8Array.from([1, 2, 3]);
+      const a = connection.publish('t', 'text');
+      const b = connection.publish('t', bytes);
+      const c = connection.publish('t', null, { properties: { contentType: 'text/plain' } });
+      const d = connection.publish('t', 42);
+      expect(client.publishes.map((p) => p.payload)).to.deep.equal(['text', bytes, '', '42']);
+      expect(client.publishes[1].payload).to.equal(bytes);
+      expect(client.publishes.map((p) => p.options)).to.deep.equal([
+        { qos: 0, retain: false },
+        { qos: 0, retain: false },
+        { qos: 0, retain: false, properties: { contentType: 'text/plain' } },
+        { qos: 0, retain: false },
+      ]);
+      for (const p of client.publishes) p.callback();
+      expect(await Promise.all([a, b, c, d])).to.deep.equal(['text', bytes, '', '42']);
+    });
+
+    it('maps a client error with a numeric code to publish-failed with that reasonCode', async () => {
+      const { connection, client } = connected({ protocolVersion: 5 });
+      const sent = connection.publish('a/b', 'x', { qos: 1 });
+      const cause = Object.assign(new Error('Publish error: Not authorized'), { code: 0x87 });
+      client.publishes[0].callback(cause);
+      const error = await rejection(sent);
+      expect(error.code).to.equal('publish-failed');
+      expect(error.reasonCode).to.equal(0x87);
+      expect(error.message).to.equal('publish to "a/b" failed: Publish error: Not authorized');
+      expect((error as { cause?: unknown }).cause).to.equal(cause);
+    });
+
+    it('maps a client error without a code to publish-failed without reasonCode', async () => {
+      const { connection, client } = connected();
+      const sent = connection.publish('a/b', 'x', { qos: 1 });
+      client.publishes[0].callback(new Error('Connection closed'));
+      const error = await rejection(sent);
+      expect(error.code).to.equal('publish-failed');
+      expect(error.message).to.equal('publish to "a/b" failed: Connection closed');
+      expect('reasonCode' in error).to.equal(false);
+    });
+
+    it('hands a publish to the client while offline (MQTT.js queues it)', () => {
+      const { connection, client } = connected();
+      client.drop();
+      void connection.publish('a/b', 'queued');
+      expect(client.publishes.map((p) => p.payload)).to.deep.equal(['queued']);
+    });
+
+    it('rejects with no-connection before connect() and after disconnect()', async () => {
+      const { connection, client } = connected();
+      await connection.disconnect();
+      const closed = await rejection(connection.publish('a/b', 'x'));
+      expect(closed.code).to.equal('no-connection');
+      expect(closed.message).to.equal('cannot publish to "a/b": the connection is closed');
+      expect(client.publishes).to.deep.equal([]);
+      const idle = await rejection(setup().connection.publish('a/b', 'x'));
+      expect(idle.code).to.equal('no-connection');
+      expect(idle.message).to.equal('cannot publish to "a/b": the connection is idle');
+    });
+
+    it('rejects with no-connection once the client is ending (after a refusal)', async () => {
+      const { connection, factory } = setup();
+      connection.connect();
+      factory.client.fail('Connection refused: Not authorized', 5);
+      const error = await rejection(connection.publish('a/b', 'x'));
+      expect(error.code).to.equal('no-connection');
+      expect(error.message).to.equal('cannot publish to "a/b": the connection is error');
+    });
+
+    it('waits for the client while credentials are fetched, then publishes on it', async () => {
+      const creds = deferred<{ username?: string; password?: string }>();
+      const { connection, factory } = setup({ credentials: () => creds.promise });
+      connection.connect();
+      const sent = connection.publish('a/b', 'early');
+      await nextTask();
+      expect(factory.clients).to.have.length(0);
+      creds.resolve({ username: 'u', password: 'p' });
+      await nextTask();
+      expect(factory.client.publishes.map((p) => p.payload)).to.deep.equal(['early']);
+      factory.client.publishes[0].callback();
+      expect(await sent).to.equal('early');
+    });
+
+    it('rejects a publish that waited for credentials with no-connection when they fail', async () => {
+      const { connection } = setup({ credentials: () => Promise.reject(new Error('token service down')) });
+      connection.connect();
+      const error = await rejection(connection.publish('a/b', 'x'));
+      expect(error.code).to.equal('no-connection');
+      expect(error.message).to.equal('cannot publish to "a/b": the connection is error');
+    });
+  });
+
+  describe('the credentials function', () => {
+    it('is awaited before the client is made, its answer merged over the settings', async () => {
+      const creds = deferred<{ username?: string; password?: string }>();
+      let calls = 0;
+      const { connection, factory, rec } = setup({
+        username: 'static',
+        password: 'old',
+        credentials: () => {
+          calls++;
+          return creds.promise;
+        },
+      });
+      connection.connect();
+      expect(calls).to.equal(1);
+      expect(connection.status).to.equal('connecting');
+      await nextTask();
+      expect(factory.calls, 'no client before the credentials').to.deep.equal([]);
+      creds.resolve({ password: 'token-1' });
+      await nextTask();
+      expect(factory.calls).to.have.length(1);
+      expect(factory.calls[0].options).to.include({ username: 'static', password: 'token-1' });
+      factory.client.accept();
+      expect(rec.statuses).to.deep.equal(['connecting', 'connected']);
+    });
+
+    it('takes a synchronous answer, and its username too', async () => {
+      const { connection, factory } = setup({ username: 'static', credentials: () => ({ username: 'bob', password: 'jwt' }) });
+      connection.connect();
+      await nextTask();
+      expect(factory.calls[0].options).to.include({ username: 'bob', password: 'jwt' });
+    });
+
+    it('a rejection: connection-failed "the credentials function failed: …", status error, no client', async () => {
+      const cause = new Error('token expired');
+      const { connection, factory, rec } = setup({ credentials: () => Promise.reject(cause) });
+      connection.connect();
+      await nextTask();
+      expect(connection.status).to.equal('error');
+      expect(rec.statuses).to.deep.equal(['connecting', 'error']);
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.message).to.equal('the credentials function failed: token expired');
+      expect((error as { cause?: unknown }).cause).to.equal(cause);
+      expect(factory.calls).to.deep.equal([]);
+    });
+
+    it('a throw: the same', async () => {
+      const { connection, rec } = setup({
+        credentials: () => {
+          throw new Error('no token');
+        },
+      });
+      expect(() => connection.connect()).not.to.throw();
+      await nextTask();
+      expect(only(rec.errors).message).to.equal('the credentials function failed: no token');
+      expect(connection.status).to.equal('error');
+    });
+
+    it('an answer with a password but no username on MQTT 3.1.1: connection-failed, no client', async () => {
+      const { connection, factory, rec } = setup({ credentials: () => ({ password: 'jwt' }) });
+      connection.connect();
+      await nextTask();
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.message).to.equal('MQTT 3.1.1 needs a username with a password');
+      expect(factory.calls).to.deep.equal([]);
+    });
+
+    it('an answer for a connect() that was superseded, or followed by disconnect(), is dropped', async () => {
+      const answers = [deferred<{ username?: string }>(), deferred<{ username?: string }>(), deferred<{ username?: string }>()];
+      let call = 0;
+      const { connection, factory, rec } = setup({ credentials: () => answers[call++].promise });
+      connection.connect();
+      connection.connect();
+      answers[0].resolve({ username: 'first' });
+      await nextTask();
+      expect(factory.calls).to.deep.equal([]);
+      answers[1].resolve({ username: 'second' });
+      await nextTask();
+      expect(factory.calls.map((c) => c.options.username)).to.deep.equal(['second']);
+      connection.connect();
+      await connection.disconnect();
+      answers[2].resolve({ username: 'third' });
+      await nextTask();
+      expect(factory.calls.map((c) => c.options.username)).to.deep.equal(['second']);
+      expect(connection.status).to.equal('closed');
+      expect(rec.errors).to.deep.equal([]);
+    });
+
+    it('is awaited before each reconnect: called again, client.options updated, then reconnect', async () => {
+      let calls = 0;
+      const next = deferred<void>();
+      const { connection, factory, rec } = setup({
+        username: 'device',
+        credentials: async () => {
+          calls++;
+          if (calls > 1) await next.promise;
+          return { password: `token-${calls}` };
+        },
+      });
+      connection.connect();
+      await nextTask();
+      const client = factory.client;
+      expect(client.options.password).to.equal('token-1');
+      client.accept();
+      client.drop();
+      client._reconnect(); // what MQTT.js's reconnect timer calls: the wrapper
+      expect(calls).to.equal(2);
+      expect(client.reconnects, 'no reconnect before the credentials').to.deep.equal([]);
+      expect(connection.status).to.equal('offline');
+      next.resolve();
+      await nextTask();
+      expect(client.options.password).to.equal('token-2');
+      expect(client.reconnects.map((o) => o.password), 'the reconnect sees the new token').to.deep.equal(['token-2']);
+      expect(connection.status).to.equal('reconnecting');
+      expect(rec.statuses).to.deep.equal(['connecting', 'connected', 'offline', 'reconnecting']);
+      expect(factory.clients, 'the same client reconnects').to.have.length(1);
+    });
+
+    it('drops the reconnect when the client connected meanwhile', async () => {
+      const gate = deferred<void>();
+      let calls = 0;
+      const { connection, factory } = setup({
+        username: 'device',
+        credentials: async () => {
+          if (++calls > 1) await gate.promise;
+          return { password: `token-${calls}` };
+        },
+      });
+      connection.connect();
+      await nextTask();
+      const client = factory.client;
+      client.drop();
+      client._reconnect();
+      client.accept();
+      gate.resolve();
+      await nextTask();
+      expect(calls).to.equal(2);
+      expect(client.reconnects).to.deep.equal([]);
+      expect(client.options.password).to.equal('token-1');
+      expect(connection.status).to.equal('connected');
+    });
+
+    it('drops the reconnect when the connection was disconnected meanwhile', async () => {
+      const gate = deferred<void>();
+      let calls = 0;
+      const { connection, factory } = setup({
+        username: 'device',
+        credentials: async () => {
+          if (++calls > 1) await gate.promise;
+          return { password: `token-${calls}` };
+        },
+      });
+      connection.connect();
+      await nextTask();
+      const client = factory.client;
+      client.drop();
+      client._reconnect();
+      void connection.disconnect();
+      gate.resolve();
+      await nextTask();
+      expect(client.reconnects).to.deep.equal([]);
+      expect(client.options.password, 'options of an ended client are left alone').to.equal('token-1');
+      expect(connection.status).to.equal('closed');
+    });
+
+    it('drops a retry asked for while credentials are still being fetched', async () => {
+      const gate = deferred<void>();
+      let calls = 0;
+      const { connection, factory } = setup({
+        username: 'device',
+        credentials: async () => {
+          if (++calls > 1) await gate.promise;
+          return { password: `token-${calls}` };
+        },
+      });
+      connection.connect();
+      await nextTask();
+      const client = factory.client;
+      client.drop();
+      client._reconnect();
+      client._reconnect();
+      expect(calls).to.equal(2);
+      gate.resolve();
+      await nextTask();
+      expect(client.reconnects).to.have.length(1);
+    });
+
+    it('a failure before a reconnect: connection-failed, no reconnect', async () => {
+      let calls = 0;
+      const { connection, factory, rec } = setup({
+        username: 'device',
+        credentials: () => {
+          if (++calls > 1) throw new Error('refresh token revoked');
+          return { password: 'token-1' };
+        },
+      });
+      connection.connect();
+      await nextTask();
+      const client = factory.client;
+      client.accept();
+      client.drop();
+      client._reconnect();
+      await nextTask();
+      expect(client.reconnects).to.deep.equal([]);
+      const error = only(rec.errors);
+      expect(error.code).to.equal('connection-failed');
+      expect(error.message).to.equal('the credentials function failed: refresh token revoked');
+      expect(rec.statuses).not.to.include('reconnecting');
+    });
+
+    it('a failure before every retry of one outage is reported once', async () => {
+      let calls = 0;
+      const { connection, factory, rec } = setup({
+        username: 'device',
+        credentials: () => {
+          if (++calls > 1) throw new Error('refresh token revoked');
+          return { password: 'token-1' };
+        },
+      });
+      connection.connect();
+      await nextTask();
+      const client = factory.client;
+      client.accept();
+      client.drop();
+      for (let retry = 0; retry < 3; retry++) {
+        client._reconnect();
+        await nextTask();
+      }
+      expect(calls).to.equal(4);
+      expect(rec.errors.map((e) => e.message)).to.deep.equal(['the credentials function failed: refresh token revoked']);
+    });
+  });
+});
