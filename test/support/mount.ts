@@ -1,6 +1,7 @@
 // Helpers for element tests that need no broker: mount a template with its events recorded from
 // the first update on, and wait for element states. Unit tests (a fake connection) and broker
 // tests use them alike; test/support/elements.ts adds what asks the brokers.
+import { ContextProvider } from '@lit/context';
 import { fixture, html } from '@open-wc/testing';
 import { render, type TemplateResult } from 'lit';
 import type {
@@ -10,6 +11,8 @@ import type {
   MqttPublishedEvent,
   MqttSubscribeElement,
 } from '../../src/index.js';
+import { mqttContext } from '../../src/context.js';
+import type { MqttConnection } from '../../src/core/connection.js';
 import { waitFor } from './wait.js';
 
 export interface Mounted {
@@ -29,10 +32,13 @@ export interface Mounted {
 
 /**
  * Renders `template` into a fresh fixture container whose listeners are in place before the
- * elements first update, so errors reported during the first update are recorded too.
+ * elements first update, so errors reported during the first update are recorded too. With
+ * `provide`, the container hands that connection to the elements inside through mqttContext, as
+ * an `<mqtt-connection>` would (a fake one in unit tests).
  */
-export async function mount(template: TemplateResult): Promise<Mounted> {
+export async function mount(template: TemplateResult, { provide }: { provide?: MqttConnection } = {}): Promise<Mounted> {
   const root = await fixture<HTMLDivElement>(html`<div></div>`);
+  if (provide) new ContextProvider(root, { context: mqttContext, initialValue: provide });
   const errors: MqttErrorEvent[] = [];
   const messages: MqttMessageEvent[] = [];
   const published: MqttPublishedEvent[] = [];
