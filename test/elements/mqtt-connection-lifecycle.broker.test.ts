@@ -1,5 +1,5 @@
 // <mqtt-connection> against the real brokers: refused credentials, unreachable brokers, the
-// element's life in the DOM, and identity changes. Methods: mqtt-connection-methods.test.ts.
+// element's life in the DOM, and identity changes. Methods: mqtt-connection-methods.broker.test.ts.
 import { expect, fixture, fixtureSync, html, oneEvent } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttSubscribeElement, ReceivedMessage } from '../../src/index.js';
@@ -24,33 +24,69 @@ import {
   untilMosquittoConnect,
   untilStatus,
 } from './connection-helpers.js';
-import { brokerEvents, text } from '../support/elements.js';
+import { brokerEvents, mountSubscribed, text } from '../support/elements.js';
 
 const connackCodes = async (id: string) => (await brokerEvents(id, 'connackSent')).map((e) => e.returnCode);
 
 describe('<mqtt-connection>: refused credentials (not-authorized)', () => {
-  it('aedes CONNACK 4 (password "wrong"): status error, no retries; a new password connects', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('wrongpw');
-    const el = fixtureSync<MqttConnectionElement>(html`
-      <mqtt-connection url=${aedes.url} client-id=${id} username="u" password="wrong" reconnect-period="100"></mqtt-connection>
-    `);
-    const rec = record(el);
-    await untilStatus(el, 'error');
-    expect(el.getAttribute('status')).to.equal('error');
-    expect(el.error!.code).to.equal('not-authorized');
-    expect(el.error!.reasonCode).to.equal(4);
-    expect(rec.statusErrors).to.deep.equal(['error:not-authorized']);
-    await untilAedes(id, 'connackSent');
-    // At the broker: one CONNECT, and no retry over three reconnect periods.
-    await holdsFor(async () => (await connackCodes(id)).length === 1, QUIET, 'a single CONNECT at aedes');
-    expect(rec.errors).to.have.length(1);
-    expect(el.status).to.equal('error');
+  // The same refusal at each broker: aedes refuses the password "wrong" with CONNACK 4, mosquitto's
+  // auth listener a wrong one with 5 (MQTT 3.1.1) or reason code 135 (MQTT 5).
+  for (const [name, version, code] of [
+    ['aedes', 4, 4],
+    ['mosquitto', 4, 5],
+    ['mosquitto', 5, 135],
+  ] as const) {
+    it(`wrong password, MQTT ${version === 4 ? '3.1.1' : '5'}: not-authorized ${code}, status error, no retries; the right one connects (${name})`, async () => {
+      const { aedes, mosquitto } = await getBrokers();
+      const account =
+        name === 'aedes'
+          ? { url: aedes.url, username: 'u', wrong: 'wrong', right: 'right' }
+          : { url: mosquitto.authUrl, username: mosquitto.user, wrong: 'nope', right: mosquitto.password };
+      const id = uid('wrongpw');
+      // mosquitto's log lines carry the plugin's ISO time: later ones sort after this (the log is
+      // capped, so an index into it would shift).
+      const logStart = new Date().toISOString();
+      const el = fixtureSync<MqttConnectionElement>(html`
+        <mqtt-connection
+          url=${account.url}
+          client-id=${id}
+          username=${account.username}
+          password=${account.wrong}
+          protocol-version=${version}
+          reconnect-period="100"
+        ></mqtt-connection>
+      `);
+      const rec = record(el);
+      await el.updateComplete;
+      const client = el.client!;
+      let retries = 0;
+      client.on('reconnect', () => retries++);
+      await untilStatus(el, 'error');
+      expect(el.getAttribute('status')).to.equal('error');
+      expect(el.error!.code).to.equal('not-authorized');
+      expect(el.error!.reasonCode).to.equal(code);
+      expect(rec.statusErrors).to.deep.equal(['error:not-authorized']);
+      if (name === 'aedes') {
+        await untilAedes(id, 'connackSent');
+      } else {
+        // mosquitto logs refusals without the client id: "Sending CONNACK to <address> (0, <code>)".
+        const refusal = `Sending CONNACK to ::ffff:127.0.0.1 (0, ${code})`;
+        await waitFor(async () => (await mosquittoLog(refusal)).some((l) => l >= logStart), { message: refusal });
+      }
+      // No retry over three reconnect periods: not by the client, nor (aedes records ids) at the broker.
+      const connects = async () => (name === 'aedes' ? (await connackCodes(id)).length : 1);
+      await holdsFor(async () => retries === 0 && el.client === client && el.status === 'error' && (await connects()) === 1, QUIET, 'no retry');
+      expect(rec.errors).to.have.length(1);
 
-    el.setAttribute('password', 'right');
-    await untilConnects(rec, 1);
-    expect((await untilAedes(id, 'connackSent', 2)).map((e) => e.returnCode)).to.deep.equal([4, 0]);
-  });
+      el.setAttribute('password', account.right);
+      await untilConnects(rec, 1);
+      if (name === 'aedes') {
+        expect((await untilAedes(id, 'connackSent', 2)).map((e) => e.returnCode)).to.deep.equal([4, 0]);
+      } else {
+        expect(await untilMosquittoConnect(id)).to.contain(`(p${version === 4 ? 2 : 5}, c1, k60, u'${account.username}')`);
+      }
+    });
+  }
 
   it('aedes CONNACK 5 (username "denied"): no retries; connect() with new options connects', async () => {
     const { aedes } = await getBrokers();
@@ -87,47 +123,6 @@ describe('<mqtt-connection>: refused credentials (not-authorized)', () => {
     await holdsFor(async () => (await connackCodes(id)).length === 2, QUIET, 'one more CONNECT, still refused, no retries');
     expect(el.error!.code).to.equal('not-authorized');
   });
-
-  for (const [version, code] of [
-    [4, 5],
-    [5, 135],
-  ] as const) {
-    it(`mosquitto, MQTT ${version === 4 ? '3.1.1' : '5'}, wrong password: not-authorized ${code}, no retries`, async () => {
-      const { mosquitto } = await getBrokers();
-      const id = uid('mosq-wrong');
-      // Log lines carry the plugin's ISO time: later ones sort after this (the log is capped, so
-      // an index into it would shift).
-      const logStart = new Date().toISOString();
-      const el = fixtureSync<MqttConnectionElement>(html`
-        <mqtt-connection
-          url=${mosquitto.authUrl}
-          client-id=${id}
-          username=${mosquitto.user}
-          password="nope"
-          protocol-version=${version}
-          reconnect-period="100"
-        ></mqtt-connection>
-      `);
-      const rec = record(el);
-      await el.updateComplete;
-      const client = el.client!;
-      let retries = 0;
-      client.on('reconnect', () => retries++);
-      await untilStatus(el, 'error');
-      expect(el.error!.code).to.equal('not-authorized');
-      expect(el.error!.reasonCode).to.equal(code);
-      // mosquitto logs refusals without the client id: "Sending CONNACK to <address> (0, <code>)".
-      const refusal = `Sending CONNACK to ::ffff:127.0.0.1 (0, ${code})`;
-      await waitFor(async () => (await mosquittoLog(refusal)).some((l) => l >= logStart), { message: refusal });
-      await holdsFor(() => retries === 0 && el.client === client && el.status === 'error', QUIET, 'no retry');
-      expect(rec.errors).to.have.length(1);
-
-      el.password = mosquitto.password;
-      await untilConnects(rec, 1);
-      const connected = await untilMosquittoConnect(id);
-      expect(connected).to.contain(`(p${version === 4 ? 2 : 5}, c1, k60, u'${mosquitto.user}')`);
-    });
-  }
 });
 
 describe('<mqtt-connection>: the credentials function', () => {
@@ -238,14 +233,7 @@ describe('<mqtt-connection>: life in the DOM', () => {
   });
 
   it('a DOM move (remove and re-insert in one task) keeps the client and its subscriptions', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('move');
-    const topic = uid('move/topic');
-    const el = await fixture<MqttConnectionElement>(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-    `);
-    const sub = el.querySelector('mqtt-subscribe')!;
-    await waitFor(() => sub.status === 'subscribed');
+    const { connection: el, el: sub, id, topic } = await mountSubscribed();
     const client = el.client;
     const rec = record(el);
     const elsewhere = fixtureSync<HTMLElement>(html`<section></section>`);
@@ -267,14 +255,7 @@ describe('<mqtt-connection>: life in the DOM', () => {
   });
 
   it('re-inserted after a removal (in a later task), it connects again and restores subscriptions', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('reinsert');
-    const topic = uid('reinsert/topic');
-    const el = await fixture<MqttConnectionElement>(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-    `);
-    const sub = el.querySelector('mqtt-subscribe')!;
-    await waitFor(() => sub.status === 'subscribed');
+    const { connection: el, el: sub, id, topic } = await mountSubscribed();
     const parent = el.parentElement!;
     const first = el.client;
     el.remove();

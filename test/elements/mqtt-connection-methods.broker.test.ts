@@ -1,6 +1,6 @@
 // <mqtt-connection>'s methods against the real brokers: publish(), subscribe(), disconnect(), and
-// publishing while offline. Status, attributes and URLs: mqtt-connection.test.ts; refusals and the
-// element's life in the DOM: mqtt-connection-lifecycle.test.ts.
+// publishing while offline. Status, attributes and URLs: mqtt-connection.broker.test.ts; refusals
+// and the element's life in the DOM: mqtt-connection-lifecycle.broker.test.ts.
 import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import type { IPublishPacket, Packet } from 'mqtt';
 import '../../src/index.js';

@@ -24,7 +24,7 @@ import {
   untilMosquittoConnect,
   untilStatus,
 } from './connection-helpers.js';
-import { brokerEvents, text } from '../support/elements.js';
+import { brokerEvents, mountSubscribed, text } from '../support/elements.js';
 
 describe('<mqtt-connection>: status and events', () => {
   it('goes idle → connecting → connected: reflected, and as bubbling, composed mqtt-status events', async () => {
@@ -253,11 +253,7 @@ describe('<mqtt-connection>: attributes reach the broker', () => {
     const { aedes } = await getBrokers();
     const id = uid('will');
     const topic = uid('will/topic');
-    const watcher = await fixture<MqttConnectionElement>(html`
-      <mqtt-connection url=${aedes.url}><mqtt-subscribe topic=${topic} qos="1"></mqtt-subscribe></mqtt-connection>
-    `);
-    const sub = watcher.querySelector('mqtt-subscribe')!;
-    await waitFor(() => sub.status === 'subscribed');
+    const { el: sub } = await mountSubscribed({ topic, qos: '1' });
     const el = await fixture<MqttConnectionElement>(html`
       <mqtt-connection
         url=${aedes.url}

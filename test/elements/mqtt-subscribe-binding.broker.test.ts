@@ -6,7 +6,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import '../../src/index.js';
 import type { MqttSubscribeElement } from '../../src/index.js';
 import { aedesPublish, getBrokers, uid } from '../support/brokers.js';
-import { codesFrom, mount, nextMessages, subscribed } from '../support/elements.js';
+import { codesFrom, mount, mountSubscribed, nextMessages, subscribed } from '../support/elements.js';
 
 /** A small host with an open shadow root, as a component using the elements inside would have. */
 const HOST_TAG = `binding-host-${uid('x')}`;
@@ -235,16 +235,7 @@ describe('<mqtt-subscribe> bindings', () => {
   });
 
   it('refuses a binding made unsafe later and keeps the target as it was', async () => {
-    const { aedes } = await getBrokers();
-    const topic = uid('unsafe');
-    const { $, errors } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${uid('c')}>
-        <div id="div"></div>
-        <mqtt-subscribe topic=${topic} target="#div"></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
+    const { el, topic, $, errors } = await mountSubscribed({ target: '#div', before: html`<div id="div"></div>` });
     await deliver(topic, '<b>first</b>', [el]);
     expect($('#div').textContent).to.equal('<b>first</b>');
     el.setAttribute('property', 'innerHTML');

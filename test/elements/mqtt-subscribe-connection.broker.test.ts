@@ -3,7 +3,7 @@ import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttSubscribeElement } from '../../src/index.js';
 import { aedesPublish, getBrokers, uid, waitFor } from '../support/brokers.js';
-import { brokerEvents, codesFrom, mount, nextMessages, subscribed, subscribesAt } from '../support/elements.js';
+import { brokerEvents, codesFrom, mount, mountSubscribed, nextMessages, subscribed, subscribesAt } from '../support/elements.js';
 
 describe('<mqtt-subscribe> connection lookup', () => {
   it('connection="id" uses a connection outside its subtree', async () => {
@@ -57,16 +57,10 @@ describe('<mqtt-subscribe> connection lookup', () => {
   });
 
   it('moved out of its connection: lets go of the subscription and reports no-connection', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('c');
-    const topic = `${id}/t`;
-    const { $, errors } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-      <section id="outside"></section>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
-    $('#outside').append(el);
+    const { el, id, topic, root, errors } = await mountSubscribed();
+    const outside = document.createElement('section');
+    root.append(outside);
+    outside.append(el);
     await waitFor(() => el.status === 'error', { message: `status error, is ${el.status}` });
     expect(codesFrom(errors, el)).to.deep.equal(['no-connection']);
     await waitFor(async () => (await brokerEvents(id, 'unsubscribe', topic)).length === 1, { message: 'UNSUBSCRIBE' });

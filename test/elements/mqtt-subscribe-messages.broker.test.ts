@@ -4,19 +4,11 @@ import { expect, html, oneEvent } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttSubscribeElement } from '../../src/index.js';
 import { aedesPublish, getBrokers, uid, waitFor } from '../support/brokers.js';
-import { codesFrom, mount, subscribed, subscribesAt, text } from '../support/elements.js';
+import { codesFrom, mount, mountSubscribed, subscribed, subscribesAt, text } from '../support/elements.js';
 
 describe('<mqtt-subscribe> messages and status', () => {
   it('exposes message, messages, value and an mqtt-message event that bubbles out of shadow roots', async () => {
-    const { aedes } = await getBrokers();
-    const topic = uid('m');
-    const { $, root } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${uid('c')}>
-        <mqtt-subscribe topic=${topic} qos="2" format="json"></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
+    const { el, topic, root } = await mountSubscribed({ qos: '2', format: 'json' });
     const atRoot = oneEvent(root, 'mqtt-message');
     await aedesPublish({ topic, payload: '{"n":1}', qos: 1 });
     const event = await atRoot;

@@ -3,135 +3,96 @@
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttSubscribeElement } from '../../src/index.js';
-import { aedesPublish, getBrokers, mosquittoLog, mosquittoPub, uid, waitFor } from '../support/brokers.js';
-import { brokerEvents, mount, nextMessages, roundTrip, subscribed, subscribesAt, text } from '../support/elements.js';
-
-/** How many UNSUBSCRIBE packets aedes saw from `clientId` for `filter`. */
-async function unsubscribes(clientId: string, filter: string): Promise<number> {
-  return (await brokerEvents(clientId, 'unsubscribe', filter)).length;
-}
+import { aedesPublish, getBrokers, uid, waitFor } from '../support/brokers.js';
+import {
+  BROKER_NAMES,
+  brokerUnderTest,
+  mount,
+  mountSubscribed,
+  nextMessages,
+  roundTrip,
+  subscribed,
+  subscribesAt,
+  text,
+  unsubscribesAt as unsubscribes,
+} from '../support/elements.js';
 
 describe('<mqtt-subscribe> sharing one broker subscription', () => {
-  it('aedes: 3 elements on one filter → one SUBSCRIBE at the highest QoS; the last one out → one UNSUBSCRIBE', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('c');
-    const filter = `${id}/+/v`;
-    const { root, $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}>
-        <mqtt-subscribe topic=${filter}></mqtt-subscribe>
-        <mqtt-subscribe topic=${filter} qos="2"></mqtt-subscribe>
-        <mqtt-subscribe topic=${filter} qos="1"></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const connection = $<MqttConnectionElement>('mqtt-connection');
-    const subs = [...root.querySelectorAll<MqttSubscribeElement>('mqtt-subscribe')];
-    await subscribed(...subs);
-    await roundTrip(connection, `${id}/sync`);
-    expect(await subscribesAt(id, filter)).to.deep.equal([2]);
+  for (const name of BROKER_NAMES) {
+    it(`3 elements on one filter → one SUBSCRIBE at the highest QoS; the last one out → one UNSUBSCRIBE (${name})`, async () => {
+      const broker = await brokerUnderTest(name);
+      const id = uid('c');
+      const filter = `${id}/+/v`;
+      const { root, $ } = await mount(html`
+        <mqtt-connection url=${broker.url} client-id=${id}>
+          <mqtt-subscribe topic=${filter}></mqtt-subscribe>
+          <mqtt-subscribe topic=${filter} qos="2"></mqtt-subscribe>
+          <mqtt-subscribe topic=${filter} qos="1"></mqtt-subscribe>
+        </mqtt-connection>
+      `);
+      const connection = $<MqttConnectionElement>('mqtt-connection');
+      const subs = [...root.querySelectorAll<MqttSubscribeElement>('mqtt-subscribe')];
+      await subscribed(...subs);
+      await roundTrip(connection, `${id}/sync`);
+      expect(await broker.subscribes(id, filter)).to.deep.equal([2]);
 
-    // A late fourth element at a QoS already granted joins without a packet.
-    const late = document.createElement('mqtt-subscribe');
-    late.topic = filter;
-    late.qos = 1;
-    connection.append(late);
-    await subscribed(late);
-    await roundTrip(connection, `${id}/sync`);
-    expect(await subscribesAt(id, filter)).to.deep.equal([2]);
+      // A late fourth element at a QoS already granted joins without a packet.
+      const late = document.createElement('mqtt-subscribe');
+      late.topic = filter;
+      late.qos = 1;
+      connection.append(late);
+      await subscribed(late);
+      await roundTrip(connection, `${id}/sync`);
+      expect(await broker.subscribes(id, filter)).to.deep.equal([2]);
 
-    // Every element gets each message once.
-    const all = [...subs, late];
-    let got = Promise.all(all.map((el) => nextMessages(el)));
-    await aedesPublish({ topic: `${id}/a/v`, payload: 'one', qos: 1 });
-    for (const [event] of await got) expect(event.detail.value).to.equal('one');
+      // Every element gets the message, from a peer outside the page.
+      const all = [...subs, late];
+      let got = Promise.all(all.map((el) => nextMessages(el)));
+      await broker.publish({ topic: `${id}/a/v`, payload: 'one', qos: 1 });
+      for (const [event] of await got) expect(event.detail.value).to.equal('one');
 
-    // Removing all but one: no UNSUBSCRIBE, and messages still reach the one left.
-    subs[0].remove();
-    subs[1].remove();
-    late.remove();
-    await roundTrip(connection, `${id}/sync`);
-    expect(await unsubscribes(id, filter)).to.equal(0);
-    got = Promise.all([nextMessages(subs[2])]);
-    await aedesPublish({ topic: `${id}/b/v`, payload: 'two', qos: 1 });
-    expect((await got)[0][0].detail.value).to.equal('two');
-    expect(subs[0].value).to.equal('one');
+      // Removing all but one: no UNSUBSCRIBE, and messages still reach the one left.
+      subs[0].remove();
+      subs[1].remove();
+      late.remove();
+      await roundTrip(connection, `${id}/sync`);
+      expect(await broker.unsubscribes(id, filter)).to.equal(0);
+      got = Promise.all([nextMessages(subs[2])]);
+      await broker.publish({ topic: `${id}/b/v`, payload: 'two', qos: 1 });
+      expect((await got)[0][0].detail.value).to.equal('two');
+      expect(subs[0].value).to.equal('one');
 
-    // The last one out: exactly one UNSUBSCRIBE.
-    subs[2].remove();
-    await waitFor(async () => (await unsubscribes(id, filter)) > 0, { message: 'UNSUBSCRIBE at aedes' });
-    await roundTrip(connection, `${id}/sync`);
-    expect(await unsubscribes(id, filter)).to.equal(1);
-    expect(await subscribesAt(id, filter)).to.deep.equal([2]);
-  });
-
-  it('mosquitto: 3 elements on one filter → one SUBSCRIBE in its log, one UNSUBSCRIBE when all are gone', async () => {
-    const { mosquitto } = await getBrokers();
-    const id = uid('c');
-    const filter = `${id}/#`;
-    const { root, $ } = await mount(html`
-      <mqtt-connection url=${mosquitto.url} client-id=${id}>
-        <mqtt-subscribe topic=${filter} qos="1"></mqtt-subscribe>
-        <mqtt-subscribe topic=${filter}></mqtt-subscribe>
-        <mqtt-subscribe topic=${filter} qos="1"></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const connection = $<MqttConnectionElement>('mqtt-connection');
-    const subs = [...root.querySelectorAll<MqttSubscribeElement>('mqtt-subscribe')];
-    await subscribed(...subs);
-    const got = Promise.all(subs.map((el) => nextMessages(el)));
-    await mosquittoPub({ topic: `${id}/x`, payload: 'from outside', qos: 1 });
-    for (const [event] of await got) expect(event.detail.value).to.equal('from outside');
-
-    const subscribeLines = () => mosquittoLog(`Received SUBSCRIBE from ${id}`);
-    const unsubscribeLines = () => mosquittoLog(`Received UNSUBSCRIBE from ${id}`);
-    // mosquitto logs the granted filter and QoS on the line after "Received SUBSCRIBE".
-    const log = await mosquittoLog();
-    const at = log.findIndex((l) => l.includes(`Received SUBSCRIBE from ${id}`));
-    expect(log[at + 1]).to.contain(`${filter} (QoS 1)`);
-    subs[0].remove();
-    subs[1].remove();
-    // Round trip through mosquitto (its log is in order): anything sent before it is logged first.
-    await roundTrip(connection, `${id}-sync`);
-    expect(await unsubscribeLines()).to.have.length(0);
-    subs[2].remove();
-    await waitFor(async () => (await unsubscribeLines()).length > 0, { message: 'UNSUBSCRIBE in mosquitto log' });
-    expect(await unsubscribeLines()).to.have.length(1);
-    expect(await subscribeLines()).to.have.length(1);
-  });
+      // The last one out: exactly one UNSUBSCRIBE.
+      subs[2].remove();
+      await waitFor(async () => (await broker.unsubscribes(id, filter)) > 0, { message: `UNSUBSCRIBE at ${name}` });
+      await roundTrip(connection, `${id}/sync`);
+      expect(await broker.unsubscribes(id, filter)).to.equal(1);
+      expect(await broker.subscribes(id, filter)).to.deep.equal([2]);
+    });
+  }
 
   it('a late element on a shared filter gets the retained message too, without a SUBSCRIBE', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('c');
-    const topic = `${id}/r`;
+    const topic = uid('r');
     await aedesPublish({ topic, payload: 'retained', qos: 1, retain: true });
-    const { $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-    `);
-    const first = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(first);
+    const { el: first, connection, id } = await mountSubscribed({ topic });
     await waitFor(() => first.message?.retained === true);
     const late = document.createElement('mqtt-subscribe');
     late.topic = topic;
     const got = nextMessages(late);
-    $('mqtt-connection').append(late);
+    connection.append(late);
     const [event] = await got;
     expect(event.detail).to.include({ topic, value: 'retained', retained: true });
     await subscribed(late);
     await late.updateComplete;
     expect(late.textContent).to.equal('retained');
-    await roundTrip($<MqttConnectionElement>('mqtt-connection'), `${id}/sync`);
+    await roundTrip(connection, `${id}/sync`);
     expect(await subscribesAt(id, topic)).to.deep.equal([0]);
     await aedesPublish({ topic, payload: '', retain: true });
   });
 
   it('changing topic moves the subscription: UNSUBSCRIBE old, SUBSCRIBE new, messages from the new topic only', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('c');
-    const [a, b] = [`${id}/a`, `${id}/b`];
-    const { $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${a}></mqtt-subscribe></mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
+    const { el, id, topic: a } = await mountSubscribed();
+    const b = `${id}/b`;
     el.setAttribute('topic', b);
     await subscribed(el);
     await waitFor(async () => (await unsubscribes(id, a)) === 1, { message: `UNSUBSCRIBE ${a}` });
@@ -148,14 +109,7 @@ describe('<mqtt-subscribe> sharing one broker subscription', () => {
   });
 
   it('changing qos re-subscribes at the new QoS, up and down', async () => {
-    const { aedes } = await getBrokers();
-    const id = uid('c');
-    const topic = `${id}/q`;
-    const { $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
+    const { el, id, topic } = await mountSubscribed();
     const qosOfNext = async () => {
       const got = nextMessages(el);
       await aedesPublish({ topic, payload: 'x', qos: 2 });
@@ -215,15 +169,8 @@ describe('<mqtt-subscribe> sharing one broker subscription', () => {
   it('a topic changed while detached counts when it is re-inserted in the same task', async () => {
     // The element keeps its subscription across a DOM move; an update that ran while it was out
     // of the document must still move the subscription once it is back.
-    const { aedes } = await getBrokers();
-    const id = uid('c');
-    const [a, b] = [`${id}/a`, `${id}/b`];
-    const { $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${id}><mqtt-subscribe topic=${a}></mqtt-subscribe></mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    const connection = $<MqttConnectionElement>('mqtt-connection');
-    await subscribed(el);
+    const { el, connection, id } = await mountSubscribed();
+    const b = `${id}/b`;
     el.remove();
     el.topic = b;
     await el.updateComplete; // the update runs while detached (a microtask: still the same task)

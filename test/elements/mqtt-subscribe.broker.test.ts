@@ -1,75 +1,69 @@
 // <mqtt-subscribe> against real brokers: filters, QoS, formats, rendering, messages and status.
-// Messages and status, bindings, sharing and connection lookup: mqtt-subscribe-*.test.ts.
+// Messages and status, bindings, sharing and connection lookup: mqtt-subscribe-*.broker.test.ts;
+// against a fake connection, with no broker: mqtt-subscribe.test.ts.
 import { expect, html, oneEvent } from '@open-wc/testing';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import '../../src/index.js';
-import type { MqttConnectionElement, MqttMessage, MqttSubscribeElement } from '../../src/index.js';
-import { aedesPublish, getBrokers, mosquittoPub, uid } from '../support/brokers.js';
-import { codesFrom, mount, nextMessages, subscribed, subscribesAt, text } from '../support/elements.js';
+import type { MqttMessage, MqttSubscribeElement } from '../../src/index.js';
+import { aedesPublish, getBrokers, uid } from '../support/brokers.js';
+import {
+  BROKER_NAMES,
+  brokerUnderTest,
+  codesFrom,
+  mount,
+  mountSubscribed,
+  nextMessages,
+  subscribed,
+  subscribesAt,
+  text,
+} from '../support/elements.js';
 
 const payloads = (list: readonly MqttMessage[]) => list.map((m) => text(m.payload));
 
 describe('<mqtt-subscribe> topic filters', () => {
-  it('receives what matches + and # from an outside peer (mosquitto_pub), nothing else', async () => {
-    const { mosquitto } = await getBrokers();
-    const base = uid('wild');
-    const { $ } = await mount(html`
-      <mqtt-connection url=${mosquitto.url} client-id=${uid('c')}>
-        <mqtt-subscribe id="plus" topic="${base}/+/temp"></mqtt-subscribe>
-        <mqtt-subscribe id="hash" topic="${base}/#"></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const plus = $<MqttSubscribeElement>('#plus');
-    const hash = $<MqttSubscribeElement>('#hash');
-    await subscribed(plus, hash);
-    const seen = { plus: [] as string[], hash: [] as string[] };
-    plus.addEventListener('mqtt-message', (e) => seen.plus.push(`${e.detail.topic}=${e.detail.value}`));
-    hash.addEventListener('mqtt-message', (e) => seen.hash.push(`${e.detail.topic}=${e.detail.value}`));
-    const last = nextMessages(plus);
-    // QoS 1: mosquitto_pub exits after PUBACK, so the broker routes these in this order.
-    for (const [topic, payload] of [
-      [`other/${base}/a/temp`, 'elsewhere'],
-      [`${base}/a/temp/x`, 'too deep for +'],
-      [`${base}/a/b/temp`, 'deep'],
-      [base, 'parent'],
-      [`${base}/a/temp`, 'match'],
-    ]) {
-      await mosquittoPub({ topic, payload, qos: 1 });
-    }
-    await last;
-    expect(seen.plus).to.deep.equal([`${base}/a/temp=match`]);
-    expect(seen.hash).to.deep.equal([
-      `${base}/a/temp/x=too deep for +`,
-      `${base}/a/b/temp=deep`,
-      `${base}=parent`,
-      `${base}/a/temp=match`,
-    ]);
-    expect(plus.value).to.equal('match');
-  });
-
-  it('receives what matches + and # from aedes, nothing else', async () => {
-    const { aedes } = await getBrokers();
-    const base = uid('wild');
-    const { $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${uid('c')}>
-        <mqtt-subscribe id="plus" topic="${base}/+/+/v"></mqtt-subscribe>
-        <mqtt-subscribe id="hash" topic="${base}/x/#"></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const plus = $<MqttSubscribeElement>('#plus');
-    const hash = $<MqttSubscribeElement>('#hash');
-    await subscribed(plus, hash);
-    const seen = { plus: [] as string[], hash: [] as string[] };
-    plus.addEventListener('mqtt-message', (e) => seen.plus.push(e.detail.topic));
-    hash.addEventListener('mqtt-message', (e) => seen.hash.push(e.detail.topic));
-    const last = nextMessages(plus);
-    for (const topic of [`${base}/y/1/w`, `${base}/x/1`, `${base}/y/1/v/z`, `${base}/x/1/v`]) {
-      await aedesPublish({ topic, payload: 'p', qos: 1 });
-    }
-    await last;
-    expect(seen.plus).to.deep.equal([`${base}/x/1/v`]);
-    expect(seen.hash).to.deep.equal([`${base}/x/1`, `${base}/x/1/v`]);
-  });
+  for (const name of BROKER_NAMES) {
+    it(`receives what matches + and # from an outside peer, nothing else (${name})`, async () => {
+      const broker = await brokerUnderTest(name);
+      const base = uid('wild');
+      const { $ } = await mount(html`
+        <mqtt-connection url=${broker.url} client-id=${uid('c')}>
+          <mqtt-subscribe id="plus" topic="${base}/+/temp"></mqtt-subscribe>
+          <mqtt-subscribe id="plus2" topic="${base}/+/+/v"></mqtt-subscribe>
+          <mqtt-subscribe id="hash" topic="${base}/#"></mqtt-subscribe>
+          <mqtt-subscribe id="subtree" topic="${base}/x/#"></mqtt-subscribe>
+        </mqtt-connection>
+      `);
+      const ids = ['plus', 'plus2', 'hash', 'subtree'] as const;
+      const els = ids.map((id) => $<MqttSubscribeElement>(`#${id}`));
+      await subscribed(...els);
+      const seen: Record<string, string[]> = {};
+      els.forEach((el, i) => {
+        seen[ids[i]] = [];
+        el.addEventListener('mqtt-message', (e) => seen[ids[i]].push(`${e.detail.topic}=${e.detail.value}`));
+      });
+      // One client holds all four: the broker routes to it in order, so once the last message
+      // reached #plus, every earlier one has reached whoever it matched.
+      const last = nextMessages(els[0]);
+      const sent = [
+        [`other/${base}/a/temp`, 'elsewhere'],
+        [`${base}/a/temp/x`, 'too deep for +'],
+        [`${base}/a/b/temp`, 'deep'],
+        [base, 'parent'],
+        [`${base}/x/1`, 'x one'],
+        [`${base}/y/1/w`, 'not v'],
+        [`${base}/y/1/v/z`, 'below v'],
+        [`${base}/x/1/v`, 'x one v'],
+        [`${base}/a/temp`, 'match'],
+      ];
+      // QoS 1: each publish is with the broker before the next one starts.
+      for (const [topic, payload] of sent) await broker.publish({ topic, payload, qos: 1 });
+      await last;
+      expect(seen.plus).to.deep.equal([`${base}/a/temp=match`]);
+      expect(seen.plus2).to.deep.equal([`${base}/x/1/v=x one v`]);
+      expect(seen.subtree).to.deep.equal([`${base}/x/1=x one`, `${base}/x/1/v=x one v`]);
+      expect(seen.hash).to.deep.equal(sent.slice(1).map(([topic, payload]) => `${topic}=${payload}`));
+      expect(els[0].value).to.equal('match');
+    });
+  }
 
   it('refuses invalid filters with invalid-topic, status error, and throws nothing', async () => {
     const { aedes } = await getBrokers();
@@ -111,13 +105,7 @@ describe('<mqtt-subscribe> topic filters', () => {
   });
 
   it('reports a filter made invalid later, from the attribute, without throwing', async () => {
-    const { aedes } = await getBrokers();
-    const topic = uid('t');
-    const { $, errors, uncaught } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${uid('c')}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
+    const { el, topic, errors, uncaught } = await mountSubscribed();
     el.setAttribute('topic', `${topic}/#/x`);
     await el.updateComplete;
     expect(codesFrom(errors, el)).to.deep.equal(['invalid-topic']);
@@ -170,16 +158,8 @@ describe('<mqtt-subscribe> topic filters', () => {
 
 describe('<mqtt-subscribe> formats', () => {
   async function one(attrs: { format?: string; path?: string }) {
-    const { aedes } = await getBrokers();
-    const topic = uid('fmt');
-    const mounted = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${uid('c')}>
-        <mqtt-subscribe topic=${topic} format=${attrs.format ?? 'text'} path=${ifDefined(attrs.path)}></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const el = mounted.$<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
-    const connection = mounted.$<MqttConnectionElement>('mqtt-connection');
+    const mounted = await mountSubscribed(attrs);
+    const { el, connection, topic } = mounted;
     /** Publishes from the page's own client and waits for the element to have it. */
     const send = async (payload: unknown) => {
       const got = oneEvent(el, 'mqtt-message');
@@ -187,7 +167,7 @@ describe('<mqtt-subscribe> formats', () => {
       await got;
       await el.updateComplete;
     };
-    return { ...mounted, el, topic, send };
+    return { ...mounted, send };
   }
 
   it('text: the UTF-8 string', async () => {
@@ -284,15 +264,7 @@ describe('<mqtt-subscribe> rendering', () => {
   });
 
   it('history=3 keeps the last 3 messages, oldest first, and renders them as a list', async () => {
-    const { aedes } = await getBrokers();
-    const topic = uid('h');
-    const { $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${uid('c')}>
-        <mqtt-subscribe topic=${topic} history="3"></mqtt-subscribe>
-      </mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
-    await subscribed(el);
+    const { el, topic } = await mountSubscribed({ history: '3' });
     const got = nextMessages(el, 4);
     for (const payload of ['m1', 'm2', 'm3', 'm4']) await aedesPublish({ topic, payload, qos: 1 });
     await got;
@@ -306,16 +278,10 @@ describe('<mqtt-subscribe> rendering', () => {
   });
 
   it('history=1 (default) keeps only the latest message', async () => {
-    const { aedes } = await getBrokers();
-    const topic = uid('h');
-    const { $ } = await mount(html`
-      <mqtt-connection url=${aedes.url} client-id=${uid('c')}><mqtt-subscribe topic=${topic}></mqtt-subscribe></mqtt-connection>
-    `);
-    const el = $<MqttSubscribeElement>('mqtt-subscribe');
+    const { el, topic } = await mountSubscribed();
     expect(el.messages).to.deep.equal([]);
     expect(el.value).to.equal(undefined);
     expect(el.message).to.equal(undefined);
-    await subscribed(el);
     const got = nextMessages(el, 2);
     for (const payload of ['a', 'b']) await aedesPublish({ topic, payload, qos: 1 });
     await got;

@@ -93,5 +93,77 @@ export async function privateMosquitto(): Promise<{ url: string; restart: () => 
   };
 }
 
+export type BrokerName = 'aedes' | 'mosquitto';
+
+/** Both brokers: a behaviour both must show is one test, run against each. */
+export const BROKER_NAMES = ['aedes', 'mosquitto'] as const;
+
+/** One broker as a test written for both sees it. */
+export interface BrokerUnderTest {
+  name: BrokerName;
+  /** The anonymous WebSocket URL. */
+  url: string;
+  /** Publishes as a peer outside the page (aedes itself; mosquitto_pub over TCP); resolves once the broker has it. */
+  publish(message: { topic: string; payload?: string; qos?: 0 | 1 | 2; retain?: boolean }): Promise<unknown>;
+  /** The granted QoS of every SUBSCRIBE the broker saw from `clientId` for `filter`, in order. */
+  subscribes(clientId: string, filter: string): Promise<number[]>;
+  /** How many UNSUBSCRIBEs of `filter` the broker saw from `clientId`. */
+  unsubscribes(clientId: string, filter: string): Promise<number>;
+}
+
+/**
+ * What mosquitto logged about `clientId`'s subscriptions, each line without its timestamp and the
+ * id: "<qos> <filter>" for a granted SUBSCRIBE, "<filter>" for an UNSUBSCRIBE.
+ */
+async function mosquittoSubscriptionLines(clientId: string): Promise<string[]> {
+  const prefix = `${clientId} `;
+  return (await mosquittoLog(prefix))
+    .map((line) => line.slice(line.indexOf(' ') + 1)) // "2024-…Z <text>"
+    .filter((body) => body.startsWith(prefix))
+    .map((body) => body.slice(prefix.length));
+}
+
+/** aedes or mosquitto, for a test written once for both. */
+export async function brokerUnderTest(name: BrokerName): Promise<BrokerUnderTest> {
+  const brokers = await getBrokers();
+  if (name === 'aedes') {
+    return {
+      name,
+      url: brokers.aedes.url,
+      publish: (message) => aedesPublish(message),
+      subscribes: subscribesAt,
+      unsubscribes: unsubscribesAt,
+    };
+  }
+  return {
+    name,
+    url: brokers.mosquitto.url,
+    publish: (message) => mosquittoPub(message),
+    subscribes: async (clientId, filter) =>
+      (await mosquittoSubscriptionLines(clientId)).flatMap((rest) => {
+        const granted = /^(\d+) (.*)$/.exec(rest);
+        return granted && granted[2] === filter ? [Number(granted[1])] : [];
+      }),
+    unsubscribes: async (clientId, filter) => (await mosquittoSubscriptionLines(clientId)).filter((rest) => rest === filter).length,
+  };
+}
+
+/** aedes events of one type for one client id, optionally only those about `topic`. */
+export async function brokerEvents(clientId: string, type: AedesEventType, topic?: string): Promise<AedesEvent[]> {
+  return (await aedesEvents(clientId)).filter(
+    (e) => e.type === type && (topic === undefined || e.topic === topic || !!e.topics?.some((t) => t.topic === topic)),
+  );
+}
+
+/** The granted QoS of every SUBSCRIBE aedes saw from `clientId` for `filter`, in order. */
+export async function subscribesAt(clientId: string, filter: string): Promise<number[]> {
+  return (await brokerEvents(clientId, 'subscribe', filter)).map((e) => e.topics!.find((t) => t.topic === filter)!.qos!);
+}
+
+/** How many UNSUBSCRIBEs of `filter` aedes saw from `clientId`. */
+export async function unsubscribesAt(clientId: string, filter: string): Promise<number> {
+  return (await brokerEvents(clientId, 'unsubscribe', filter)).length;
+}
+
 // Broker-free helpers, re-exported: tests against the brokers import everything from here.
 export { once, uid, waitFor } from './wait.js';

@@ -1,29 +1,31 @@
-// Helpers for element tests against the brokers: ask the broker what it saw. The broker-free ones
-// (mount, waits, event recording) live in test/support/mount.ts and are re-exported here.
-import type { MqttConnectionElement } from '../../src/index.js';
+// Helpers for element tests against the brokers: the usual set-up (a connection and one subscribed
+// element) and a round trip as a barrier. What the brokers recorded (test/support/brokers.ts) and
+// the broker-free helpers (test/support/mount.ts: mount, waits, event recording) are re-exported.
+import { html } from '@open-wc/testing';
+import { nothing, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { MqttConnectionElement, MqttSubscribeElement } from '../../src/index.js';
 import {
-  aedesEvents,
+  brokerEvents,
+  brokerUnderTest,
   getBrokers,
   mosquittoLog,
   uid,
   waitFor,
-  type AedesEvent,
-  type AedesEventType,
+  type BrokerName,
 } from './brokers.js';
+import { mount, subscribed, type Mounted } from './mount.js';
 
 export { codesFrom, connected, mount, nextMessages, subscribed, text, type Mounted } from './mount.js';
-
-/** aedes events of one type for one client id, optionally only those about `topic`. */
-export async function brokerEvents(clientId: string, type: AedesEventType, topic?: string): Promise<AedesEvent[]> {
-  return (await aedesEvents(clientId)).filter(
-    (e) => e.type === type && (topic === undefined || e.topic === topic || !!e.topics?.some((t) => t.topic === topic)),
-  );
-}
-
-/** The granted QoS of every SUBSCRIBE aedes saw from `clientId` for `filter`, in order. */
-export async function subscribesAt(clientId: string, filter: string): Promise<number[]> {
-  return (await brokerEvents(clientId, 'subscribe', filter)).map((e) => e.topics!.find((t) => t.topic === filter)!.qos!);
-}
+export {
+  BROKER_NAMES,
+  brokerEvents,
+  brokerUnderTest,
+  subscribesAt,
+  unsubscribesAt,
+  type BrokerName,
+  type BrokerUnderTest,
+} from './brokers.js';
 
 /**
  * A barrier for "nothing else was sent": a QoS 1 PUBLISH from the connection's own client on a
@@ -45,4 +47,50 @@ export async function roundTrip(connection: MqttConnectionElement, prefix: strin
       message: `mosquitto logged ${topic}`,
     });
   }
+}
+
+/** What mountSubscribed sets on its `<mqtt-subscribe>`, and where. */
+export interface SubscribedSetUp {
+  /** Default aedes. */
+  broker?: BrokerName;
+  /** Default `<client id>/t`. */
+  topic?: string;
+  qos?: string;
+  format?: string;
+  path?: string;
+  history?: string;
+  target?: string;
+  property?: string;
+  /** Content of the connection before the subscribe element (a binding's target, say). */
+  before?: TemplateResult;
+}
+
+/**
+ * The set-up most broker tests of `<mqtt-subscribe>` start from: an `<mqtt-connection>` with a
+ * client id of its own and one `<mqtt-subscribe>` inside it, mounted, and waited for until the
+ * broker granted the subscription.
+ */
+export async function mountSubscribed(setUp: SubscribedSetUp = {}): Promise<
+  Mounted & { el: MqttSubscribeElement; connection: MqttConnectionElement; id: string; topic: string; url: string }
+> {
+  const { url } = await brokerUnderTest(setUp.broker ?? 'aedes');
+  const id = uid('c');
+  const topic = setUp.topic ?? `${id}/t`;
+  const mounted = await mount(html`
+    <mqtt-connection url=${url} client-id=${id}>
+      ${setUp.before ?? nothing}
+      <mqtt-subscribe
+        topic=${topic}
+        qos=${ifDefined(setUp.qos)}
+        format=${ifDefined(setUp.format)}
+        path=${ifDefined(setUp.path)}
+        history=${ifDefined(setUp.history)}
+        target=${ifDefined(setUp.target)}
+        property=${ifDefined(setUp.property)}
+      ></mqtt-subscribe>
+    </mqtt-connection>
+  `);
+  const el = mounted.$<MqttSubscribeElement>('mqtt-subscribe');
+  await subscribed(el);
+  return { ...mounted, el, connection: mounted.$<MqttConnectionElement>('mqtt-connection'), id, topic, url };
 }
