@@ -133,7 +133,7 @@ describe('core/options', () => {
   describe('credentialsError', () => {
     it('refuses a password without a username in MQTT 3.1.1, with a reason', () => {
       expect(credentialsError({ password: 'p' })).to.equal('MQTT 3.1.1 needs a username with a password');
-      expect(credentialsError({ protocolVersion: 4, password: 'p', username: '' })).to.be.a('string');
+      expect(credentialsError({ protocolVersion: 4, password: 'p', username: '' })).to.equal('MQTT 3.1.1 needs a username with a password');
     });
 
     it('accepts a username with or without a password, no credentials, and MQTT 5 either way', () => {

@@ -117,7 +117,8 @@ describe('core/payload', () => {
       });
       expect(calls).to.equal(1);
       expect(second).to.equal(first);
-      expect((first as { ok: boolean }).ok).to.equal(false);
+      expect(first).to.have.property('ok', false);
+      expect((first as { reason: string }).reason).to.match(/^payload is not JSON: /);
     });
 
     it('decodes text once', () => {
@@ -141,8 +142,10 @@ describe('core/payload', () => {
     it('follows a path with format json', () => {
       const decoder = new PayloadDecoder(utf8('{"sensors":[{"celsius":20},{"celsius":21.5}]}'));
       expect(decoder.decode('json', 'sensors.1.celsius')).to.deep.equal({ ok: true, value: 21.5 });
-      const missing = decoder.decode('json', 'sensors.2.celsius');
-      expect(missing.ok).to.equal(false);
+      expect(decoder.decode('json', 'sensors.2.celsius')).to.deep.equal({
+        ok: false,
+        reason: 'payload has no "sensors.2.celsius" (missing at "2")',
+      });
     });
 
     it('ignores path for text and bytes', () => {
@@ -194,23 +197,26 @@ describe('core/payload', () => {
       expect(!result.ok && result.reason).to.include('"5"');
     });
 
+    /** The failure followPath reports for `path`, missing at `key`. */
+    const missing = (path: string, key: string) => ({ ok: false, reason: `payload has no "${path}" (missing at "${key}")` });
+
     it('fails when stepping into a primitive or null', () => {
-      expect(followPath(doc, 'zero.x').ok).to.equal(false);
-      expect(followPath(doc, 'none.x').ok).to.equal(false);
-      expect(followPath('text', 'length').ok).to.equal(false);
-      expect(followPath(42, 'a').ok).to.equal(false);
-      expect(followPath(null, 'a').ok).to.equal(false);
+      expect(followPath(doc, 'zero.x')).to.deep.equal(missing('zero.x', 'x'));
+      expect(followPath(doc, 'none.x')).to.deep.equal(missing('none.x', 'x'));
+      expect(followPath('text', 'length')).to.deep.equal(missing('length', 'length'));
+      expect(followPath(42, 'a')).to.deep.equal(missing('a', 'a'));
+      expect(followPath(null, 'a')).to.deep.equal(missing('a', 'a'));
     });
 
     it('does not reach inherited properties', () => {
-      expect(followPath({}, 'constructor').ok).to.equal(false);
-      expect(followPath({}, 'toString').ok).to.equal(false);
-      expect(followPath({ a: {} }, 'a.__proto__').ok).to.equal(false);
-      expect(followPath([], 'map').ok).to.equal(false);
+      expect(followPath({}, 'constructor')).to.deep.equal(missing('constructor', 'constructor'));
+      expect(followPath({}, 'toString')).to.deep.equal(missing('toString', 'toString'));
+      expect(followPath({ a: {} }, 'a.__proto__')).to.deep.equal(missing('a.__proto__', '__proto__'));
+      expect(followPath([], 'map')).to.deep.equal(missing('map', 'map'));
     });
 
     it('fails on an empty step', () => {
-      expect(followPath({ a: { b: 1 } }, 'a..b').ok).to.equal(false);
+      expect(followPath({ a: { b: 1 } }, 'a..b')).to.deep.equal(missing('a..b', ''));
     });
   });
 

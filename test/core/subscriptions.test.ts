@@ -684,7 +684,7 @@ describe('core/subscriptions', () => {
       ];
       registry.dispatch(...publish('a/b', 'x'));
       const message = holders[0].messages[0];
-      expect(message).to.exist;
+      expect([message.topic, message.decoder.text]).to.deep.equal(['a/b', 'x']);
       for (const h of holders) {
         expect(h.messages).to.have.length(1);
         expect(h.messages[0]).to.equal(message);

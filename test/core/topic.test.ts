@@ -17,7 +17,7 @@ describe('core/topic', () => {
 
     it('refuses U+0000 anywhere', () => {
       expect(topicNameError('a\u0000b')).to.be.a('string').and.match(/U\+0000/);
-      expect(topicNameError('\u0000')).to.be.a('string');
+      expect(topicNameError('\u0000')).to.equal('a topic must not contain U+0000');
     });
 
     for (const name of ['+', '#', 'a/+', 'a/#', 'a/+/b', 'a+', '+a', 'a#', 'sport/tennis#', 'a/b+c']) {
@@ -111,7 +111,7 @@ describe('core/topic', () => {
 
     it('refuses anything that is not a string', () => {
       for (const value of [undefined, null, 0, {}, ['#']]) {
-        expect(topicFilterError(value), String(value)).to.be.a('string');
+        expect(topicFilterError(value), String(value)).to.equal('a topic must be a string');
       }
     });
 
@@ -119,7 +119,7 @@ describe('core/topic', () => {
       expect(topicFilterError('€'.repeat(21845))).to.equal(undefined);
       expect(topicFilterError('€'.repeat(21846))).to.be.a('string').and.match(/65535/);
       expect(topicFilterError('a'.repeat(MAX_BYTES - 2) + '/#')).to.equal(undefined);
-      expect(topicFilterError('a'.repeat(MAX_BYTES - 1) + '/#')).to.be.a('string');
+      expect(topicFilterError('a'.repeat(MAX_BYTES - 1) + '/#')).to.equal('a topic must not be longer than 65535 bytes in UTF-8');
     });
 
     it('accepts every valid topic name as a filter', () => {

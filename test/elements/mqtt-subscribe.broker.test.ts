@@ -3,7 +3,7 @@
 // against a fake connection, with no broker: mqtt-subscribe.test.ts.
 import { expect, html, oneEvent } from '@open-wc/testing';
 import '../../src/index.js';
-import type { MqttMessage, MqttSubscribeElement } from '../../src/index.js';
+import { topicFilterError, type MqttMessage, type MqttSubscribeElement } from '../../src/index.js';
 import { aedesPublish, getBrokers, uid } from '../support/brokers.js';
 import {
   BROKER_NAMES,
@@ -83,6 +83,9 @@ describe('<mqtt-subscribe> topic filters', () => {
       expect(el.getAttribute('status')).to.equal('error');
       expect(el.error?.code).to.equal('invalid-topic');
       expect(el.error).to.be.instanceOf(Error);
+      // The core's reason for this filter (its wording is tested in test/core/topic.test.ts).
+      expect(el.error!.message).to.equal(topicFilterError(el.topic));
+      expect(el.error!.message).to.contain(el.topic === '' ? 'empty' : `"${el.topic}"`);
     }
     // The good element on the same connection is not held up, and no bad filter reached the broker.
     await subscribed(root.querySelector<MqttSubscribeElement>('#ok')!);
