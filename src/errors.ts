@@ -49,6 +49,12 @@ export class MqttElementsError extends Error {
   }
 }
 
+/** A numeric `code` on an MQTT.js error (a CONNACK, PUBACK or SUBACK reason code), if any. */
+export function numericCode(error: Error): number | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}
+
 /** True for errors made by this package (also across two copies of it on one page). */
 export function isMqttElementsError(e: unknown): e is MqttElementsError {
   return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && e.name === 'MqttElementsError';

@@ -5,7 +5,7 @@
  * the sink, so the rules are tested with a fake client (test/core/connection.test.ts).
  */
 import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient } from 'mqtt';
-import { MqttElementsError } from '../errors.js';
+import { MqttElementsError, numericCode } from '../errors.js';
 import type { ConnectionStatus } from './connection.js';
 import { failedAttemptMessage } from './diagnosis.js';
 
@@ -33,12 +33,6 @@ export interface AttemptSink {
   message(topic: string, payload: Uint8Array, packet: IPublishPacket): void;
   /** The socket closed: subscriptions wait for the next CONNACK. */
   closed(): void;
-}
-
-/** A numeric `code` on an MQTT.js error (a CONNACK or PUBACK reason code), if any. */
-export function numericCode(error: Error): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
 }
 
 /** Stops an attempt for good (refused credentials, a client id taken over): no more retries. */

@@ -17,13 +17,17 @@ const TCP_PORTS = new Set(['1883', '8883']);
 /** Loopback hosts, which browsers let an https page reach over plain `ws://`. */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** `host:port` or `host:port/path` with no scheme (`localhost:8083/mqtt`, `127.0.0.1:8083`). */
+export function lacksScheme(raw: string): boolean {
+  return /^([\w.-]+|\[[\d:a-f]+\]):\d+(\/.*)?$/i.test(raw);
+}
+
 /**
  * Why a `url` that does not resolve to a `ws:`/`wss:` URL is wrong, and how to write it; the
  * message of its `invalid-url` error.
  */
 export function urlMistake(raw: string): string {
-  const hostPort = /^([\w.-]+|\[[\d:a-f]+\]):(\d+)(\/.*)?$/i.exec(raw);
-  if (hostPort) {
+  if (lacksScheme(raw)) {
     return `url "${raw}" has no scheme: write ws://${raw} (or wss://${raw} for TLS), or a path starting with /.`;
   }
   let scheme = '';

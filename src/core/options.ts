@@ -4,7 +4,7 @@
  */
 import type { IClientOptions } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
-import { insecureUrlReason, urlMistake } from './diagnosis.js';
+import { insecureUrlReason, lacksScheme, urlMistake } from './diagnosis.js';
 import type { ConnectionConfig } from './settings.js';
 import { topicNameError } from './topic.js';
 
@@ -42,8 +42,7 @@ export function resolveBrokerUrl(url: unknown, pageUrl?: string): string {
       if (resolved.host !== page.host) throw new Error(`a path must stay on the page's host (${page.host})`);
       resolved.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
     } else {
-      const hostPort = /^([\w.-]+|\[[\d:a-f]+\]):\d+(\/.*)?$/i.test(raw);
-      if (hostPort || !URL.canParse(raw)) throw new MqttElementsError('invalid-url', urlMistake(raw));
+      if (lacksScheme(raw) || !URL.canParse(raw)) throw new MqttElementsError('invalid-url', urlMistake(raw));
       resolved = new URL(raw);
     }
   } catch (e) {

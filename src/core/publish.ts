@@ -4,7 +4,7 @@
  * {@link publishTarget} only to report a bad setting as soon as it is made. Pure, no DOM.
  */
 import type { IClientPublishOptions } from 'mqtt';
-import { MqttElementsError } from '../errors.js';
+import { MqttElementsError, numericCode } from '../errors.js';
 import { parseQos, type QoS } from './options.js';
 import { assertTopicName } from './topic.js';
 
@@ -81,8 +81,8 @@ export function sendPublish(client: PublishTransport, topic: string, body: strin
   return new Promise<void>((resolve, reject) => {
     client.publish(topic, body, options, (error) => {
       if (!error) return resolve();
-      const code = (error as { code?: unknown }).code;
-      const init = { cause: error, ...(typeof code === 'number' ? { reasonCode: code } : {}) };
+      const code = numericCode(error);
+      const init = { cause: error, ...(code !== undefined ? { reasonCode: code } : {}) };
       reject(new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${error.message}`, init));
     });
   });

@@ -1,12 +1,18 @@
 import type { MqttElementsError } from '../errors.js';
 
+/** The part of {@link Problems} a controller needs for the kinds it owns. */
+export interface ProblemSink<Kind extends string> {
+  has(kind: Kind): boolean;
+  set(kind: Kind, error: MqttElementsError | undefined, always?: boolean): void;
+}
+
 /**
  * The problems an element currently has, one per kind, each cleared by its own fix: a bad topic
  * stays reported until the topic changes, whatever else happens. The element is in `error` while
  * any is set. A problem is reported (as `mqtt-error`) when it first appears or its message
  * changes, not again on every update that finds it still there.
  */
-export class Problems<Kind extends string> {
+export class Problems<Kind extends string> implements ProblemSink<Kind> {
   readonly #current = new Map<Kind, MqttElementsError>();
   readonly #report: (error: MqttElementsError) => void;
 

@@ -5,7 +5,7 @@ import type { QoS } from '../core/options.js';
 import { subscriptionTarget, type SubscriptionStatus } from '../core/subscriptions.js';
 import type { MqttElementsError } from '../errors.js';
 import { ConnectionController, type ConnectionHost } from './connection-controller.js';
-import type { Problems } from './problems.js';
+import type { ProblemSink } from './problems.js';
 
 /** An element that holds a subscription: the filter and its options, as attributes. */
 export interface SubscriptionHost extends ConnectionHost {
@@ -41,7 +41,7 @@ const SUBSCRIPTION_PROPERTIES = ['topic', 'qos', 'noLocal', 'retainAsPublished',
 export class SubscriptionController implements ReactiveController {
   readonly #host: SubscriptionHost;
   readonly #connections: ConnectionController;
-  readonly #problems: Problems<SubscriptionProblem | string>;
+  readonly #problems: ProblemSink<SubscriptionProblem>;
   readonly #events: SubscriptionEvents;
   #release?: () => void;
   /** The subscription properties as a key, rebuilt only when one of them changed. */
@@ -53,7 +53,7 @@ export class SubscriptionController implements ReactiveController {
   #releaseTimer?: ReturnType<typeof setTimeout>;
 
   /** @param problems where a bad filter or a missing connection is set (and reported). */
-  constructor(host: SubscriptionHost, problems: Problems<SubscriptionProblem | string>, events: SubscriptionEvents) {
+  constructor(host: SubscriptionHost, problems: ProblemSink<SubscriptionProblem>, events: SubscriptionEvents) {
     this.#host = host;
     this.#problems = problems;
     this.#events = events;

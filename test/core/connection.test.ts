@@ -249,6 +249,20 @@ function only(errors: MqttElementsError[]): MqttElementsError {
   return errors[0];
 }
 
+/**
+ * A credentials function whose first answer (`token-1`) comes at once and whose later ones
+ * (`token-2`, …) wait for `gate`: a reconnect's fetch can then be held while the test acts.
+ */
+function heldTokens() {
+  const gate = deferred<void>();
+  let calls = 0;
+  const credentials = async () => {
+    if (++calls > 1) await gate.promise;
+    return { password: `token-${calls}` };
+  };
+  return { gate, credentials, calls: () => calls };
+}
+
 describe('core/connection (MqttConnection with a fake client)', () => {
   describe('connecting → connected', () => {
     it('is idle before connect(), connecting at once, connected on CONNACK, in that order', () => {
@@ -935,15 +949,8 @@ describe('core/connection (MqttConnection with a fake client)', () => {
     });
 
     it('drops the reconnect when the client connected meanwhile', async () => {
-      const gate = deferred<void>();
-      let calls = 0;
-      const { connection, factory } = setup({
-        username: 'device',
-        credentials: async () => {
-          if (++calls > 1) await gate.promise;
-          return { password: `token-${calls}` };
-        },
-      });
+      const { gate, credentials, calls } = heldTokens();
+      const { connection, factory } = setup({ username: 'device', credentials });
       connection.connect();
       await nextTask();
       const client = factory.client;
@@ -952,22 +959,15 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       client.accept();
       gate.resolve();
       await nextTask();
-      expect(calls).to.equal(2);
+      expect(calls()).to.equal(2);
       expect(client.reconnects).to.deep.equal([]);
       expect(client.options.password).to.equal('token-1');
       expect(connection.status).to.equal('connected');
     });
 
     it('drops the reconnect when the connection was disconnected meanwhile', async () => {
-      const gate = deferred<void>();
-      let calls = 0;
-      const { connection, factory } = setup({
-        username: 'device',
-        credentials: async () => {
-          if (++calls > 1) await gate.promise;
-          return { password: `token-${calls}` };
-        },
-      });
+      const { gate, credentials } = heldTokens();
+      const { connection, factory } = setup({ username: 'device', credentials });
       connection.connect();
       await nextTask();
       const client = factory.client;
@@ -982,22 +982,15 @@ describe('core/connection (MqttConnection with a fake client)', () => {
     });
 
     it('drops a retry asked for while credentials are still being fetched', async () => {
-      const gate = deferred<void>();
-      let calls = 0;
-      const { connection, factory } = setup({
-        username: 'device',
-        credentials: async () => {
-          if (++calls > 1) await gate.promise;
-          return { password: `token-${calls}` };
-        },
-      });
+      const { gate, credentials, calls } = heldTokens();
+      const { connection, factory } = setup({ username: 'device', credentials });
       connection.connect();
       await nextTask();
       const client = factory.client;
       client.drop();
       client._reconnect();
       client._reconnect();
-      expect(calls).to.equal(2);
+      expect(calls()).to.equal(2);
       gate.resolve();
       await nextTask();
       expect(client.reconnects).to.have.length(1);

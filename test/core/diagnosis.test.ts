@@ -3,16 +3,8 @@
 import { expect } from '@open-wc/testing';
 import { failedAttemptMessage, insecureUrlReason, urlMistake } from '../../src/core/diagnosis.js';
 import { resolveBrokerUrl } from '../../src/core/options.js';
-import type { MqttElementsError } from '../../src/errors.js';
+import { thrown } from '../support/thrown.js';
 
-function thrown(run: () => unknown): MqttElementsError {
-  try {
-    run();
-  } catch (e) {
-    return e as MqttElementsError;
-  }
-  throw new Error('expected a throw');
-}
 
 const CONSOLE = "The browser console shows the browser's own reason.";
 

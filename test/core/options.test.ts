@@ -1,17 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { MqttElementsError } from '../../src/errors.js';
 import { credentialsError, parseQos, randomClientId, resolveBrokerUrl, toClientOptions } from '../../src/core/options.js';
+import { thrown } from '../support/thrown.js';
 
-/** The coded error `body` throws; fails the test when it throws nothing or something else. */
-function thrown(body: () => unknown): MqttElementsError {
-  try {
-    body();
-  } catch (e) {
-    expect(e).to.be.instanceOf(MqttElementsError);
-    return e as MqttElementsError;
-  }
-  expect.fail('expected an MqttElementsError to be thrown');
-}
 
 const PAGE = 'http://example.com:8080/dash/index.html?view=1#top';
 const SECURE_PAGE = 'https://example.com/dash/';

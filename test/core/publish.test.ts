@@ -2,16 +2,8 @@
 // its MQTT 5 properties become. Pure: no broker.
 import { expect } from '@open-wc/testing';
 import { encodePayload, publishProperties, publishTarget } from '../../src/core/publish.js';
-import { MqttElementsError } from '../../src/errors.js';
+import { thrown } from '../support/thrown.js';
 
-function thrown(run: () => unknown): MqttElementsError {
-  try {
-    run();
-  } catch (e) {
-    return e as MqttElementsError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('core/publish', () => {
   describe('publishTarget', () => {

@@ -2,33 +2,19 @@
 // client. What each control hands to the connection's publish(), and what the element makes of
 // the answer. The same element against aedes and mosquitto: mqtt-publish*.broker.test.ts.
 import { expect, html } from '@open-wc/testing';
-import type { TemplateResult } from 'lit';
 import '../../src/index.js';
 import { MqttElementsError, type MqttPublishElement } from '../../src/index.js';
-import { FakeConnection } from '../support/fake-connection.js';
+import { underFakeConnection } from '../support/fake-mount.js';
 import { codesFrom, mount } from '../support/mount.js';
 import { waitFor } from '../support/wait.js';
 
-let fake: FakeConnection;
-beforeEach(() => {
-  fake = new FakeConnection();
-});
-afterEach(() => {
-  expect(fake.unexpected, 'members of the connection the elements read besides subscribe/publish').to.deep.equal([]);
-});
-
-/** Mounts `template` under the fake connection; `el` is its (first) <mqtt-publish>, updated. */
-async function mounted(template: TemplateResult) {
-  const m = await mount(template, { provide: fake.connection });
-  const el = m.$<MqttPublishElement>('mqtt-publish');
-  await el.updateComplete;
-  return { ...m, el };
-}
+const ctx = underFakeConnection<MqttPublishElement>('mqtt-publish');
+const mounted = ctx.mounted;
 
 const change = (el: Element) => el.dispatchEvent(new Event('change', { bubbles: true }));
 
 /** The publishes so far, as [topic, payload, options]. */
-const calls = () => fake.publishes.map((p) => [p.topic, p.payload, p.options]);
+const calls = () => ctx.fake.publishes.map((p) => [p.topic, p.payload, p.options]);
 
 describe('<mqtt-publish> with a fake connection: what it publishes', () => {
   it('a click publishes the fixed payload with its QoS and retain flag', async () => {
@@ -63,8 +49,8 @@ describe('<mqtt-publish> with a fake connection: what it publishes', () => {
     const s = $<HTMLSelectElement>('#s');
     s.value = 'b-value';
     change(s);
-    expect(fake.publishes.map((p) => p.payload)).to.deep.equal([true, -2.5, '{"a":1}', 'b-value']);
-    expect(fake.publishes.map((p) => p.options)).to.deep.equal(Array(4).fill({ qos: 0, retain: false }));
+    expect(ctx.fake.publishes.map((p) => p.payload)).to.deep.equal([true, -2.5, '{"a":1}', 'b-value']);
+    expect(ctx.fake.publishes.map((p) => p.options)).to.deep.equal(Array(4).fill({ qos: 0, retain: false }));
   });
 
   it('a form submit publishes its fields as an object and does not navigate', async () => {
@@ -106,7 +92,7 @@ describe('<mqtt-publish> with a fake connection: what it publishes', () => {
       ></mqtt-publish>
     `);
     await el.publish({ on: true });
-    const [{ payload, options }] = fake.publishes;
+    const [{ payload, options }] = ctx.fake.publishes;
     expect(payload).to.deep.equal({ on: true });
     const { correlationData, ...properties } = options.properties!;
     expect(properties).to.deep.equal({
@@ -123,7 +109,7 @@ describe('<mqtt-publish> with a fake connection: the answer', () => {
   it('mqtt-published carries what the connection resolved with, once it has', async () => {
     const sent = new Uint8Array([104, 105]);
     let resolve!: (value: Uint8Array) => void;
-    fake.answer = () => new Promise((r) => (resolve = r));
+    ctx.fake.answer = () => new Promise((r) => (resolve = r));
     const { el, $, published } = await mounted(html`<mqtt-publish topic="p" payload="hi"><button>go</button></mqtt-publish>`);
     $('button').click();
     expect(calls()).to.deep.equal([['p', 'hi', { qos: 0, retain: false }]]);
@@ -138,7 +124,7 @@ describe('<mqtt-publish> with a fake connection: the answer', () => {
 
   it('a rejected publish becomes mqtt-error with its code, and publish() rejects with it', async () => {
     const refused = new MqttElementsError('publish-failed', 'the broker refused the PUBLISH (quota exceeded)', { reasonCode: 0x97 });
-    fake.answer = () => Promise.reject(refused);
+    ctx.fake.answer = () => Promise.reject(refused);
     const { el, $, errors, published, uncaught } = await mounted(
       html`<mqtt-publish topic="r" qos="1" payload="x"><button>go</button></mqtt-publish>`,
     );
@@ -156,7 +142,7 @@ describe('<mqtt-publish> with a fake connection: the answer', () => {
 
   it('a failure that is not coded becomes publish-failed, naming the topic and keeping the cause', async () => {
     const cause = new Error('socket closed');
-    fake.answer = () => Promise.reject(cause);
+    ctx.fake.answer = () => Promise.reject(cause);
     const { el, errors } = await mounted(html`<mqtt-publish topic="r/2"></mqtt-publish>`);
     await el.publish('x').catch(() => {});
     expect(codesFrom(errors, el)).to.deep.equal(['publish-failed']);
@@ -174,7 +160,7 @@ describe('<mqtt-publish> with a fake connection: the answer', () => {
     await el.updateComplete;
     expect(codesFrom(errors, el)).to.deep.equal(['invalid-topic', 'invalid-topic', 'invalid-qos']);
     expect(el.error!.message).to.equal('qos must be 0, 1 or 2, not "3"');
-    expect(fake.publishes).to.deep.equal([]);
+    expect(ctx.fake.publishes).to.deep.equal([]);
   });
 
   it('without a connection: no-connection from a click, with the reason', async () => {

@@ -4,30 +4,16 @@
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import { MqttElementsError, type MqttSubscribeElement } from '../../src/index.js';
-import { FakeConnection } from '../support/fake-connection.js';
+import { underFakeConnection } from '../support/fake-mount.js';
 import { codesFrom, mount, text } from '../support/mount.js';
-import type { TemplateResult } from 'lit';
 import { nextTask, waitFor } from '../support/wait.js';
 
-let fake: FakeConnection;
-beforeEach(() => {
-  fake = new FakeConnection();
-});
-afterEach(() => {
-  expect(fake.unexpected, 'members of the connection the elements read besides subscribe/publish').to.deep.equal([]);
-});
-
-/** Mounts `template` under the fake connection; `el` is its (first) <mqtt-subscribe>, updated. */
-async function mounted(template: TemplateResult) {
-  const m = await mount(template, { provide: fake.connection });
-  const el = m.$<MqttSubscribeElement>('mqtt-subscribe');
-  await el.updateComplete;
-  return { ...m, el };
-}
+const ctx = underFakeConnection<MqttSubscribeElement>('mqtt-subscribe');
+const mounted = ctx.mounted;
 
 /** Delivers through the fake and waits for the element's update. */
 async function deliver(el: MqttSubscribeElement, topic: string, payload: string | Uint8Array, fields = {}) {
-  expect(fake.deliver(topic, payload, fields), `subscriptions matching ${topic}`).to.be.at.least(1);
+  expect(ctx.fake.deliver(topic, payload, fields), `subscriptions matching ${topic}`).to.be.at.least(1);
   await el.updateComplete;
 }
 
@@ -36,19 +22,19 @@ describe('<mqtt-subscribe> with a fake connection: what it asks for', () => {
     const { el } = await mounted(html`
       <mqtt-subscribe topic="home/+/temp" qos="2" no-local retain-as-published retain-handling="1"></mqtt-subscribe>
     `);
-    expect(fake.subscriptions).to.have.length(1);
-    const [{ filter, options }] = fake.subscriptions;
+    expect(ctx.fake.subscriptions).to.have.length(1);
+    const [{ filter, options }] = ctx.fake.subscriptions;
     expect(filter).to.equal('home/+/temp');
     const { onStatus, ...rest } = options;
     expect(rest).to.deep.equal({ qos: 2, replay: true, nl: true, rap: true, rh: 1 });
     expect(onStatus).to.be.instanceOf(Function);
     await el.updateComplete;
-    expect(fake.subscriptions, 'no second subscribe on a later update').to.have.length(1);
+    expect(ctx.fake.subscriptions, 'no second subscribe on a later update').to.have.length(1);
   });
 
   it('asks for QoS 0 and no MQTT 5 options by default', async () => {
     await mounted(html`<mqtt-subscribe topic="plain"></mqtt-subscribe>`);
-    const { onStatus: _onStatus, ...rest } = fake.subscriptions[0].options;
+    const { onStatus: _onStatus, ...rest } = ctx.fake.subscriptions[0].options;
     expect(rest).to.deep.equal({ qos: 0, replay: true });
   });
 
@@ -56,14 +42,14 @@ describe('<mqtt-subscribe> with a fake connection: what it asks for', () => {
     const { el } = await mounted(html`<mqtt-subscribe topic="a"></mqtt-subscribe>`);
     el.setAttribute('topic', 'b');
     await el.updateComplete;
-    expect(fake.subscriptions.map((s) => [s.filter, s.releases, s.options.replay])).to.deep.equal([
+    expect(ctx.fake.subscriptions.map((s) => [s.filter, s.releases, s.options.replay])).to.deep.equal([
       ['a', 1, true],
       ['b', 0, true],
     ]);
     // Only the QoS changed: the element already shows the latest message, so none is replayed.
     el.setAttribute('qos', '1');
     await el.updateComplete;
-    expect(fake.subscriptions.map((s) => [s.filter, s.releases, s.options.qos, s.options.replay])).to.deep.equal([
+    expect(ctx.fake.subscriptions.map((s) => [s.filter, s.releases, s.options.qos, s.options.replay])).to.deep.equal([
       ['a', 1, 0, true],
       ['b', 1, 0, true],
       ['b', 0, 1, false],
@@ -80,15 +66,15 @@ describe('<mqtt-subscribe> with a fake connection: what it asks for', () => {
     to.append(el); // still under the provider, in the same task: a move
     await el.updateComplete;
     await nextTask(); // when a removal that lasts lets go
-    expect(fake.subscriptions.map((s) => [s.filter, s.releases])).to.deep.equal([['moving', 0]]);
+    expect(ctx.fake.subscriptions.map((s) => [s.filter, s.releases])).to.deep.equal([['moving', 0]]);
 
     el.remove();
     await nextTask();
-    expect(fake.subscriptions.map((s) => [s.filter, s.releases])).to.deep.equal([['moving', 1]]);
+    expect(ctx.fake.subscriptions.map((s) => [s.filter, s.releases])).to.deep.equal([['moving', 1]]);
 
     to.append(el); // back after a removal that lasted: a new subscription, with replay
     await el.updateComplete;
-    expect(fake.held.map((s) => [s.filter, s.options.replay])).to.deep.equal([['moving', true]]);
+    expect(ctx.fake.held.map((s) => [s.filter, s.options.replay])).to.deep.equal([['moving', true]]);
   });
 
   it('moved out from under its provider: lets go and reports no-connection', async () => {
@@ -100,7 +86,7 @@ describe('<mqtt-subscribe> with a fake connection: what it asks for', () => {
     try {
       outside.append(el);
       await waitFor(() => el.status === 'error', { message: `status error, is ${el.status}` });
-      expect(fake.subscriptions.map((s) => s.releases)).to.deep.equal([1]);
+      expect(ctx.fake.subscriptions.map((s) => s.releases)).to.deep.equal([1]);
       expect(codes).to.deep.equal(['no-connection']);
       expect(el.error?.message).to.equal('this element is not inside an <mqtt-connection> and names none with connection="id"');
     } finally {
@@ -117,7 +103,7 @@ describe('<mqtt-subscribe> with a fake connection: what it asks for', () => {
     expect(errors[0].detail.error.message).to.equal('"a/#/b": "#" must be the last level of a filter');
     expect(el.status).to.equal('error');
     expect(el.getAttribute('status')).to.equal('error');
-    expect(fake.subscriptions).to.deep.equal([]);
+    expect(ctx.fake.subscriptions).to.deep.equal([]);
     expect(uncaught).to.deep.equal([]);
   });
 });
@@ -125,7 +111,7 @@ describe('<mqtt-subscribe> with a fake connection: what it asks for', () => {
 describe('<mqtt-subscribe> with a fake connection: status', () => {
   it("follows the subscription's onStatus, and a refusal becomes its error", async () => {
     const { el, errors } = await mounted(html`<mqtt-subscribe topic="s"></mqtt-subscribe>`);
-    const { onStatus } = fake.subscriptions[0].options;
+    const { onStatus } = ctx.fake.subscriptions[0].options;
     expect(el.status).to.equal('idle');
     onStatus!('pending');
     expect([el.status, el.getAttribute('status')]).to.deep.equal(['pending', 'pending']);
@@ -160,7 +146,7 @@ describe('<mqtt-subscribe> with a fake connection: what it makes of messages', (
       <mqtt-subscribe id="part" topic="j" format="json" path="sensors.0.celsius"></mqtt-subscribe>
     `);
     const part = $<MqttSubscribeElement>('#part');
-    fake.deliver('j', '{"sensors":[{"celsius":21.5},{"celsius":3}]}');
+    ctx.fake.deliver('j', '{"sensors":[{"celsius":21.5},{"celsius":3}]}');
     await Promise.all([el.updateComplete, part.updateComplete]);
     expect(el.value).to.deep.equal({ sensors: [{ celsius: 21.5 }, { celsius: 3 }] });
     expect(el.textContent).to.equal('{"sensors":[{"celsius":21.5},{"celsius":3}]}');
@@ -170,7 +156,7 @@ describe('<mqtt-subscribe> with a fake connection: what it makes of messages', (
 
   it('payload-format: the last good value stays, the error says why, the next good one recovers', async () => {
     const { el, errors } = await mounted(html`<mqtt-subscribe topic="p" format="json" path="v"></mqtt-subscribe>`);
-    fake.subscriptions[0].options.onStatus!('subscribed');
+    ctx.fake.subscriptions[0].options.onStatus!('subscribed');
     await deliver(el, 'p', '{"v":1}');
     await deliver(el, 'p', '{"v":');
     await deliver(el, 'p', '{"w":2}');
@@ -216,8 +202,8 @@ describe('<mqtt-subscribe> with a fake connection: what it makes of messages', (
       <mqtt-subscribe id="title" topic="v" target="#btn" attribute="title"></mqtt-subscribe>
     `);
     const [disabled, title] = ['#disabled', '#title'].map((s) => $<MqttSubscribeElement>(s));
-    fake.deliver('v', '"quoted" <b>');
-    fake.deliver('d', 'true');
+    ctx.fake.deliver('v', '"quoted" <b>');
+    ctx.fake.deliver('d', 'true');
     await Promise.all([el, disabled, title].map((s) => s.updateComplete));
     expect($<HTMLInputElement>('#field').value).to.equal('"quoted" <b>');
     expect($('#btn').getAttribute('title')).to.equal('"quoted" <b>');
@@ -237,13 +223,13 @@ describe('<mqtt-subscribe> with a fake connection: what it makes of messages', (
       <mqtt-subscribe id="href" topic="u" target="#link" attribute="href"></mqtt-subscribe>
     `);
     const [htmlSink, handler, href] = ['#html', '#handler', '#href'].map((s) => $<MqttSubscribeElement>(s));
-    for (const s of fake.subscriptions) s.options.onStatus!('subscribed');
+    for (const s of ctx.fake.subscriptions) s.options.onStatus!('subscribed');
     expect(codesFrom(errors, htmlSink)).to.deep.equal(['unsafe-binding']);
     expect(htmlSink.error?.message).to.equal('binding to "innerHTML" is refused: payloads are never parsed as HTML');
     expect(handler.error?.message).to.equal('binding to "onclick" is refused: payloads never become event handlers');
     expect(codesFrom(errors, href)).to.deep.equal([]); // a URL sink is refused per value
 
-    fake.deliver('u', 'javascript:alert(1)');
+    ctx.fake.deliver('u', 'javascript:alert(1)');
     await Promise.all([htmlSink, handler, href].map((s) => s.updateComplete));
     expect(codesFrom(errors, href)).to.deep.equal(['unsafe-binding']);
     expect(href.error?.message).to.equal('a "javascript:" value for "href" is refused: payloads never become script');
