@@ -7,6 +7,7 @@
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { keepaliveTimer } from './keepalive-timer.js';
 import { DEFAULT_BUFFER_SIZE, WebSocketStream, type SocketLike } from './ws-stream.js';
 
 /** Makes a client for a resolved `ws:`/`wss:` URL; injectable so core logic is testable without a broker. */
@@ -52,7 +53,9 @@ export const connectOverWebSocket: ClientFactory = (url, options) => {
   if (parsed.port) fromUrl.port = Number(parsed.port);
   if (parsed.username) fromUrl.username = decodeURIComponent(parsed.username);
   if (parsed.password) fromUrl.password = decodeURIComponent(parsed.password);
-  const merged: IClientOptions = { ...fromUrl, ...options };
+  // Keepalive on timers that work under a strict CSP and in background tabs (keepalive-timer.ts),
+  // unless the page chose its own through `options`.
+  const merged: IClientOptions = { timerVariant: keepaliveTimer, ...fromUrl, ...options };
   const turn = { at: 0 };
   const build = (client: MqttClient) => {
     const o = client.options;

@@ -1,0 +1,132 @@
+/**
+ * The interval timer MQTT.js's keepalive runs on (its `timerVariant` option takes `{set, clear}`).
+ *
+ * MQTT.js's default (`'auto'`) starts a `blob:` Worker through worker-timers at the first CONNACK.
+ * A page whose CSP enforces Trusted Types then throws inside the handshake and never connects;
+ * one that forbids `blob:` workers connects but never sends PINGREQ and is dropped every
+ * 1.5 × keepalive. Native timers work under any CSP but are throttled in background tabs (to
+ * once a minute in Chromium after a while), which can miss a keepalive.
+ *
+ * So: native timers while the page is visible, where they are exact. The first time the page is
+ * hidden, a small worker of our own is tried, once per page: if the page allows it (the worker
+ * answers), the running intervals move into it, and so do later ones, where background throttling
+ * does not reach; if the page refuses it (an exception, an `error`, or no answer within a
+ * second), native timers stay, and nothing fails. A page whose CSP refuses it logs that one
+ * refusal when it is first hidden, and visible pages under any CSP never see one.
+ */
+
+type Tick = () => void;
+
+/** MQTT.js's timer shape for `timerVariant`. */
+export interface IntervalTimer {
+  set(callback: Tick, ms: number): number;
+  clear(id: number): void;
+}
+
+/** The worker: `[1, id, ms]` starts an interval that posts `id`, `[0, id]` stops it, `[2]` is answered with 0. */
+const WORKER_SOURCE =
+  'const t=new Map;onmessage=({data:[o,i,m]})=>{if(o===1)t.set(i,setInterval(()=>postMessage(i),m));' +
+  'else if(o===0){clearInterval(t.get(i));t.delete(i)}else postMessage(0)}';
+
+/** How long the worker may take to answer before native timers are kept for good. */
+const PROBE_MS = 1000;
+
+let worker: Worker | undefined;
+/** `trying` while the worker has not answered yet; `ready` once it has; `refused` for good. */
+let state: 'untried' | 'trying' | 'ready' | 'refused' = 'untried';
+let nextId = 1;
+/** Intervals running in the worker, by id. */
+const inWorker = new Map<number, { callback: Tick; ms: number }>();
+/** Intervals running on the page's own timers, by id. */
+const native = new Map<number, { callback: Tick; ms: number; handle: ReturnType<typeof setInterval> }>();
+let watching = false;
+
+/** Starts the worker the first time the page is hidden (now, if it already is). */
+function watchVisibility(): void {
+  watching = true;
+  const doc = globalThis.document;
+  if (!doc || typeof Worker !== 'function' || typeof Blob !== 'function') return;
+  const hidden = () => {
+    if (!doc.hidden || state !== 'untried') return;
+    doc.removeEventListener('visibilitychange', hidden);
+    tryWorker();
+  };
+  doc.addEventListener('visibilitychange', hidden);
+  hidden();
+}
+
+function runNative(id: number, callback: Tick, ms: number): void {
+  native.set(id, { callback, ms, handle: setInterval(callback, ms) });
+}
+
+function runInWorker(id: number, callback: Tick, ms: number): void {
+  inWorker.set(id, { callback, ms });
+  worker!.postMessage([1, id, ms]);
+}
+
+function tryWorker(): void {
+  state = 'trying';
+  let url: string | undefined;
+  const refuse = () => {
+    state = 'refused';
+    worker?.terminate();
+    worker = undefined;
+    if (url) URL.revokeObjectURL(url);
+  };
+  try {
+    url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    // Under Trusted Types this throws (a string URL for a Worker); under a CSP without blob:
+    // workers it fails with an `error` event, or not at all and just never answers.
+    worker = new Worker(url);
+  } catch {
+    return refuse();
+  }
+  const timeout = setTimeout(refuse, PROBE_MS);
+  worker.onerror = () => {
+    clearTimeout(timeout);
+    refuse();
+    // A worker that fails after it was in use: its intervals go on, on the page's own timers.
+    for (const [id, { callback, ms }] of inWorker) runNative(id, callback, ms);
+    inWorker.clear();
+  };
+  worker.onmessage = ({ data }: MessageEvent<number>) => {
+    if (data === 0) {
+      clearTimeout(timeout);
+      state = 'ready';
+      // The intervals already running move into the worker.
+      for (const [id, { callback, ms, handle }] of native) {
+        clearInterval(handle);
+        runInWorker(id, callback, ms);
+      }
+      native.clear();
+      return;
+    }
+    inWorker.get(data)?.callback();
+  };
+  worker.postMessage([2]);
+}
+
+/** The keepalive timer every connection of this page shares. */
+export const keepaliveTimer: IntervalTimer = {
+  set(callback, ms) {
+    const id = nextId++;
+    if (!watching) watchVisibility();
+    if (state === 'ready' && worker) runInWorker(id, callback, ms);
+    else runNative(id, callback, ms);
+    return id;
+  },
+  clear(id) {
+    const running = native.get(id);
+    if (running) {
+      clearInterval(running.handle);
+      native.delete(id);
+    } else if (inWorker.delete(id)) {
+      worker?.postMessage([0, id]);
+    }
+  },
+};
+
+/** Which timers new intervals use now (for tests and diagnostics). */
+export function keepaliveTimerKind(): 'worker' | 'native' | 'deciding' {
+  return state === 'ready' ? 'worker' : state === 'trying' ? 'deciding' : 'native';
+}

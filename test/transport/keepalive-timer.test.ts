@@ -1,0 +1,50 @@
+// The keepalive timer (src/transport/keepalive-timer.ts) in a real page: native timers while the
+// page is visible, a worker of its own once the page is hidden, the running intervals moved
+// into it. No broker. (Strict CSP pages, where the worker is refused: test/e2e/csp.test.js.)
+import { expect } from '@open-wc/testing';
+import { keepaliveTimer, keepaliveTimerKind } from '../../src/transport/keepalive-timer.js';
+import { waitFor } from '../support/wait.js';
+
+/** Makes the page report itself hidden (or visible again) and tells listeners, as a tab switch does. */
+function setHidden(hidden: boolean): void {
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+describe('transport/keepalive-timer', () => {
+  after(() => {
+    delete (document as { hidden?: boolean }).hidden;
+  });
+
+  it('runs on native timers while the page is visible, and makes no worker', async () => {
+    const ticks: number[] = [];
+    const id = keepaliveTimer.set(() => ticks.push(performance.now()), 20);
+    await waitFor(() => ticks.length >= 3, { message: '3 ticks' });
+    keepaliveTimer.clear(id);
+    const seen = ticks.length;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(ticks.length, 'no tick after clear').to.equal(seen);
+    expect(keepaliveTimerKind()).to.equal('native');
+  });
+
+  it('moves a running interval into its worker once the page is hidden, and later ones start there', async () => {
+    let early = 0;
+    const running = keepaliveTimer.set(() => early++, 20);
+    setHidden(true);
+    expect(keepaliveTimerKind()).to.equal('deciding');
+    await waitFor(() => keepaliveTimerKind() === 'worker', { message: 'the worker answered' });
+    const before = early;
+    await waitFor(() => early >= before + 3, { message: 'the moved interval ticks on, from the worker' });
+    let late = 0;
+    const started = keepaliveTimer.set(() => late++, 20);
+    await waitFor(() => late >= 3, { message: 'a new interval ticks from the worker' });
+    keepaliveTimer.clear(running);
+    keepaliveTimer.clear(started);
+    // Cleared in the worker: the counts stop (a message already posted may still arrive).
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const [a, b] = [early, late];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([early, late]).to.deep.equal([a, b]);
+    setHidden(false);
+  });
+});
