@@ -8,6 +8,7 @@ import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient } fr
 import { MqttElementsError, numericCode } from '../errors.js';
 import type { ConnectionStatus } from './connection.js';
 import { failedAttemptMessage } from './diagnosis.js';
+import type { RetrySchedule } from './retry.js';
 
 /** CONNACK codes that mean "these credentials are refused" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87). */
 const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
@@ -20,9 +21,12 @@ const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
  */
 export interface Attempt {
   readonly client: MqttClient;
-  readonly url: string;
+  /** The broker URL of the current (or last) try: failover and signed URLs change it. */
+  url: string;
   phase: 'opening' | 'open' | 'down' | 'halted' | 'ended';
   reported: boolean;
+  /** When and where the client tries again (absent: it does not). */
+  retry?: RetrySchedule | undefined;
 }
 
 /** What an attempt tells its connection (which ignores all of it once the client is replaced). */
@@ -38,9 +42,25 @@ export interface AttemptSink {
 /** Stops an attempt for good (refused credentials, a client id taken over): no more retries. */
 export function haltAttempt(attempt: Attempt, sink: AttemptSink, error: MqttElementsError): void {
   attempt.phase = 'halted';
+  attempt.retry?.stop();
   sink.fail(error, 'error');
   attempt.client.end(true);
 }
+
+/**
+ * Whether a WebSocket close before any CONNACK is the broker refusing the credentials: RabbitMQ's
+ * web_mqtt, for one, answers a wrong password with close code 1002 and reason "unauthenticated".
+ */
+function refusedByClose(stream: unknown): { code: number; reason: string } | undefined {
+  const { closeCode, closeReason } = (stream ?? {}) as { closeCode?: unknown; closeReason?: unknown };
+  if (typeof closeCode !== 'number' || typeof closeReason !== 'string') return undefined;
+  return /unauthori[sz]ed|unauthenticated|not authori[sz]ed|bad (user ?name|credentials|password)/i.test(closeReason)
+    ? { code: closeCode, reason: closeReason }
+    : undefined;
+}
+
+/** MQTT 5 DISCONNECT 0x9C "use another server" and 0x9D "server moved": a server reference to go to. */
+const REDIRECTS = new Set([0x9c, 0x9d]);
 
 /** MQTT 5 DISCONNECT 0x8E: another client connected with this client id. */
 const SESSION_TAKEN_OVER = 0x8e;
@@ -51,6 +71,7 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   client.on('connect', (connack) => {
     attempt.phase = 'open';
     attempt.reported = false;
+    attempt.retry?.connected();
     sink.connected(connack);
   });
   client.on('reconnect', () => {
@@ -62,6 +83,12 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   client.on('disconnect', (packet: IDisconnectPacket) => {
     const { reasonCode } = packet;
     const reasonString = packet.properties?.reasonString;
+    const reference = packet.properties?.serverReference;
+    if (reasonCode !== undefined && REDIRECTS.has(reasonCode) && reference && /^wss?:\/\//i.test(reference)) {
+      // The broker names where to go: the next attempt goes there, at once (no error to report).
+      attempt.retry?.redirect(reference);
+      return;
+    }
     attempt.reported = true;
     if (reasonCode === SESSION_TAKEN_OVER) {
       const message =
@@ -98,7 +125,13 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
     sink.closed();
     const was = attempt.phase;
     if (was === 'halted' || was === 'ended' || was === 'down' || client.disconnecting) return;
+    const refused = was === 'opening' ? refusedByClose(client.stream) : undefined;
+    if (refused) {
+      const message = `the broker refused the credentials: it closed the WebSocket with code ${refused.code} "${refused.reason}"`;
+      return haltAttempt(attempt, sink, new MqttElementsError('not-authorized', message, { reasonCode: refused.code }));
+    }
     attempt.phase = 'down';
+    attempt.retry?.down();
     if (was === 'open') {
       // An established connection was lost: `offline` until the next attempt (if any).
       sink.status('offline');

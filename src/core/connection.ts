@@ -3,31 +3,24 @@
  * that uses it. This is the stable object `<mqtt-connection>` hands out through the context:
  * the client behind it may be replaced (new URL, new identity), the object never is. No DOM.
  */
-import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import { connectOverWebSocket, type ClientFactory } from '../transport/connect.js';
 import { haltAttempt, watchAttempt, type Attempt, type AttemptSink } from './attempt.js';
 import type { ReceivedMessage } from './message.js';
-import { credentialsError, toClientOptions, randomClientId } from './options.js';
+import { credentialsError, randomClientId, resolveBrokerUrl, toClientOptions, type ClientPlan } from './options.js';
 import { encodePayload, publishTarget, sendPublish, type PublishOptions, type PublishTransport } from './publish.js';
-import { reportLater } from './report-later.js';
-import { fetchCredentials, refreshBeforeReconnect } from './credentials.js';
+import { fetchCredentials } from './credentials.js';
+import { retryFor } from './retry.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
-import { ClientIdClaims } from './takeover.js';
+import { StatusBoard, type ConnectionListener, type ConnectionStatus } from './status.js';
+import { ClientIdClaims, takenOverError } from './takeover.js';
 
 export type { PublishOptions } from './publish.js';
 export type { CredentialsProvider } from './settings.js';
 
-/** Where a connection stands; reflected by `<mqtt-connection status>`. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed' | 'error';
-
-/** Told of what happens to a connection; every callback is optional. */
-export interface ConnectionListener {
-  status?(status: ConnectionStatus, error?: MqttElementsError): void;
-  connect?(connack: IConnackPacket): void;
-  error?(error: MqttElementsError): void;
-}
+export type { ConnectionListener, ConnectionStatus } from './status.js';
 
 /**
  * The connection `<mqtt-connection>` provides to the elements inside it: it owns one MQTT.js
@@ -42,12 +35,12 @@ export class MqttConnection {
   pageUrl: () => string | undefined = () => globalThis.location?.href;
 
   readonly #createClient: ClientFactory;
-  #status: ConnectionStatus = 'idle';
-  #error?: MqttElementsError;
+  readonly #board = new StatusBoard();
   #current?: Attempt;
+  /** The URL of the last client, once it was ended. */
+  #lastUrl?: string;
   /** Counts connect() and disconnect() calls: an answer for an older one is stale. */
   #generation = 0;
-  #listeners = new Set<ConnectionListener>();
   #registry = new SubscriptionRegistry();
   #claims = new ClientIdClaims(() => this.#takenOver());
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
@@ -73,12 +66,12 @@ export class MqttConnection {
 
   /** The current status. */
   get status(): ConnectionStatus {
-    return this.#status;
+    return this.#board.status;
   }
 
   /** The last error reported. */
   get error(): MqttElementsError | undefined {
-    return this.#error;
+    return this.#board.error;
   }
 
   /** The MQTT.js client, once created. */
@@ -93,8 +86,7 @@ export class MqttConnection {
 
   /** Listens to status changes, connects and errors; returns the function that stops it. */
   listen(listener: ConnectionListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#board.listen(listener);
   }
 
   /**
@@ -104,22 +96,28 @@ export class MqttConnection {
   connect(): void {
     const generation = ++this.#generation;
     this.#endClient();
-    let url: string;
-    let options: IClientOptions;
+    let plan: ClientPlan;
     try {
-      ({ url, options } = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl()));
+      plan = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
     } catch (e) {
       this.#failToStart(toCoded(e));
       return;
     }
-    this.#setStatus('connecting');
+    this.#board.set('connecting');
     if (!this.config.credentials) {
-      this.#start(url, options);
+      this.#start(plan, plan.url, plan.options);
       return;
     }
     fetchCredentials(this.config.credentials).then(
-      (credentials) => {
-        if (generation === this.#generation) this.#start(url, { ...options, ...credentials });
+      ({ url, ...credentials }) => {
+        if (generation !== this.#generation) return;
+        let first = plan.url;
+        try {
+          if (url !== undefined) first = resolveBrokerUrl(url, this.pageUrl());
+        } catch (e) {
+          return this.#failToStart(toCoded(e));
+        }
+        this.#start(plan, first, { ...plan.options, ...credentials });
       },
       (e: MqttElementsError) => {
         if (generation === this.#generation) this.#failToStart(e);
@@ -133,18 +131,20 @@ export class MqttConnection {
     const attempt = this.#current;
     this.#resolveClientWaiters(undefined);
     if (!attempt) {
-      if (this.#status !== 'idle') this.#setStatus('closed');
+      if (this.#board.status !== 'idle') this.#board.set('closed');
       return;
     }
     attempt.phase = 'ended';
+    attempt.retry?.stop();
     this.#claims.release();
     await new Promise<void>((resolve) => {
       attempt.client.end(false, {}, () => resolve());
     });
     if (this.#current === attempt) {
       this.#current = undefined;
+      this.#lastUrl = attempt.url;
       this.#registry.attach(undefined);
-      this.#setStatus('closed');
+      this.#board.set('closed');
     }
   }
 
@@ -155,9 +155,9 @@ export class MqttConnection {
    */
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string | Uint8Array> {
     const qos = publishTarget(topic, options.qos);
-    const client = this.client ?? (this.#status === 'connecting' ? await this.#nextClient() : undefined);
-    if (!client || client.disconnecting || this.#status === 'closed') {
-      throw new MqttElementsError('no-connection', `cannot publish to "${topic}": the connection is ${this.#status}`);
+    const client = this.client ?? (this.#board.status === 'connecting' ? await this.#nextClient() : undefined);
+    if (!client || client.disconnecting || this.#board.status === 'closed') {
+      throw new MqttElementsError('no-connection', `cannot publish to "${topic}": the connection is ${this.#board.status}`);
     }
     const body = encodePayload(payload);
     const sendOptions = { qos, retain: !!options.retain, ...(options.properties ? { properties: options.properties } : {}) };
@@ -173,7 +173,7 @@ export class MqttConnection {
     return this.#registry.acquire(filter, options, onMessage);
   }
 
-  #start(url: string, options: IClientOptions): void {
+  #start(plan: ClientPlan, url: string, options: IClientOptions): void {
     // Checked here, not in toClientOptions: a credentials function's answer is merged in last.
     const reason = credentialsError(options);
     if (reason) return this.#failToStart(new MqttElementsError('connection-failed', reason));
@@ -184,6 +184,17 @@ export class MqttConnection {
       return this.#failToStart(toCoded(e));
     }
     const attempt: Attempt = { client, url, phase: 'opening', reported: false };
+    attempt.retry = retryFor(attempt, plan, {
+      credentials: this.config.credentials,
+      pageUrl: this.pageUrl(),
+      live: () => attempt === this.#current,
+      failed: (e) => {
+        // A failed attempt like any other: reported once per outage, status `error`.
+        if (attempt.reported) return;
+        attempt.reported = true;
+        this.#board.fail(e, 'error');
+      },
+    });
     this.#current = attempt;
     this.#registry.attach(client);
     this.#wire(attempt);
@@ -191,22 +202,25 @@ export class MqttConnection {
   }
 
   #failToStart(error: MqttElementsError): void {
-    this.#fail(error, 'error');
+    this.#board.fail(error, 'error');
     this.#resolveClientWaiters(undefined);
   }
 
   #wire(attempt: Attempt): void {
-    const { credentials } = this.config;
-    if (credentials) {
-      const live = () => attempt === this.#current;
-      refreshBeforeReconnect(attempt.client, credentials, live, (e) => {
-        // A failed attempt like any other: reported once per outage, status `error`.
-        if (!live() || attempt.reported) return;
-        attempt.reported = true;
-        this.#fail(e, 'error');
-      });
-    }
     watchAttempt(attempt, this.#sinkFor(attempt));
+  }
+
+  /**
+   * Waiting to reconnect: try at once instead. `<mqtt-connection>` calls it when the browser is
+   * online again or the page becomes visible.
+   */
+  retryNow(): void {
+    this.#current?.retry?.now();
+  }
+
+  /** The broker URL of the current or last attempt. */
+  get activeUrl(): string | undefined {
+    return this.#current?.url ?? this.#lastUrl;
   }
 
   /** What an attempt's events do to this connection; nothing once it is no longer the current one. */
@@ -214,18 +228,18 @@ export class MqttConnection {
     const current = () => attempt === this.#current;
     return {
       status: (status) => {
-        if (current()) this.#setStatus(status);
+        if (current()) this.#board.set(status);
       },
       fail: (error, status) => {
-        if (current()) this.#fail(error, status);
+        if (current()) this.#board.fail(error, status);
       },
       connected: (connack) => {
         if (!current()) return;
         // A fixed id is announced to the other tabs: a newer holder takes it over (takeover.ts).
         if (this.config.clientId) this.#claims.claim(this.config.clientId, attempt.url);
-        this.#setStatus('connected');
+        this.#board.set('connected');
         this.#registry.connected(!!connack.sessionPresent);
-        this.#emit((l) => l.connect?.(connack));
+        this.#board.emit((l) => l.connect?.(connack));
       },
       message: (topic, payload, packet) => {
         if (current()) this.#registry.dispatch(topic, payload, packet);
@@ -239,11 +253,7 @@ export class MqttConnection {
   #takenOver(): void {
     const attempt = this.#current;
     if (!attempt || attempt.phase === 'halted' || attempt.phase === 'ended') return;
-    const message =
-      `another tab or window of this page's site connected with client-id "${this.clientId}" to ${attempt.url}, ` +
-      'so this one stopped (two clients with one id make the broker drop one of them, in a loop): give each ' +
-      'page its own client-id, leave client-id out for a generated one, or call connect() to take the id back';
-    haltAttempt(attempt, this.#sinkFor(attempt), new MqttElementsError('client-id-in-use', message));
+    haltAttempt(attempt, this.#sinkFor(attempt), takenOverError(this.clientId, attempt.url));
   }
 
   #nextClient(): Promise<MqttClient | undefined> {
@@ -260,34 +270,13 @@ export class MqttConnection {
     const attempt = this.#current;
     if (!attempt) return;
     this.#current = undefined;
+    this.#lastUrl = attempt.url;
     attempt.phase = 'ended';
+    attempt.retry?.stop();
     this.#claims.release();
     this.#registry.attach(undefined);
     // A deliberate switch: DISCONNECT cleanly (no will), without waiting for the broker.
     attempt.client.end(false);
-  }
-
-  #setStatus(status: ConnectionStatus): void {
-    if (status === this.#status) return;
-    this.#status = status;
-    const error = status === 'error' ? this.#error : undefined;
-    this.#emit((l) => l.status?.(status, error));
-  }
-
-  #fail(error: MqttElementsError, status?: ConnectionStatus): void {
-    this.#error = error;
-    if (status) this.#setStatus(status);
-    this.#emit((l) => l.error?.(error));
-  }
-
-  #emit(call: (listener: ConnectionListener) => void): void {
-    for (const listener of [...this.#listeners]) {
-      try {
-        call(listener);
-      } catch (e) {
-        reportLater(e);
-      }
-    }
   }
 }
 

@@ -88,11 +88,32 @@ export function credentialsError(options: IClientOptions): string | undefined {
 }
 
 /**
+ * The broker URLs of a `url` setting: one, or several separated by whitespace (nodes of a
+ * cluster to fail over between), each resolved as {@link resolveBrokerUrl} does.
+ */
+export function resolveBrokerUrls(url: unknown, pageUrl?: string): string[] {
+  const parts = typeof url === 'string' ? url.trim().split(/\s+/).filter(Boolean) : [];
+  return parts.length > 1 ? parts.map((part) => resolveBrokerUrl(part, pageUrl)) : [resolveBrokerUrl(url, pageUrl)];
+}
+
+/** What a connection needs to make and keep its client. */
+export interface ClientPlan {
+  /** The first URL to try. */
+  url: string;
+  /** Every broker URL, in the order to try them. */
+  urls: string[];
+  options: IClientOptions;
+  /** ms, the longest delay between reconnect attempts. */
+  reconnectMax: number;
+}
+
+/**
  * Turns a config into MQTT.js options. Throws coded errors for bad input (`invalid-url`,
  * `invalid-topic`, `invalid-qos`, `connection-failed` for other bad settings).
  */
-export function toClientOptions(config: ConnectionConfig, pageUrl?: string): { url: string; options: IClientOptions } {
-  const url = resolveBrokerUrl(config.url, pageUrl);
+export function toClientOptions(config: ConnectionConfig, pageUrl?: string): ClientPlan {
+  const urls = resolveBrokerUrls(config.url, pageUrl);
+  const url = urls[0]!;
   const protocolVersion = config.protocolVersion ?? 4;
   if (protocolVersion !== 4 && protocolVersion !== 5) {
     throw new MqttElementsError('connection-failed', `protocol-version must be 4 (MQTT 3.1.1) or 5, not ${protocolVersion}`);
@@ -133,5 +154,6 @@ export function toClientOptions(config: ConnectionConfig, pageUrl?: string): { u
     }
     if (Object.keys(properties).length > 0) options.properties = properties;
   }
-  return { url, options: { ...options, ...config.options } };
+  const reconnectMax = inRange(config.reconnectMax, 'reconnect-max', 30000);
+  return { url, urls, options: { ...options, ...config.options }, reconnectMax };
 }

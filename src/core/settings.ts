@@ -5,10 +5,13 @@
  */
 import type { IClientOptions } from 'mqtt';
 
-/** Credentials fetched before every connect and reconnect (for tokens that expire). */
+/**
+ * Credentials fetched before every connect and reconnect (for tokens that expire); a `url` in the
+ * answer replaces the broker URL for that attempt (for signed URLs).
+ */
 export type CredentialsProvider = () =>
-  | Promise<{ username?: string; password?: string }>
-  | { username?: string; password?: string };
+  | Promise<{ username?: string; password?: string; url?: string }>
+  | { username?: string; password?: string; url?: string };
 
 /** The connection settings an `<mqtt-connection>` collects from its attributes and properties. */
 export interface ConnectionConfig {
@@ -20,6 +23,8 @@ export interface ConnectionConfig {
   persistentSession?: boolean | undefined;
   protocolVersion?: number | undefined;
   reconnectPeriod?: number | undefined;
+  /** ms, the longest delay between reconnect attempts (backoff doubles up to it). */
+  reconnectMax?: number | undefined;
   connectTimeout?: number | undefined;
   willTopic?: string | undefined;
   willPayload?: string | undefined;
@@ -46,6 +51,7 @@ export const CONNECTION_SETTINGS = {
   keepalive: { reconnects: false },
   persistentSession: { reconnects: false },
   reconnectPeriod: { reconnects: false },
+  reconnectMax: { reconnects: false },
   connectTimeout: { reconnects: false },
   willTopic: { reconnects: false },
   willPayload: { reconnects: false },

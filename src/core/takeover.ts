@@ -8,7 +8,19 @@
  * window of the origin, and other connections in the same page. No DOM.
  */
 
+import { MqttElementsError } from '../errors.js';
+
 const CHANNEL = 'mqtt-elements/client-ids';
+
+/** The `client-id-in-use` error of a connection another tab or window took its id from. */
+export function takenOverError(clientId: string, url: string): MqttElementsError {
+  return new MqttElementsError(
+    'client-id-in-use',
+    `another tab or window of this page's site connected with client-id "${clientId}" to ${url}, ` +
+      'so this one stopped (two clients with one id make the broker drop one of them, in a loop): give each ' +
+      'page its own client-id, leave client-id out for a generated one, or call connect() to take the id back',
+  );
+}
 
 interface Claim {
   clientId: string;

@@ -13,7 +13,8 @@ export interface LifecycleHost extends ReactiveElement {
  * change of a setting that names another broker or identity, on any change after refused
  * credentials, and at a removal that lasts (a DOM move, remove and re-insert in one task, keeps
  * the connection). Also relays the connection's status, connects and errors as the host's
- * reflected `status` and its events.
+ * reflected `status` and its events, and asks for an attempt at once when the browser comes back
+ * online or the page becomes visible (SPEC: Resilience).
  */
 export class ConnectionLifecycle implements ReactiveController {
   readonly #host: LifecycleHost;
@@ -42,8 +43,15 @@ export class ConnectionLifecycle implements ReactiveController {
     });
   }
 
+  /** The browser is back online or the page visible again: a connection waiting to retry tries now. */
+  readonly #wake = (): void => {
+    if (globalThis.document?.visibilityState !== 'hidden') this.#connection.retryNow();
+  };
+
   /** Back in a document: a pending teardown (a DOM move) is cancelled; ended before, connect again. */
   hostConnected(): void {
+    globalThis.addEventListener?.('online', this.#wake);
+    globalThis.document?.addEventListener('visibilitychange', this.#wake);
     clearTimeout(this.#teardown);
     this.#teardown = undefined;
     if (!this.#host.hasAttribute('status')) this.#host.setAttribute('status', this.#connection.status);
@@ -52,6 +60,8 @@ export class ConnectionLifecycle implements ReactiveController {
 
   /** A move is a remove and a re-insert in the same task: only a removal that lasts ends the client. */
   hostDisconnected(): void {
+    globalThis.removeEventListener?.('online', this.#wake);
+    globalThis.document?.removeEventListener('visibilitychange', this.#wake);
     this.#teardown = setTimeout(() => {
       this.#teardown = undefined;
       if (this.#host.isConnected) return;

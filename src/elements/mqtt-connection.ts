@@ -63,8 +63,11 @@ export class MqttConnectionElement extends LitElement {
   /** MQTT protocol version: 4 (MQTT 3.1.1) or 5. */
   @property({ type: Number, attribute: 'protocol-version' }) protocolVersion = 4;
 
-  /** Milliseconds between reconnect attempts; 0 disables reconnecting. */
+  /** Milliseconds before the first reconnect attempt (0 disables reconnecting); later ones back off. */
   @property({ type: Number, attribute: 'reconnect-period' }) reconnectPeriod = 1000;
+
+  /** Milliseconds: the longest delay between reconnect attempts (each failed one doubles the bound, with full jitter). */
+  @property({ type: Number, attribute: 'reconnect-max' }) reconnectMax = 30000;
 
   /** Milliseconds to wait for CONNACK. */
   @property({ type: Number, attribute: 'connect-timeout' }) connectTimeout = 30000;
@@ -112,6 +115,11 @@ export class MqttConnectionElement extends LitElement {
   /** The MQTT.js client, once created. */
   get client(): MqttClient | undefined {
     return this.#connection.client;
+  }
+
+  /** The broker URL of the current or last attempt (with several in `url`, the one in use). */
+  get activeUrl(): string | undefined {
+    return this.#connection.activeUrl;
   }
 
   /** The last error (an `Error` with a stable `code`). */

@@ -33,6 +33,24 @@ function nextUrl(client: MqttClient, servers: IClientOptions['servers'], turn: {
   return url;
 }
 
+/** The `IClientOptions` fields that name where a `ws:`/`wss:` URL points. */
+function urlOptions(url: string): IClientOptions {
+  const parsed = new URL(url);
+  const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  return {
+    protocol: parsed.protocol === 'wss:' ? 'wss' : 'ws',
+    host: hostname,
+    hostname,
+    port: parsed.port ? Number(parsed.port) : parsed.protocol === 'wss:' ? 443 : 80,
+    path: parsed.pathname + parsed.search,
+  };
+}
+
+/** Points the client's next attempts at another broker URL (failover, a signed URL, a redirect). */
+export function retarget(client: MqttClient, url: string): void {
+  Object.assign(client.options, urlOptions(url));
+}
+
 /**
  * `mqtt.connect(url, options)` for a `ws:`/`wss:` URL, over {@link WebSocketStream}. The stream
  * builder is called again for every reconnect, so MQTT.js's `createWebsocket`, `transformWsUrl`
@@ -43,14 +61,7 @@ export const connectOverWebSocket: ClientFactory = (url, options) => {
     throw new MqttElementsError('connection-failed', 'this environment has no WebSocket: connect from a browser (or Node 22+)');
   }
   const parsed = new URL(url);
-  const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-  const fromUrl: IClientOptions = {
-    protocol: parsed.protocol === 'wss:' ? 'wss' : 'ws',
-    host: hostname,
-    hostname,
-    path: parsed.pathname + parsed.search,
-  };
-  if (parsed.port) fromUrl.port = Number(parsed.port);
+  const fromUrl = urlOptions(url);
   if (parsed.username) fromUrl.username = decodeURIComponent(parsed.username);
   if (parsed.password) fromUrl.password = decodeURIComponent(parsed.password);
   // Keepalive on timers that work under a strict CSP and in background tabs (keepalive-timer.ts),

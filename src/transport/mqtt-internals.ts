@@ -1,11 +1,15 @@
 /**
  * The reach into MQTT.js's private client API, kept here so that a newer MQTT.js that changes it
  * breaks one file and one test (test/transport/mqtt-internals.test.ts), which names the symbol.
+ * (The other private name this package uses is the parser Writable's `_write`, in ws-stream.ts.)
  *
- * Why it is needed: MQTT.js reconnects on its own timer and builds CONNECT synchronously from
- * `client.options`, with no public hook to await anything first. Credentials that expire (the
- * `credentials` property) must be fetched before every CONNECT, so the private `_reconnect`
- * (MQTT.js 5.x: called by the reconnect timer, emits `reconnect`, then `connect()`) is wrapped.
+ * Why it is needed: MQTT.js reconnects on a fixed timer (`reconnectPeriod`, forever) and builds
+ * CONNECT synchronously from `client.options`, with no public hook to wait or change anything
+ * first. The connection's own schedule (core/retry.ts: backoff with jitter, failover between
+ * URLs, fresh credentials before every CONNECT) therefore takes over the private `_reconnect`
+ * (MQTT.js 5.x: called by the reconnect timer; emits `reconnect`, then calls `connect()`).
+ * MQTT.js keeps its timer, and with it its behaviour while disconnected (messages queued, QoS 1/2
+ * in flight kept for the next session); only the moment of each attempt is ours.
  */
 import type { MqttClient } from 'mqtt';
 
@@ -13,23 +17,15 @@ import type { MqttClient } from 'mqtt';
 export const PRIVATE_MEMBERS = ['_reconnect'] as const;
 
 /**
- * Runs `before(done)` in place of each of MQTT.js's own reconnects; the reconnect happens when
- * `before` calls `done()`, and not when it calls `done(false)` (the next timer tick tries again). A reconnect asked for while one is
- * still waiting is dropped (MQTT.js's timer fires every `reconnectPeriod` regardless).
+ * Stops MQTT.js's own reconnect timer from reconnecting (its calls do nothing from now on) and
+ * returns the function that reconnects, for the caller to call when it decides.
  */
-export function beforeEachReconnect(client: MqttClient, before: (done: (proceed?: boolean) => void) => void): void {
+export function takeOverReconnects(client: MqttClient): () => void {
   const target = client as unknown as { _reconnect?: () => void };
   if (typeof target._reconnect !== 'function') {
     throw new Error('MQTT.js has no private _reconnect any more: see src/transport/mqtt-internals.ts');
   }
   const reconnect = target._reconnect.bind(client);
-  let waiting = false;
-  target._reconnect = () => {
-    if (waiting) return;
-    waiting = true;
-    before((proceed = true) => {
-      waiting = false;
-      if (proceed) reconnect();
-    });
-  };
+  target._reconnect = () => {};
+  return reconnect;
 }

@@ -69,6 +69,9 @@ export class WebSocketStream extends SmallEmitter {
   writable = true;
   /** The WebSocket opened (the upgrade succeeded): tells a failed attempt's diagnosis apart. */
   opened = false;
+  /** The close code and reason the socket closed with (a refusal without CONNACK says why there). */
+  closeCode?: number;
+  closeReason?: string;
 
   readonly #highWater: number;
   #sink?: ParserSink;
@@ -100,7 +103,11 @@ export class WebSocketStream extends SmallEmitter {
       },
       message: (event: MessageEvent) => this.#receive(event.data),
       error: (event: Event) => this.#socketClosed(Object.assign(new Error('WebSocket error'), { event })),
-      close: () => this.#socketClosed(),
+      close: (event: CloseEvent) => {
+        this.closeCode = event.code;
+        this.closeReason = event.reason;
+        this.#socketClosed();
+      },
     };
     if (typeof socket.addEventListener === 'function') {
       for (const [type, handler] of Object.entries(handlers)) socket.addEventListener(type, handler as Listener);

@@ -49,6 +49,8 @@ interface SubscribeCall {
  */
 class FakeClient extends MiniEmitter {
   connected = false;
+  /** What the transport's stream tells of its socket (a refusal by close code and reason). */
+  stream?: { opened?: boolean; closeCode?: number; closeReason?: string };
   disconnecting = false;
   readonly ends: Array<{ force: boolean; opts: unknown }> = [];
   readonly publishes: PublishCall[] = [];
@@ -135,8 +137,9 @@ class FakeClient extends MiniEmitter {
   }
 
   /** A DISCONNECT packet from the broker (MQTT 5). */
-  disconnectedByServer(reasonCode: number, reasonString?: string): void {
-    const packet: IDisconnectPacket = { cmd: 'disconnect', reasonCode, ...(reasonString ? { properties: { reasonString } } : {}) };
+  disconnectedByServer(reasonCode: number, reasonString?: string, serverReference?: string): void {
+    const properties = { ...(reasonString ? { reasonString } : {}), ...(serverReference ? { serverReference } : {}) };
+    const packet: IDisconnectPacket = { cmd: 'disconnect', reasonCode, ...(Object.keys(properties).length ? { properties } : {}) };
     this.emit('disconnect', packet);
   }
 
@@ -206,7 +209,8 @@ const COULD_NOT_CONNECT = /^could not connect to ws:\/\/broker\.test\/mqtt(:|$)/
 function setup(config: Partial<ConnectionConfig> = {}): { connection: MqttConnection; factory: FakeFactory; rec: Recording } {
   const factory = new FakeFactory();
   const connection = new MqttConnection(factory.create);
-  connection.config = { url: URL_, ...config };
+  // Retries 1 ms after a failure (no backoff to wait for): tests await them with retried().
+  connection.config = { url: URL_, reconnectPeriod: 1, reconnectMax: 1, ...config };
   const rec = record(connection);
   return { connection, factory, rec };
 }
@@ -219,6 +223,25 @@ function connected(config: Partial<ConnectionConfig> = {}): { connection: MqttCo
   client.accept();
   expect(connection.status).to.equal('connected');
   return { connection, factory, client, rec: record(connection) };
+}
+
+/** Resolves once the connection's retry schedule reconnected `client` (again): `reconnects` grew. */
+async function retried(client: FakeClient): Promise<void> {
+  const before = client.reconnects.length;
+  const deadline = performance.now() + 1000;
+  while (client.reconnects.length === before) {
+    if (performance.now() > deadline) throw new Error('no reconnect within 1 s');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Resolves once `predicate` holds (polled), failing after 1 s. */
+async function until(predicate: () => boolean): Promise<void> {
+  const deadline = performance.now() + 1000;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`not true within 1 s: ${predicate.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 /** Lets queued tasks run (the fake's end(), settled credentials). */
@@ -363,16 +386,16 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(rec.errors).to.deep.equal([]);
     });
 
-    it('goes reconnecting on each retry and error when it fails, reporting the outage once', () => {
+    it('goes reconnecting on each retry and error when it fails, reporting the outage once', async () => {
       const { connection, factory, rec } = setup();
       connection.connect();
       const client = factory.client;
       client.drop();
-      client._reconnect();
+      await retried(client);
       expect(connection.status).to.equal('reconnecting');
       client.drop();
       expect(connection.status).to.equal('error');
-      client._reconnect();
+      await retried(client);
       client.fail('connect ECONNREFUSED');
       client.drop();
       expect(rec.statuses).to.deep.equal(['connecting', 'error', 'reconnecting', 'error', 'reconnecting', 'error']);
@@ -380,14 +403,14 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(factory.clients, 'MQTT.js retries with the same client').to.have.length(1);
     });
 
-    it('after a lost connection: offline → reconnecting → error (reported once) → reconnecting → connected', () => {
+    it('after a lost connection: offline → reconnecting → error (reported once) → reconnecting → connected', async () => {
       const { connection, client, rec } = connected();
       client.drop();
-      client._reconnect();
+      await retried(client);
       client.drop();
-      client._reconnect();
+      await retried(client);
       client.drop();
-      client._reconnect();
+      await retried(client);
       const connack = client.accept();
       expect(connection.status).to.equal('connected');
       expect(rec.statuses).to.deep.equal(['offline', 'reconnecting', 'error', 'reconnecting', 'error', 'reconnecting', 'connected']);
@@ -395,20 +418,20 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(rec.connacks).to.deep.equal([connack]);
     });
 
-    it('reports the next outage again after a CONNACK ended the previous one', () => {
+    it('reports the next outage again after a CONNACK ended the previous one', async () => {
       const { connection, client, rec } = connected();
       client.drop();
-      client._reconnect();
+      await retried(client);
       client.fail('first outage');
       client.drop();
-      client._reconnect();
+      await retried(client);
       client.fail('first outage, retry');
       client.drop();
       expect(rec.errors.map((e) => e.message)).to.deep.equal(['connection to the broker failed: first outage']);
-      client._reconnect();
+      await retried(client);
       client.accept();
       client.drop();
-      client._reconnect();
+      await retried(client);
       client.fail('second outage');
       client.drop();
       expect(connection.status).to.equal('error');
@@ -419,7 +442,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(rec.errors.every((e) => e.code === 'connection-failed')).to.equal(true);
     });
 
-    it('ignores a second close of the same attempt', () => {
+    it('ignores a second close of the same attempt', async () => {
       const { connection, client, rec } = connected();
       client.drop();
       client.drop();
@@ -454,7 +477,9 @@ describe('core/connection (MqttConnection with a fake client)', () => {
         client.drop();
         await nextTask();
         client.fail('Connection closed');
-        client._reconnect();
+        client._reconnect(); // MQTT.js's own timer: taken over, it does nothing
+        await new Promise((resolve) => setTimeout(resolve, 20)); // 20 retry periods
+        expect(client.reconnects, 'no more attempts').to.deep.equal([]);
         client.emit('end');
         expect(connection.status).to.equal('error');
         expect(connection.error).to.equal(error);
@@ -463,10 +488,10 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       });
     }
 
-    it('refuses during a reconnect too (the attempt is opening again)', () => {
+    it('refuses during a reconnect too (the attempt is opening again)', async () => {
       const { connection, client, rec } = connected();
       client.drop();
-      client._reconnect();
+      await retried(client);
       client.fail('Connection refused: Not authorized', 5);
       expect(connection.status).to.equal('error');
       expect(only(rec.errors).code).to.equal('not-authorized');
@@ -496,7 +521,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
   });
 
   describe('a DISCONNECT from the broker', () => {
-    it('is connection-failed carrying reasonCode and reasonString, then offline on close, reported once', () => {
+    it('is connection-failed carrying reasonCode and reasonString, then offline on close, reported once', async () => {
       const { connection, client, rec } = connected({ protocolVersion: 5 });
       client.disconnectedByServer(0x8b, 'Server shutting down');
       const error = only(rec.errors);
@@ -508,7 +533,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       client.drop();
       expect(connection.status).to.equal('offline');
       // The retries of this outage add no report.
-      client._reconnect();
+      await retried(client);
       client.drop();
       expect(rec.statuses).to.deep.equal(['offline', 'reconnecting', 'error']);
       expect(rec.errors).to.have.length(1);
@@ -537,7 +562,9 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(client.ends).to.deep.equal([{ force: true, opts: null }]);
       client.drop();
       await nextTask();
-      client._reconnect();
+      client._reconnect(); // MQTT.js's own timer: taken over, it does nothing
+      await new Promise((resolve) => setTimeout(resolve, 20)); // 20 retry periods
+      expect(client.reconnects, 'no more attempts').to.deep.equal([]);
       client.fail('Connection closed');
       client.emit('end');
       expect(rec.statuses).to.deep.equal(['error']);
@@ -585,7 +612,9 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       const { connection, client, rec } = connected();
       client.drop();
       await connection.disconnect();
-      client._reconnect();
+      client._reconnect(); // MQTT.js's own timer: taken over, it does nothing
+      await new Promise((resolve) => setTimeout(resolve, 20)); // 20 retry periods
+      expect(client.reconnects, 'no more attempts').to.deep.equal([]);
       client.accept();
       client.drop();
       expect(connection.status).to.equal('closed');
@@ -611,7 +640,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       old.fail('late failure');
       old.fail('Connection refused: Not authorized', 5);
       old.disconnectedByServer(0x8e, 'Session taken over');
-      old._reconnect();
+      old.emit('reconnect'); // as its own reconnect would
       old.drop();
       old.emit('end');
       expect(connection.status).to.equal('connecting');
@@ -935,8 +964,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(client.options.password).to.equal('token-1');
       client.accept();
       client.drop();
-      client._reconnect(); // what MQTT.js's reconnect timer calls: the wrapper
-      expect(calls).to.equal(2);
+      await until(() => calls === 2); // the retry schedule asks before its attempt
       expect(client.reconnects, 'no reconnect before the credentials').to.deep.equal([]);
       expect(connection.status).to.equal('offline');
       next.resolve();
@@ -955,7 +983,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       await nextTask();
       const client = factory.client;
       client.drop();
-      client._reconnect();
+      await until(() => calls() === 2);
       client.accept();
       gate.resolve();
       await nextTask();
@@ -966,13 +994,13 @@ describe('core/connection (MqttConnection with a fake client)', () => {
     });
 
     it('drops the reconnect when the connection was disconnected meanwhile', async () => {
-      const { gate, credentials } = heldTokens();
+      const { gate, credentials, calls } = heldTokens();
       const { connection, factory } = setup({ username: 'device', credentials });
       connection.connect();
       await nextTask();
       const client = factory.client;
       client.drop();
-      client._reconnect();
+      await until(() => calls() === 2);
       void connection.disconnect();
       gate.resolve();
       await nextTask();
@@ -988,10 +1016,13 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       await nextTask();
       const client = factory.client;
       client.drop();
+      await until(() => calls() === 2);
+      // MQTT.js's own timer still ticks while the schedule waits for the credentials: ignored.
       client._reconnect();
       client._reconnect();
       expect(calls()).to.equal(2);
       gate.resolve();
+      await until(() => client.reconnects.length > 0);
       await nextTask();
       expect(client.reconnects).to.have.length(1);
     });
@@ -1010,7 +1041,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       const client = factory.client;
       client.accept();
       client.drop();
-      client._reconnect();
+      await until(() => calls === 2);
       await nextTask();
       expect(client.reconnects).to.deep.equal([]);
       const error = only(rec.errors);
@@ -1033,12 +1064,107 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       const client = factory.client;
       client.accept();
       client.drop();
-      for (let retry = 0; retry < 3; retry++) {
-        client._reconnect();
-        await nextTask();
-      }
-      expect(calls).to.equal(4);
+      // The schedule goes on after each failure (1 ms apart here), asking again each time.
+      await until(() => calls >= 4);
       expect(rec.errors.map((e) => e.message)).to.deep.equal(['the credentials function failed: refresh token revoked']);
+    });
+  });
+
+  describe('resilience: refusals by close, failover, redirects', () => {
+    it('a close with 1002 "unauthenticated" before any CONNACK (RabbitMQ web_mqtt) is not-authorized: no more attempts', async () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      const client = factory.client;
+      client.stream = { opened: true, closeCode: 1002, closeReason: 'unauthenticated' };
+      client.drop();
+      expect(connection.status).to.equal('error');
+      const error = only(rec.errors);
+      expect(error.code).to.equal('not-authorized');
+      expect(error.message).to.equal('the broker refused the credentials: it closed the WebSocket with code 1002 "unauthenticated"');
+      expect(error.reasonCode).to.equal(1002);
+      expect(client.ends).to.deep.equal([{ force: true, opts: null }]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(client.reconnects, 'no more attempts').to.deep.equal([]);
+    });
+
+    it('a close with another reason before a CONNACK stays connection-failed, and is retried', async () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      const client = factory.client;
+      client.stream = { opened: true, closeCode: 1011, closeReason: 'internal error' };
+      client.drop();
+      expect(only(rec.errors).code).to.equal('connection-failed');
+      await retried(client);
+      expect(connection.status).to.equal('reconnecting');
+    });
+
+    it('several URLs: a failed attempt moves to the next, round robin; activeUrl follows', async () => {
+      const urls = ['ws://a.test/mqtt', 'ws://b.test/mqtt', 'ws://c.test/mqtt'];
+      const { connection, factory } = setup({ url: urls.join('  ') });
+      connection.connect();
+      const client = factory.client;
+      expect(factory.calls[0]!.url).to.equal(urls[0]);
+      expect(connection.activeUrl).to.equal(urls[0]);
+      const seen: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        client.drop();
+        await retried(client);
+        seen.push(`${client.options.protocol}://${client.options.hostname}${client.options.path}`);
+        expect(connection.activeUrl).to.equal(seen.at(-1));
+      }
+      expect(seen).to.deep.equal([urls[1], urls[2], urls[0], urls[1]]);
+      expect(factory.clients, 'one client, pointed at each node in turn').to.have.length(1);
+    });
+
+    it('a lost connection fails over too, and the subscriptions are sent again on the node that answers', async () => {
+      const { connection, factory } = setup({ url: 'ws://a.test/mqtt ws://b.test/mqtt' });
+      connection.subscribe('t/#', { qos: 1 }, () => {});
+      connection.connect();
+      const client = factory.client;
+      client.accept();
+      await Promise.resolve();
+      expect(client.subscribes.map((c) => c.filter)).to.deep.equal(['t/#']);
+      client.subscribes[0]!.callback(null, [{ topic: 't/#', qos: 1 }]);
+      client.drop();
+      await retried(client);
+      expect(connection.activeUrl).to.equal('ws://b.test/mqtt');
+      client.accept();
+      await Promise.resolve();
+      expect(client.subscribes.map((c) => c.filter), 'subscribed again after the failover').to.deep.equal(['t/#', 't/#']);
+    });
+
+    it('MQTT 5 DISCONNECT 0x9D "server moved" with a ws:// server reference: the next attempt goes there, at once', async () => {
+      const { connection, factory, rec } = setup({ url: 'ws://a.test/mqtt', reconnectPeriod: 60000, reconnectMax: 60000 });
+      connection.connect();
+      const client = factory.client;
+      client.accept();
+      client.disconnectedByServer(0x9d, 'moved', 'ws://b.test/mqtt');
+      client.drop();
+      await retried(client);
+      expect(connection.activeUrl).to.equal('ws://b.test/mqtt');
+      expect(rec.errors, 'a redirect is no error').to.deep.equal([]);
+    });
+
+    it('a server reference that is not a ws:// URL is an ordinary DISCONNECT (connection-failed)', () => {
+      const { connection, factory, rec } = setup();
+      connection.connect();
+      const client = factory.client;
+      client.accept();
+      client.disconnectedByServer(0x9c, 'use another', 'mqtt.other.test:1883');
+      expect(only(rec.errors).code).to.equal('connection-failed');
+      expect(only(rec.errors).reasonCode).to.equal(0x9c);
+    });
+
+    it('retryNow() while waiting for a retry tries at once', async () => {
+      const { connection, factory } = setup({ reconnectPeriod: 60000, reconnectMax: 60000 });
+      connection.connect();
+      const client = factory.client;
+      client.accept();
+      client.drop();
+      expect(client.reconnects, 'waiting 60 s').to.deep.equal([]);
+      connection.retryNow();
+      expect(client.reconnects).to.have.length(1);
+      expect(connection.status).to.equal('reconnecting');
     });
   });
 });

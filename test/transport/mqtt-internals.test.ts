@@ -1,10 +1,10 @@
 // The one reach into MQTT.js's private API (src/transport/mqtt-internals.ts), checked against the
 // real MQTT.js client of the browser build: a newer MQTT.js that renames or drops a private member
-// fails here, by name, instead of silently skipping the credentials refresh before reconnects.
+// fails here, by name, instead of silently losing the connection's own reconnect schedule.
 import { expect } from '@open-wc/testing';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
-import { beforeEachReconnect, PRIVATE_MEMBERS } from '../../src/transport/mqtt-internals.js';
+import { PRIVATE_MEMBERS, takeOverReconnects } from '../../src/transport/mqtt-internals.js';
 
 /** A real MQTT.js client that never connects: `manualConnect` skips the stream builder. */
 function idleClient(): MqttClient {
@@ -41,74 +41,37 @@ describe('transport/mqtt-internals', () => {
     });
   }
 
-  describe('beforeEachReconnect', () => {
-    /** A real client whose own `_reconnect` is replaced by a counter, then wrapped. */
-    function wrapped(): {
-      client: MqttClient;
-      reconnect: () => void;
-      reconnects: unknown[];
-      dones: Array<(proceed?: boolean) => void>;
-    } {
+  describe('takeOverReconnects', () => {
+    it("makes MQTT.js's own calls of _reconnect do nothing, and returns the real one, bound to the client", () => {
       const client = idleClient();
       const target = client as unknown as Reconnectable;
-      const reconnects: unknown[] = [];
+      const calls: unknown[] = [];
       target._reconnect = function (this: unknown) {
-        reconnects.push(this);
+        calls.push(this);
       };
-      const dones: Array<(proceed?: boolean) => void> = [];
-      beforeEachReconnect(client, (done) => dones.push(done));
-      return { client, reconnect: () => target._reconnect(), reconnects, dones };
-    }
-
-    it('calls the hook in place of the reconnect, and reconnects (on the client) once it calls done()', () => {
-      const { client, reconnect, reconnects, dones } = wrapped();
+      const reconnect = takeOverReconnects(client);
+      target._reconnect(); // what MQTT.js's reconnect timer does
+      expect(calls, 'the timer no longer reconnects').to.deep.equal([]);
       reconnect();
-      expect(dones).to.have.length(1);
-      expect(reconnects, 'not before done()').to.deep.equal([]);
-      dones[0]();
-      expect(reconnects).to.have.length(1);
-      expect(reconnects[0], 'called with the client as this').to.equal(client);
+      expect(calls).to.have.length(1);
+      expect(calls[0], 'called with the client as this').to.equal(client);
     });
 
-    it('does not reconnect on done(false); the next call asks the hook again', () => {
-      const { reconnect, reconnects, dones } = wrapped();
-      reconnect();
-      dones[0](false);
-      expect(reconnects).to.deep.equal([]);
-      reconnect();
-      expect(dones).to.have.length(2);
-      dones[1](true);
-      expect(reconnects).to.have.length(1);
-    });
-
-    it('drops a reconnect asked for while the hook is still waiting', () => {
-      const { reconnect, reconnects, dones } = wrapped();
-      reconnect();
-      reconnect();
-      reconnect();
-      expect(dones).to.have.length(1);
-      dones[0]();
-      expect(reconnects).to.have.length(1);
-      reconnect();
-      expect(dones).to.have.length(2);
-    });
-
-    it('wraps the real _reconnect: done() makes MQTT.js emit reconnect', () => {
+    it('returns the real _reconnect: calling it makes MQTT.js emit reconnect', () => {
       const client = idleClient();
       // Keep the real _reconnect from connecting: only its `reconnect` event is checked here.
       (client as unknown as { connect: () => MqttClient }).connect = () => client;
       const events: string[] = [];
       client.on('reconnect', () => events.push('reconnect'));
-      const dones: Array<(proceed?: boolean) => void> = [];
-      beforeEachReconnect(client, (done) => dones.push(done));
+      const reconnect = takeOverReconnects(client);
       (client as unknown as Reconnectable)._reconnect();
       expect(events).to.deep.equal([]);
-      dones[0]();
+      reconnect();
       expect(events).to.deep.equal(['reconnect']);
     });
 
     it('throws, naming the file to update, on a client without _reconnect', () => {
-      expect(() => beforeEachReconnect({} as MqttClient, () => {})).to.throw(
+      expect(() => takeOverReconnects({} as MqttClient)).to.throw(
         'MQTT.js has no private _reconnect any more: see src/transport/mqtt-internals.ts',
       );
     });

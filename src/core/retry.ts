@@ -1,0 +1,185 @@
+/**
+ * When and where one client tries again (SPEC: Resilience). MQTT.js would retry every
+ * `reconnectPeriod`, forever, at one URL; this schedule takes its reconnects over
+ * (transport/mqtt-internals.ts) and decides instead:
+ * - when: the first retry after `period`, each further one after a random delay between 0 and
+ *   double the last bound, up to `max` (full jitter); a CONNACK starts again from `period`;
+ *   `now()` (the browser came back online, the page became visible) tries at once;
+ * - where: the next URL of the list after each failed attempt or lost connection (round robin),
+ *   or the URL a credentials function answers, or the server a broker redirected to;
+ * - with what: fresh credentials from the `credentials` function before every attempt.
+ * No DOM.
+ */
+import type { MqttElementsError } from '../errors.js';
+import { retarget } from '../transport/connect.js';
+import { takeOverReconnects } from '../transport/mqtt-internals.js';
+import type { Attempt } from './attempt.js';
+import { fetchCredentials } from './credentials.js';
+import { resolveBrokerUrl, type ClientPlan } from './options.js';
+import type { CredentialsProvider } from './settings.js';
+
+/**
+ * How long retry number `retries` (0 for the first since the last CONNACK) waits, ms: `period`
+ * first, then a random share of a bound that doubles each time, up to `max` (full jitter).
+ */
+export function backoffDelay(retries: number, period: number, max: number, random: () => number = Math.random): number {
+  if (retries === 0) return period;
+  const bound = Math.min(max, period * 2 ** Math.min(retries, 30));
+  return Math.floor(random() * bound);
+}
+
+/** How a client retries. */
+export interface RetryPlan {
+  /** The broker URLs, tried in turn; the first is the one connected to first. */
+  urls: string[];
+  /** ms before the first retry; 0: never retry. */
+  period: number;
+  /** ms, the longest delay between two attempts. */
+  max: number;
+  credentials?: CredentialsProvider | undefined;
+  /** Resolves a URL a credentials function answered (throws `invalid-url`). */
+  resolveUrl(url: string): string;
+  /** A number in [0, 1): Math.random unless a test fixes it. */
+  random?: () => number;
+}
+
+/** What the schedule does to its client. */
+export interface RetryTarget {
+  /** False once the client is no longer the connection's: nothing more is done for it. */
+  live(): boolean;
+  /** Sets username/password in the client's options before its CONNECT. */
+  setCredentials(credentials: { username?: string; password?: string }): void;
+  /** Points the next attempt at `url`. */
+  retarget(url: string): void;
+  /** MQTT.js's reconnect: emits `reconnect` and connects. */
+  reconnect(): void;
+  /** A credentials function failed before an attempt (the schedule goes on). */
+  failed(error: MqttElementsError): void;
+}
+
+/** One client's retries. */
+export class RetrySchedule {
+  readonly #plan: RetryPlan;
+  readonly #target: RetryTarget;
+  /** Index into `urls` of the URL in use. */
+  #at = 0;
+  /** The URL of the current (or last) attempt. */
+  #url: string;
+  /** Retries since the last CONNACK. */
+  #retries = 0;
+  #timer?: ReturnType<typeof setTimeout>;
+  #redirect?: string;
+  #attempting = false;
+
+  constructor(plan: RetryPlan, target: RetryTarget, firstUrl = plan.urls[0]!) {
+    this.#plan = plan;
+    this.#target = target;
+    this.#url = firstUrl;
+  }
+
+  /** The URL of the current or last attempt. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The client connected: the next outage starts again from `period`. */
+  connected(): void {
+    this.#retries = 0;
+    this.#cancel();
+  }
+
+  /** An attempt failed or the connection was lost: the next URL, after the next delay. */
+  down(): void {
+    if (this.#plan.period <= 0 || this.#timer !== undefined || this.#attempting) return;
+    if (this.#redirect === undefined && this.#plan.urls.length > 1) this.#at = (this.#at + 1) % this.#plan.urls.length;
+    const { period, max, random = Math.random } = this.#plan;
+    const delay = this.#redirect !== undefined ? 0 : backoffDelay(this.#retries, period, max, random);
+    this.#timer = setTimeout(() => this.#attempt(), delay);
+  }
+
+  /** The broker sent this client elsewhere (MQTT 5 server reference): the next attempt goes there, at once. */
+  redirect(url: string): void {
+    this.#redirect = url;
+  }
+
+  /** Waiting for a retry: try at once instead (the browser is online again, the page visible). */
+  now(): void {
+    if (this.#timer === undefined) return;
+    this.#cancel();
+    this.#attempt();
+  }
+
+  /** No more attempts for this client. */
+  stop(): void {
+    this.#cancel();
+  }
+
+  #cancel(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #attempt(): Promise<void> {
+    this.#timer = undefined;
+    const target = this.#target;
+    if (!target.live()) return;
+    this.#retries++;
+    let url = this.#redirect ?? this.#plan.urls[this.#at]!;
+    this.#redirect = undefined;
+    if (this.#plan.credentials) {
+      this.#attempting = true;
+      try {
+        const { url: signed, ...credentials } = await fetchCredentials(this.#plan.credentials);
+        if (!target.live()) return;
+        if (signed !== undefined) url = this.#plan.resolveUrl(signed);
+        target.setCredentials(credentials);
+      } catch (e) {
+        if (!target.live()) return;
+        target.failed(e as MqttElementsError);
+        this.#attempting = false;
+        return this.down();
+      } finally {
+        this.#attempting = false;
+      }
+    }
+    this.#url = url;
+    target.retarget(url);
+    target.reconnect();
+  }
+}
+
+/** What {@link retryFor} needs from the connection. */
+export interface RetryHooks {
+  credentials?: CredentialsProvider | undefined;
+  /** The page a URL from the credentials function resolves against. */
+  pageUrl?: string | undefined;
+  /** Whether the attempt's client is still the connection's. */
+  live(): boolean;
+  /** A credentials function failed before a retry. */
+  failed(error: MqttElementsError): void;
+}
+
+/** The retries of an attempt's client: MQTT.js's own reconnect timer no longer reconnects it. */
+export function retryFor(attempt: Attempt, plan: ClientPlan, hooks: RetryHooks): RetrySchedule {
+  const { client } = attempt;
+  const reconnect = takeOverReconnects(client);
+  const retryPlan: RetryPlan = {
+    urls: plan.urls,
+    period: client.options.reconnectPeriod ?? 1000,
+    max: plan.reconnectMax,
+    credentials: hooks.credentials,
+    resolveUrl: (url) => resolveBrokerUrl(url, hooks.pageUrl),
+  };
+  const target: RetryTarget = {
+    // Nothing to do once the client is replaced, stopped, or connected again meanwhile.
+    live: () => hooks.live() && attempt.phase !== 'halted' && attempt.phase !== 'ended' && !client.connected && !client.disconnecting,
+    setCredentials: (credentials) => Object.assign(client.options, credentials),
+    retarget: (url) => {
+      attempt.url = url;
+      retarget(client, url);
+    },
+    reconnect,
+    failed: hooks.failed,
+  };
+  return new RetrySchedule(retryPlan, target, attempt.url);
+}
