@@ -17,19 +17,24 @@ export function unsafeBindingReason(name: string | undefined): string | undefine
   return undefined;
 }
 
-/** What a property receives: text for the text properties, the value itself for the others. */
-export function propertyValue(property: string, value: unknown): unknown {
-  return property === 'textContent' || property === 'innerText' ? displayText(value) : value;
+/**
+ * What a property receives: text for the text properties (made by `text`, which may format it),
+ * the value itself for the others.
+ */
+export function propertyValue(property: string, value: unknown, text: (value: unknown) => string = displayText): unknown {
+  return property === 'textContent' || property === 'innerText' ? text(value) : value;
 }
 
 /**
  * What an attribute receives: `true` makes it present and empty, `false`/`null`/`undefined`
- * remove it (boolean attributes such as `disabled` work), anything else is its text.
+ * remove it (boolean attributes such as `disabled` work), anything else is its text. A boolean
+ * that `text` gives a text of its own (a label: `{"true":"On"}`) gets that text instead.
  */
-export function attributeValue(value: unknown): string | null {
-  if (value === true) return '';
-  if (value === false || value === null || value === undefined) return null;
-  return displayText(value);
+export function attributeValue(value: unknown, text: (value: unknown) => string = displayText): string | null {
+  if (value === null || value === undefined) return null;
+  const shown = text(value);
+  if (typeof value === 'boolean' && shown === String(value)) return value ? '' : null;
+  return shown;
 }
 
 /** Properties whose value is only ever text on screen: a `javascript:` string there is harmless. */

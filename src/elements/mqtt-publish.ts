@@ -3,7 +3,8 @@ import { property } from 'lit/decorators.js';
 import { contentsStyle } from './contents-style.js';
 import { publishProperties, publishTarget } from '../core/publish.js';
 import { isMqttElementsError, MqttElementsError } from '../errors.js';
-import { MqttErrorEvent, MqttPublishedEvent } from '../events.js';
+import { MqttPublishedEvent } from '../events.js';
+import { ErrorReporter } from './error-reporter.js';
 import { ConnectionController } from './connection-controller.js';
 import { controlPayload, formPayload, isFormControl } from './control-payload.js';
 import { defineElement } from './define-element.js';
@@ -68,7 +69,7 @@ export class MqttPublishElement extends LitElement {
   @property({ attribute: 'correlation-data' }) correlationData?: string;
 
   readonly #connections = new ConnectionController(this);
-  #error?: MqttElementsError;
+  readonly #errors = new ErrorReporter(this);
 
   constructor() {
     super();
@@ -77,7 +78,7 @@ export class MqttPublishElement extends LitElement {
 
   /** The last error (an `Error` with a stable `code`). */
   get error(): MqttElementsError | undefined {
-    return this.#error;
+    return this.#errors.last;
   }
 
   protected override render() {
@@ -90,7 +91,7 @@ export class MqttPublishElement extends LitElement {
       try {
         publishTarget(this.topic, this.qos);
       } catch (e) {
-        this.#report(e as MqttElementsError);
+        this.#errors.report(e as MqttElementsError);
       }
     }
   }
@@ -115,7 +116,7 @@ export class MqttPublishElement extends LitElement {
       const error = isMqttElementsError(e)
         ? e
         : new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${(e as Error)?.message ?? e}`, { cause: e });
-      this.#report(error);
+      this.#errors.report(error);
       throw error;
     }
   }
@@ -157,10 +158,6 @@ export class MqttPublishElement extends LitElement {
     return source.closest('button, input, select, textarea') ?? source;
   }
 
-  #report(error: MqttElementsError): void {
-    this.#error = error;
-    this.dispatchEvent(new MqttErrorEvent({ error }));
-  }
 }
 
 declare global {

@@ -2,10 +2,12 @@ import { ReactiveElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { bindingError } from '../core/binding.js';
 import { plainMessage, type MqttMessage, type ReceivedMessage } from '../core/message.js';
-import { displayText, formatError, isPayloadFormat, type PayloadFormat } from '../core/payload.js';
+import { formatError, isPayloadFormat, type PayloadFormat } from '../core/payload.js';
+import { DisplayController } from './display-controller.js';
 import type { SubscriptionStatus } from '../core/subscriptions.js';
 import { MqttElementsError } from '../errors.js';
-import { MqttErrorEvent, MqttMessageEvent } from '../events.js';
+import { MqttMessageEvent } from '../events.js';
+import { ErrorReporter } from './error-reporter.js';
 import { defineElement } from './define-element.js';
 import { keepOf, MessageHistory } from './message-history.js';
 import { Problems } from './problems.js';
@@ -18,15 +20,14 @@ export type { MqttMessage } from '../core/message.js';
  * Subscribes to a topic filter on its connection and shows, binds or emits what arrives.
  *
  * With no element children and no `target`, it renders the latest value as text (objects as
- * JSON, bytes as hex), or with `history` > 1 the last messages as a list; any text inside it
- * stands until the first message arrives. With `target`, it writes the value into that element's
- * `property` (default `textContent`) or `attribute` instead. Payloads are untrusted: they are only
- * ever written as text, property values or attribute values, never parsed as HTML, and bindings
- * to `innerHTML`, `outerHTML`, `srcdoc` or any `on*` name are refused (`unsafe-binding`).
+ * JSON, bytes as hex; `decimals` and `labels` format it), or with `history` > 1 the last messages
+ * as a list. With `target`, it writes the value into that element's `property` or `attribute`.
+ * Payloads are untrusted: only ever text, property or attribute values, never HTML; bindings to
+ * `innerHTML`, `outerHTML`, `srcdoc` or `on*` are refused (`unsafe-binding`). Elements on one
+ * filter share one broker subscription; a late one is shown the latest messages (as `retained`).
  *
- * Several elements on one filter share one broker subscription; a late one is shown the latest
- * message the others already had (marked `retained`).
- *
+ * @attr {number} level - Read-only, reflected: how many of `thresholds` the latest value is at or above.
+ * @attr {boolean} stale - Read-only, reflected (and the custom state `stale`): no message for `stale-after` seconds.
  * @customElement mqtt-subscribe
  * @attr {"idle"|"pending"|"subscribed"|"error"} status - Read-only, reflected: the subscription status.
  * @summary Live values from an MQTT topic filter.
@@ -77,15 +78,30 @@ export class MqttSubscribeElement extends ReactiveElement {
   /** MQTT 5: retain handling (0: send retained, 1: only for new subscriptions, 2: never). */
   @property({ type: Number, attribute: 'retain-handling' }) retainHandling?: number;
 
-  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value'>((e) => this.#report(e));
+  /** Numbers are shown with exactly this many fraction digits, in the locale of the nearest `lang`. */
+  @property({ type: Number }) decimals?: number;
+
+  /** JSON object from value to the text shown for it, e.g. `{"true":"On","false":"Off"}`. */
+  @property() labels?: string | Record<string, unknown>;
+
+  /** Ascending numbers separated by whitespace; the element reflects `level`. */
+  @property() thresholds?: string;
+
+  /** Seconds without a message after which the element reflects `stale` (attribute and custom state). */
+  @property({ type: Number, attribute: 'stale-after' }) staleAfter?: number;
+
+  /** ms: render and bind at most once per period, with the latest value (`mqtt-message` still fires for each). */
+  @property({ type: Number }) throttle = 0;
+
+  readonly #errors = new ErrorReporter(this);
+  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'display'>(this.#errors.report);
   readonly #subscription = new SubscriptionController(this, this.#problems, {
     message: (message) => this.#receive(message),
     status: () => this.#reflectStatus(),
-    error: (error) => this.#report(error),
+    error: this.#errors.report,
   });
   readonly #view = new SubscribeView(this);
-  #inUpdate = false;
-  #error?: MqttElementsError;
+  readonly #display = new DisplayController(this, this.#problems);
   #value: unknown;
   readonly #history = new MessageHistory();
   #unboundValue = false;
@@ -93,6 +109,11 @@ export class MqttSubscribeElement extends ReactiveElement {
   /** `idle`, `pending` (SUBSCRIBE sent), `subscribed` or `error`. Reflected. */
   get status(): SubscriptionStatus {
     return this.#problems.any ? 'error' : this.#subscription.status;
+  }
+
+  /** How many of `thresholds` the latest numeric value is at or above; undefined for a non-number. Reflected. */
+  get level(): number | undefined {
+    return this.#display.level;
   }
 
   /** The decoded latest value. */
@@ -112,18 +133,12 @@ export class MqttSubscribeElement extends ReactiveElement {
 
   /** The last error (an `Error` with a stable `code`). */
   get error(): MqttElementsError | undefined {
-    return this.#error;
+    return this.#errors.last;
   }
 
   protected override createRenderRoot(): HTMLElement {
     // Values are rendered as light-DOM text: `textContent` reads them, and page styles apply.
     return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#reflectStatus();
-    this.requestUpdate();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -132,15 +147,9 @@ export class MqttSubscribeElement extends ReactiveElement {
       this.#unboundValue = true;
     }
     if (changed.has('format')) this.#problems.set('payload', formatError(this.format), true);
-    // Subscribing to a filter another element already holds replays its latest message at once;
-    // the #render below shows it, so that message must not schedule a second update.
-    this.#inUpdate = true;
-    try {
-      this.#subscription.sync(changed);
-    } finally {
-      this.#inUpdate = false;
-    }
-    this.#render();
+    this.#display.settingsChanged(changed);
+    this.#subscription.sync(changed);
+    if (this.#display.mayRender()) this.#render();
     this.#reflectStatus();
   }
 
@@ -154,37 +163,28 @@ export class MqttSubscribeElement extends ReactiveElement {
     const result = received.decoder.decode(format, format === 'json' ? this.path : undefined);
     const message = plainMessage(received);
     let shown: string | undefined;
-    this.#history.add(message, () => (shown ??= result.ok ? displayText(result.value) : received.decoder.text), keepOf(this.history));
+    this.#history.add(message, () => (shown ??= result.ok ? this.#display.text(result.value) : received.decoder.text), keepOf(this.history));
     if (result.ok) {
       this.#value = result.value;
+      this.#display.received(result.value);
       this.#unboundValue = true;
       if (known) this.#problems.set('payload', undefined);
     } else {
       this.#problems.set('payload', new MqttElementsError('payload-format', `${received.topic}: ${result.reason}`), true);
     }
     this.dispatchEvent(new MqttMessageEvent({ ...message, value: result.ok ? result.value : undefined }));
-    if (!this.#inUpdate) this.requestUpdate();
+    // A replay while subscribing comes during an update, whose render shows it: no second update.
+    if (!this.#subscription.syncing) this.requestUpdate();
   }
 
   #render(): void {
-    if (this.target) {
-      if (this.#unboundValue && this.#value !== undefined && !this.#problems.has('binding')) {
-        const root = this.getRootNode() as Document | ShadowRoot;
-        const bound = bindValue(root, this.target, this, this.#value);
-        this.#unboundValue = bound === false;
-        this.#problems.set('value', bound instanceof MqttElementsError ? bound : undefined);
-      }
-      return;
-    }
-    if (this.#history.received === 0 || this.#view.hasAuthorContent) return;
-    const keep = keepOf(this.history);
-    if (keep > 1) this.#view.showList(this.#history.displays, this.#history.received, keep);
-    else this.#view.showText(displayText(this.#value));
-  }
-
-  #report(error: MqttElementsError): void {
-    this.#error = error;
-    this.dispatchEvent(new MqttErrorEvent({ error }));
+    this.#display.reflectLevel(this, this.#display.level);
+    const text = (value: unknown) => this.#display.text(value);
+    if (!this.target) return this.#view.show(this.#history, keepOf(this.history), this.#value, text);
+    if (!this.#unboundValue || this.#value === undefined || this.#problems.has('binding')) return;
+    const bound = bindValue(this.getRootNode() as Document | ShadowRoot, this.target, this, this.#value, text);
+    this.#unboundValue = bound === false;
+    this.#problems.set('value', bound instanceof MqttElementsError ? bound : undefined);
   }
 
   #reflectStatus(): void {

@@ -5,6 +5,7 @@
  */
 import { attributeValue, propertyValue, unsafeValueReason } from '../core/binding.js';
 import { MqttElementsError } from '../errors.js';
+import type { MessageHistory } from './message-history.js';
 
 /**
  * The element's own content: the latest value as text, or the last messages as a list. The list
@@ -26,6 +27,16 @@ export class SubscribeView {
       if (child !== this.#list) return true;
     }
     return false;
+  }
+
+  /**
+   * Shows what arrived as the element's own content: the latest value as text, or with `keep` > 1
+   * the kept messages as a list; nothing when nothing arrived yet or the author put elements inside.
+   */
+  show(history: MessageHistory, keep: number, value: unknown, text: (value: unknown) => string): void {
+    if (history.received === 0 || this.hasAuthorContent) return;
+    if (keep > 1) this.showList(history.displays, history.received, keep);
+    else this.showText(text(value));
   }
 
   /**
@@ -79,7 +90,13 @@ export interface BindingSink {
  * such element yet (try again with the next value), true when it was written, or the
  * `unsafe-binding` error that refused this value (a `javascript:` URL into `href`, say).
  */
-export function bindValue(root: Document | ShadowRoot, selector: string, sink: BindingSink, value: unknown): boolean | MqttElementsError {
+export function bindValue(
+  root: Document | ShadowRoot,
+  selector: string,
+  sink: BindingSink,
+  value: unknown,
+  text?: (value: unknown) => string,
+): boolean | MqttElementsError {
   let target: Element | null;
   try {
     target = root.querySelector(selector);
@@ -90,11 +107,11 @@ export function bindValue(root: Document | ShadowRoot, selector: string, sink: B
   const reason = unsafeValueReason(sink.attribute || sink.property, value);
   if (reason) return new MqttElementsError('unsafe-binding', reason);
   if (sink.attribute) {
-    const text = attributeValue(value);
-    if (text === null) target.removeAttribute(sink.attribute);
-    else target.setAttribute(sink.attribute, text);
+    const shown = attributeValue(value, text);
+    if (shown === null) target.removeAttribute(sink.attribute);
+    else target.setAttribute(sink.attribute, shown);
   } else {
-    (target as unknown as Record<string, unknown>)[sink.property] = propertyValue(sink.property, value);
+    (target as unknown as Record<string, unknown>)[sink.property] = propertyValue(sink.property, value, text);
   }
   return true;
 }

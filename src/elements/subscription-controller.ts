@@ -66,10 +66,15 @@ export class SubscriptionController implements ReactiveController {
     return this.#status;
   }
 
-  /** The host is back in a document: a pending release (a DOM move) is cancelled. */
+  /** True while `sync()` runs: a message replayed to a late subscriber arrives then. */
+  syncing = false;
+
+  /** The host is back in a document: a pending release (a DOM move) is cancelled, status shown. */
   hostConnected(): void {
     clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
+    this.#events.status();
+    this.#host.requestUpdate();
   }
 
   /**
@@ -87,6 +92,15 @@ export class SubscriptionController implements ReactiveController {
 
   /** Brings the subscription in line with the host's properties; call from the host's `updated`. */
   sync(changed: ReadonlyMap<PropertyKey, unknown>): void {
+    this.syncing = true;
+    try {
+      this.#sync(changed);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  #sync(changed: ReadonlyMap<PropertyKey, unknown>): void {
     const host = this.#host;
     // Most updates are a message's: they change none of these, and need no key built. Kept up to
     // date while detached too: a change then must still count when the element comes back.

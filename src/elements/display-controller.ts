@@ -1,0 +1,138 @@
+import type { ReactiveController, ReactiveElement } from 'lit';
+import { formatValue, levelOf, parseDecimals, parseLabels, parseThresholds, type DisplayFormat } from '../core/format.js';
+import type { MqttElementsError } from '../errors.js';
+import type { ProblemSink } from './problems.js';
+
+/** An element with the dashboard settings of SPEC's `<mqtt-subscribe>`. */
+export interface DisplayHost extends ReactiveElement {
+  decimals?: number | undefined;
+  labels?: string | Record<string, unknown> | undefined;
+  thresholds?: string | undefined;
+  staleAfter?: number | undefined;
+  throttle?: number | undefined;
+}
+
+/** ElementInternals' custom states. */
+interface StateSet {
+  add(state: string): void;
+  delete(state: string): void;
+}
+
+const DISPLAY_PROPERTIES = ['decimals', 'labels', 'thresholds'] as const;
+
+/**
+ * What a dashboard element shows beyond the raw value: its text (`decimals` in the nearest
+ * `lang`, `labels`), its `level` against `thresholds`, whether it is `stale` (no message for
+ * `stale-after` seconds: the attribute and the custom state), and when it may render (`throttle`:
+ * at most once a period, with the latest value). Bad settings become a `payload-format` problem.
+ */
+export class DisplayController implements ReactiveController {
+  readonly #host: DisplayHost;
+  readonly #problems: ProblemSink<'display'>;
+  readonly #states?: StateSet | undefined;
+  #format: DisplayFormat = {};
+  #thresholds?: number[] | undefined;
+  #staleTimer?: ReturnType<typeof setTimeout>;
+  #lastRender = -Infinity;
+  #throttled?: ReturnType<typeof setTimeout>;
+
+  constructor(host: DisplayHost, problems: ProblemSink<'display'>) {
+    this.#host = host;
+    this.#problems = problems;
+    // The custom state `stale` (`:state(stale)` in CSS), where the browser has custom states.
+    try {
+      this.#states = (host as unknown as { attachInternals(): { states?: StateSet } }).attachInternals().states;
+    } catch {
+      this.#states = undefined;
+    }
+    host.addController(this);
+  }
+
+  /** The level of the latest value against `thresholds`, or undefined. */
+  level?: number | undefined;
+
+  hostConnected(): void {
+    this.#restartStale();
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.#staleTimer);
+    clearTimeout(this.#throttled);
+    this.#throttled = undefined;
+  }
+
+  /** Before rendering: parse settings that changed (reporting bad ones). */
+  settingsChanged(changed: ReadonlyMap<PropertyKey, unknown>): void {
+    if (DISPLAY_PROPERTIES.some((name) => changed.has(name))) {
+      const host = this.#host;
+      let error: MqttElementsError | undefined;
+      const parse = <T>(run: () => T): T | undefined => {
+        try {
+          return run();
+        } catch (e) {
+          error ??= e as MqttElementsError;
+          return undefined;
+        }
+      };
+      this.#format = { decimals: parse(() => parseDecimals(host.decimals)), labels: parse(() => parseLabels(host.labels)) };
+      this.#thresholds = parse(() => parseThresholds(host.thresholds));
+      this.#problems.set('display', error);
+    }
+    if (changed.has('staleAfter')) this.#restartStale();
+  }
+
+  /** The text `value` is shown as, in the locale of the nearest `lang` (else the browser's). */
+  text(value: unknown): string {
+    const lang = this.#host.closest('[lang]')?.getAttribute('lang') || undefined;
+    return formatValue(value, { ...this.#format, locale: lang });
+  }
+
+  /** A message arrived with `value`: the level follows it, and the element is fresh again. */
+  received(value: unknown): void {
+    this.level = levelOf(value, this.#thresholds);
+    this.#restartStale();
+  }
+
+  /** Reflects `level` (and `stale`) on `element`: the host, or a row of a template. */
+  reflectLevel(element: Element, level: number | undefined): void {
+    if (level === undefined) element.removeAttribute('level');
+    else if (element.getAttribute('level') !== String(level)) element.setAttribute('level', String(level));
+  }
+
+  /**
+   * Whether the host may render now (`throttle`: at most once a period). When not, one update is
+   * asked for at the end of the period, which renders the latest value then.
+   */
+  mayRender(): boolean {
+    const period = Number(this.#host.throttle) || 0;
+    if (period <= 0) return true;
+    const now = performance.now();
+    if (now - this.#lastRender >= period) {
+      this.#lastRender = now;
+      return true;
+    }
+    this.#throttled ??= setTimeout(() => {
+      this.#throttled = undefined;
+      this.#host.requestUpdate();
+    }, period - (now - this.#lastRender));
+    return false;
+  }
+
+  #restartStale(): void {
+    clearTimeout(this.#staleTimer);
+    this.#setStale(false);
+    const seconds = Number(this.#host.staleAfter);
+    if (!(seconds > 0) || !this.#host.isConnected) return;
+    this.#staleTimer = setTimeout(() => this.#setStale(true), seconds * 1000);
+  }
+
+  #setStale(stale: boolean): void {
+    this.#host.toggleAttribute('stale', stale);
+    try {
+      if (stale) this.#states?.add('stale');
+      else this.#states?.delete('stale');
+    } catch {
+      // Older engines accepted only `--stale`: the attribute still says it.
+    }
+  }
+}
