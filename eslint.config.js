@@ -34,6 +34,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // The CDN build's stand-ins for MQTT.js's Node polyfills: CommonJS modules that run in browsers.
+    files: ['build/shims/*.cjs'],
+    languageOptions: { globals: { ...globals.commonjs, ...globals.browser } },
+  },
+  {
     // Whole-page tests run in Node, but the callbacks they hand to page.evaluate/waitFor run in
     // the browser page.
     files: ['test/e2e/**/*.js'],

@@ -1,0 +1,245 @@
+// The stand-ins the CDN build puts in place of MQTT.js's Node polyfills (build/shims/, wired in
+// vite.config.ts's mqttStandIns), each against what it replaces where Node has it: the real
+// `url.parse`, `string_decoder`, lru-cache and MQTT.js's own modules. What they add up to in the
+// bundle (topic aliases, reconnect, keepalive, a silent console) is test/e2e/cdn-bundle.test.js.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { StringDecoder as NodeStringDecoder } from 'node:string_decoder';
+import nodeUrl from 'node:url';
+
+const require = createRequire(import.meta.url);
+const shim = (name) => require(`../../build/shims/${name}.cjs`);
+/** Resolves as MQTT.js does: its own lru-cache 10, its own build/ modules. */
+const mqttRequire = createRequire(require.resolve('mqtt'));
+
+describe('build/shims/url.cjs: url.parse over WHATWG URL', () => {
+  const { parse } = shim('url');
+  // Every field connect() reads, plus the ones it derives them from.
+  const FIELDS = ['protocol', 'slashes', 'auth', 'host', 'port', 'hostname', 'hash', 'search', 'pathname', 'path'];
+  const URLS = [
+    'ws://host:8080/mqtt',
+    'wss://broker.example.com/mqtt',
+    'ws://Example.COM:9001/MQTT',
+    'ws://host:80/mqtt', // a default port, which WHATWG URL drops
+    'wss://host:443',
+    'ws://[::1]:9001/mqtt',
+    'wss://[2001:db8::1]/mqtt',
+    'ws://user:p%40ss@host/mqtt',
+    'ws://us%40er@host/',
+    'ws://host/mqtt?clientId=abc&x=1&x=2',
+    'ws://host?q',
+    'ws://host/path#frag',
+    'ws://host/a b',
+    'mqtt://host',
+    'mqtt://host:1883',
+    'mqtts://user:pw@host:8883/',
+    'tcp://127.0.0.1:1883',
+    '/mqtt',
+    '/mqtt?clientId=x',
+  ];
+  for (const input of URLS) {
+    it(`${input}: the fields of Node's url.parse`, () => {
+      const ours = parse(input, true);
+      const node = nodeUrl.parse(input, true);
+      for (const field of FIELDS) assert.deepEqual(ours[field], node[field], field);
+      assert.deepEqual({ ...ours.query }, { ...node.query }, 'query');
+    });
+  }
+
+  it('query as a string without parseQueryString', () => {
+    assert.equal(parse('ws://host/mqtt?a=1&b=2').query, 'a=1&b=2');
+    assert.equal(parse('ws://host/mqtt').query, null);
+  });
+});
+
+describe('build/shims/debug.cjs: no-op debug', () => {
+  const debug = shim('debug');
+
+  it('hands out loggers that print nothing, even with DEBUG set', () => {
+    const calls = [];
+    const saved = {};
+    for (const method of ['log', 'info', 'warn', 'error', 'debug']) {
+      saved[method] = console[method];
+      console[method] = (...args) => calls.push(args);
+    }
+    const env = process.env.DEBUG;
+    process.env.DEBUG = '*';
+    try {
+      const log = debug('mqttjs:client');
+      assert.equal(typeof log, 'function');
+      assert.equal(log('connecting to %s', 'ws://host'), undefined);
+      assert.equal(log.enabled, false);
+      log.extend('sub')('more');
+      debug.enable('*');
+      debug('mqtt-packet:parser')('parsed');
+    } finally {
+      Object.assign(console, saved);
+      if (env === undefined) delete process.env.DEBUG;
+      else process.env.DEBUG = env;
+    }
+    assert.deepEqual(calls, []);
+  });
+
+  it('works both ways MQTT.js and mqtt-packet load it', () => {
+    // mqtt-packet: require('debug')(name); MQTT.js (compiled TypeScript): __importDefault(...).default(name).
+    assert.equal(typeof debug('x'), 'function');
+    assert.equal(debug.__esModule, undefined, 'a CommonJS function, so __importDefault wraps it as default');
+  });
+});
+
+describe('build/shims/process.cjs: process with nextTick as a microtask', () => {
+  const shimProcess = shim('process');
+
+  it('runs nextTick callbacks with their arguments, in order, before timers and after the current code', async () => {
+    const order = [];
+    setTimeout(() => order.push('timeout'), 0);
+    shimProcess.nextTick((a, b) => order.push(`tick ${a} ${b}`), 1, 2);
+    Promise.resolve().then(() => order.push('promise'));
+    shimProcess.nextTick(() => order.push('tick 2'));
+    order.push('sync');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(order, ['sync', 'tick 1 2', 'promise', 'tick 2', 'timeout']);
+  });
+
+  it('answers the feature checks of MQTT.js, readable-stream and process-nextick-args as "not Node"', () => {
+    assert.deepEqual(shimProcess.env, {}); // connect(): process.env.MQTTJS_SOCKS_PROXY
+    assert.equal(Object.hasOwn(shimProcess.versions, 'electron'), false); // is-browser.js
+    assert.equal(shimProcess.version, ''); // process-nextick-args: falsy, so it wraps nextTick
+    assert.equal(shimProcess.browser, true);
+  });
+});
+
+describe('build/shims/lru-cache.cjs: a Map-based LRU', () => {
+  const { LRUCache } = shim('lru-cache');
+  const { LRUCache: RealLRUCache } = mqttRequire('lru-cache');
+
+  it('is the lru-cache that MQTT.js requires (so this compares with the right one)', () => {
+    const dir = mqttRequire.resolve('lru-cache').replace(/(node_modules\/lru-cache\/).*/, '$1');
+    const version = JSON.parse(readFileSync(`${dir}package.json`, 'utf8')).version;
+    assert.match(version, /^10\./);
+  });
+
+  it('agrees with lru-cache on every get, set, delete, size and keys() order of a random run', () => {
+    let seed = 7;
+    const random = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (const max of [1, 3, 10]) {
+      const ours = new LRUCache({ max });
+      const real = new RealLRUCache({ max });
+      for (let step = 0; step < 2000; step++) {
+        const key = random(max * 2) + 1;
+        const op = random(10);
+        const what = `max ${max}, step ${step}`;
+        if (op < 4) assert.equal(ours.get(key), real.get(key), `${what}: get ${key}`);
+        else if (op < 8) {
+          ours.set(key, `v${step}`);
+          real.set(key, `v${step}`);
+        } else if (op < 9) assert.equal(ours.delete(key), real.delete(key), `${what}: delete ${key}`);
+        else assert.equal(ours.has(key), real.has(key), `${what}: has ${key}`);
+        assert.equal(ours.size, real.size, `${what}: size`);
+        assert.deepEqual([...ours.keys()], [...real.keys()], `${what}: keys`);
+      }
+      ours.clear();
+      assert.equal(ours.size, 0);
+    }
+  });
+
+  it("gives MQTT.js's topic-alias-send the alias to reuse that lru-cache gives", () => {
+    // TopicAliasSend.getLruAlias: the last of [...keys()] once every alias is taken.
+    const ours = new LRUCache({ max: 3 });
+    for (const [alias, topic] of [[1, 'a'], [2, 'b'], [3, 'c']]) ours.set(alias, topic);
+    ours.get(1); // topic a published again
+    assert.equal([...ours.keys()][ours.size - 1], 2);
+    ours.set(2, 'd'); // b's alias goes to d
+    assert.deepEqual([...ours.keys()], [2, 1, 3]);
+  });
+
+  it('refuses a max that is not a positive integer, as lru-cache does', () => {
+    assert.throws(() => new LRUCache({ max: 0 }), TypeError);
+    assert.throws(() => new LRUCache({}), TypeError);
+  });
+});
+
+describe('build/shims/worker-timers.cjs: stubbed, MQTT.js never calls it', () => {
+  const timers = shim('worker-timers');
+
+  it('says what to do instead, should a page ask for worker timers', () => {
+    for (const name of ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout']) {
+      assert.throws(() => timers[name](() => {}, 1000), /timerVariant/, name);
+    }
+  });
+
+  it("MQTT.js's keepalive runs on a `timerVariant` object when given one, never on get-timer's", () => {
+    // src/transport/connect.ts always passes keepalive-timer.ts's object as timerVariant.
+    const KeepaliveManager = mqttRequire('./lib/KeepaliveManager.js').default;
+    const calls = [];
+    const timer = {
+      set: (callback, ms) => (calls.push(['set', ms]), 42),
+      clear: (id) => calls.push(['clear', id]),
+    };
+    const client = { keepalive: 30, log: () => {} };
+    const manager = new KeepaliveManager(client, timer);
+    assert.equal(manager.timer, timer);
+    manager.destroy();
+    assert.deepEqual(
+      calls.map(([what]) => what),
+      ['set', 'clear'],
+    );
+  });
+});
+
+describe('build/shims/string-decoder.cjs: UTF-8 over TextDecoder', () => {
+  const { StringDecoder } = shim('string-decoder');
+  const bytes = Buffer.from('a€😀ü', 'utf8');
+
+  it('decodes characters split across chunks at every offset, as string_decoder does', () => {
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const ours = new StringDecoder('utf8');
+      const node = new NodeStringDecoder('utf8');
+      const parts = [bytes.subarray(0, cut), bytes.subarray(cut)];
+      assert.equal(parts.map((p) => ours.write(p)).join('') + ours.end(), parts.map((p) => node.write(p)).join('') + node.end());
+    }
+  });
+
+  it('ends a broken character as U+FFFD, passes strings through, and names its encoding as Node does', () => {
+    const ours = new StringDecoder('utf-8');
+    const node = new NodeStringDecoder('utf-8');
+    assert.equal(ours.write(bytes.subarray(0, 2)) + ours.end(), node.write(bytes.subarray(0, 2)) + node.end());
+    assert.equal(ours.write('text'), 'text');
+    assert.equal(ours.encoding, node.encoding);
+  });
+
+  it('refuses other encodings', () => {
+    assert.throws(() => new StringDecoder('hex'), /UTF-8/);
+  });
+});
+
+describe('build/shims/util-deprecate.cjs: deprecated APIs work, silently', () => {
+  const deprecate = shim('util-deprecate');
+
+  it('returns the function itself, so it works as before and prints nothing', () => {
+    const getter = function () {
+      return this.value;
+    };
+    const wrapped = deprecate(getter, '_writableState.buffer is deprecated');
+    assert.equal(wrapped, getter);
+    assert.equal(wrapped.call({ value: 3 }), 3);
+  });
+});
+
+describe('build/shims/mqtt-transports.cjs: MQTT.js transports stubbed', () => {
+  const transports = shim('mqtt-transports');
+
+  it('throws for each builder connect() could pick', () => {
+    for (const name of ['default', 'streamBuilder', 'browserStreamBuilder']) {
+      assert.throws(() => transports[name]({}, {}), /own WebSocket transport/, name);
+    }
+  });
+
+  it("covers every transport MQTT.js's connect() requires (vite.config.ts lists them)", () => {
+    const source = readFileSync(mqttRequire.resolve('./lib/connect/index.js'), 'utf8');
+    const required = [...new Set([...source.matchAll(/require\(['"](\.\/[\w-]+)['"]\)/g)].map((m) => m[1]))].sort();
+    assert.deepEqual(required, ['./ali', './tcp', './tls', './ws', './wx']);
+  });
+});
