@@ -1,10 +1,79 @@
 // `npm start`: the demo pages in demo/ and an MQTT broker on the same port (ws://host/mqtt), so
 // the demo needs nothing else running. `npm run build:cdn`: the self-contained CDN bundles.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { attachMqttWebSocket, createAedes } from './scripts/aedes-broker.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** MQTT.js's own transports, as lib/connect/index.js requires them. */
+const MQTTJS_TRANSPORTS = ['./ws', './wx', './ali', './tcp', './tls'];
+
+/**
+ * The CDN build's MQTT.js: its unbundled CommonJS build (`mqtt/build/`), not the prebuilt
+ * `dist/mqtt.esm.js`, so that the Node polyfills it needs in a browser can be lighter ones. Its own
+ * code is bundled as published; only modules it imports are swapped, for the stand-ins in
+ * build/shims/ (each says what it replaces and why), and readable-stream 3 for 4 (the stream API
+ * MQTT.js and mqtt-packet use, without 4's later additions such as stream operators and
+ * AbortSignal support). The figures are in BENCHMARKS.md ("Bundle size").
+ * `dist/` keeps `mqtt` external and web-test-runner resolves its browser build: neither sees this.
+ *
+ * `mqttjsConnect: true` keeps what `mqtt.connect()` uses and this package's own connect does not
+ * (MQTT.js's ws transport, worker-timers for its default keepalive): the benchmark ablation that
+ * measures MQTT.js's own transport builds with it.
+ */
+export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
+  const shim = (name: string) => here(`./build/shims/${name}.cjs`);
+  const mqttEntry = require.resolve('mqtt'); // its `default` export: build/index.js
+  const mqttConnectDir = `${dirname(mqttEntry)}/lib/connect/`;
+  // readable-stream 3 comes with MQTT.js (through concat-stream, for its command line): resolved
+  // from there, no dependency of ours is needed for it.
+  let concatStream = '';
+  let streamsVersion = 'none';
+  try {
+    concatStream = createRequire(mqttEntry).resolve('concat-stream');
+    streamsVersion = (createRequire(concatStream)('readable-stream/package.json') as { version: string }).version;
+  } catch {
+    // reported below
+  }
+  if (!streamsVersion.startsWith('3.')) {
+    throw new Error(`mqttStandIns: expected readable-stream 3 under MQTT.js's concat-stream, found ${streamsVersion}`);
+  }
+  const bare: Record<string, string> = {
+    url: shim('url'),
+    debug: shim('debug'),
+    'lru-cache': shim('lru-cache'),
+    // mqtt-packet's backport of `process.nextTick(fn, ...args)` for Node < 1.8.
+    'process-nextick-args': shim('process'),
+    string_decoder: shim('string-decoder'),
+    'string_decoder/': shim('string-decoder'),
+    'util-deprecate': shim('util-deprecate'),
+  };
+  if (!mqttjsConnect) bare['worker-timers'] = shim('worker-timers');
+  return {
+    name: 'mqtt-elements:mqtt-stand-ins',
+    apply: 'build',
+    enforce: 'pre',
+    config: () => ({
+      // Lit's production build, whatever NODE_ENV says: its development build warns on the console.
+      resolve: { conditions: ['module', 'browser', 'production'] },
+      // Where bundled code reads the global `process` (MQTT.js, readable-stream, mqtt-packet).
+      build: { rolldownOptions: { transform: { inject: { process: shim('process') } } } },
+    }),
+    async resolveId(source, importer) {
+      if (source === 'mqtt') return mqttEntry;
+      if (bare[source]) return bare[source];
+      if (source === 'readable-stream') return this.resolve(source, concatStream, { skipSelf: true });
+      if (!mqttjsConnect || source !== './ws') {
+        if (importer?.startsWith(mqttConnectDir) && MQTTJS_TRANSPORTS.includes(source)) return shim('mqtt-transports');
+      }
+      return null;
+    },
+  };
+}
 
 /** Embedded aedes at /mqtt on Vite's own HTTP server, plus two pretend devices. */
 function demoBroker(): Plugin {
@@ -51,7 +120,7 @@ function demoBroker(): Plugin {
 
 export default defineConfig({
   root: here('./demo'),
-  plugins: [demoBroker()],
+  plugins: [demoBroker(), mqttStandIns()],
   resolve: {
     // The pages load /src/index.ts; src/ lies outside root, so map that URL onto the sources.
     alias: [{ find: /^\/src\//, replacement: `${here('./src')}/` }],

@@ -6,7 +6,7 @@
 //                                    received it (one Lit update per message, as MQTT.js does)
 import { fileURLToPath } from 'node:url';
 import { mergeConfig } from 'vite';
-import base from '../vite.config.ts';
+import base, { mqttStandIns } from '../vite.config.ts';
 
 const ablation = process.env.BENCH_ABLATION;
 
@@ -32,7 +32,14 @@ const variants = {
   'no-batching': { plugins: [noBatching()] },
 };
 
+/** The CDN build leaves out what only `mqtt.connect()` uses (vite.config.ts, mqttStandIns): put it back. */
+function withMqttjsTransport(config) {
+  const standIns = mqttStandIns().name;
+  return { ...config, plugins: config.plugins.map((p) => (p.name === standIns ? mqttStandIns({ mqttjsConnect: true }) : p)) };
+}
+
 if (!variants[ablation]) throw new Error(`BENCH_ABLATION must be one of ${Object.keys(variants).join(', ')}`);
 // BENCH_UNMINIFIED: for bench:profile, as bench/vite.profile.config.js.
 const unminified = process.env.BENCH_UNMINIFIED ? { build: { minify: false, rolldownOptions: { output: { minify: false } } } } : {};
-export default mergeConfig(mergeConfig(base, variants[ablation]), unminified);
+const chosen = ablation === 'mqttjs-transport' ? withMqttjsTransport(base) : base;
+export default mergeConfig(mergeConfig(chosen, variants[ablation]), unminified);
