@@ -6,7 +6,7 @@ import './define.js';
 
 export { MqttConnectionElement } from './elements/mqtt-connection.js';
 export { MqttSubscribeElement, type MqttMessage } from './elements/mqtt-subscribe.js';
-export { MqttPublishElement } from './elements/mqtt-publish.js';
+export { MqttPublishElement, type PublishStatus } from './elements/mqtt-publish.js';
 export { mqttContext } from './context.js';
 export { MqttElementsError, isMqttElementsError, type MqttErrorCode } from './errors.js';
 export * from './events.js';

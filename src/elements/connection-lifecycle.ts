@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import type { MqttConnection } from '../core/connection.js';
-import { RECONNECTING_SETTINGS, type SettingKey } from '../core/settings.js';
+import { RECONNECTING_SETTINGS, type ConnectionConfig, type SettingKey } from '../core/settings.js';
 import { MqttConnectEvent, MqttErrorEvent, MqttStatusEvent } from '../events.js';
 
 /** The element a lifecycle drives: `<mqtt-connection>`. */
@@ -26,6 +26,8 @@ export class ConnectionLifecycle implements ReactiveController {
    */
   #phase: 'idle' | 'started' | 'stopped' = 'idle';
   #teardown?: ReturnType<typeof setTimeout>;
+  /** The config the last connect() used. */
+  #usedConfig?: ConnectionConfig;
 
   /** @param applyConfig copies the host's settings into `connection.config`. */
   constructor(host: LifecycleHost, connection: MqttConnection, applyConfig: () => void) {
@@ -78,7 +80,10 @@ export class ConnectionLifecycle implements ReactiveController {
       return;
     }
     const keys = [...changed.keys()];
-    const reconnects = keys.some((key) => RECONNECTING_SETTINGS.has(key as SettingKey));
+    // A setting set before connect() and applied by this update already is in use: no second client.
+    const config = this.#connection.config as unknown as Record<string, unknown>;
+    const used = this.#usedConfig as unknown as Record<string, unknown> | undefined;
+    const reconnects = keys.some((key) => RECONNECTING_SETTINGS.has(key as SettingKey) && config[key as string] !== used?.[key as string]);
     // Refused credentials or a client id taken over stop all attempts until an attribute changes
     // (SPEC): any of them.
     const code = this.#connection.status === 'error' ? this.#connection.error?.code : undefined;
@@ -90,6 +95,7 @@ export class ConnectionLifecycle implements ReactiveController {
   connect(): void {
     this.#applyConfig();
     this.#phase = 'started';
+    this.#usedConfig = this.#connection.config;
     this.#connection.connect();
   }
 

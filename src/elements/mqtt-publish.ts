@@ -11,6 +11,9 @@ import { defineElement } from './define-element.js';
 
 const TRIGGERS = ['click', 'change', 'input', 'submit'] as const;
 
+/** Where `<mqtt-publish>`'s latest publish stands. */
+export type PublishStatus = 'idle' | 'pending' | 'sent' | 'error';
+
 /**
  * Publishes to a topic when the controls inside it are used, or when `publish()` is called.
  *
@@ -19,9 +22,11 @@ const TRIGGERS = ['click', 'change', 'input', 'submit'] as const;
  * anything else (a button). Set `trigger` to use one event type for everything. Without a fixed
  * `payload`, a form sends its fields as a JSON object (repeated names as arrays), a checkbox
  * `true`/`false`, a number or range input the number, any other control its value as text.
- * While the connection is down, publishes are queued by MQTT.js and sent on reconnect.
+ * While the connection is down, publishes are queued by MQTT.js and sent on reconnect; `status`
+ * says `pending` until the latest one is written (QoS 0) or acknowledged (QoS 1/2).
  *
  * @customElement mqtt-publish
+ * @attr {"idle"|"pending"|"sent"|"error"} status - Read-only, reflected: where the latest publish stands.
  * @summary Publishes from buttons, inputs and forms to an MQTT topic.
  * @slot - The controls that publish: buttons, inputs, selects, textareas, forms.
  * @fires {MqttPublishedEvent} mqtt-published - After a publish completed; detail `{topic, payload}`.
@@ -70,15 +75,32 @@ export class MqttPublishElement extends LitElement {
 
   readonly #connections = new ConnectionController(this);
   readonly #errors = new ErrorReporter(this);
+  #status: PublishStatus = 'idle';
+  /** Counts publishes: only the latest one's outcome sets `status`. */
+  #latest = 0;
 
   constructor() {
     super();
     for (const type of TRIGGERS) this.addEventListener(type, this.#onEvent);
   }
 
+  /**
+   * `idle`; `pending` while the latest publish is queued offline or waits for the broker's
+   * acknowledgement; `sent` once written (QoS 0) or acknowledged (QoS 1/2); `error` when it failed.
+   * Reflected, so a page can style an unconfirmed control: `mqtt-publish[status="pending"]`.
+   */
+  get status(): PublishStatus {
+    return this.#status;
+  }
+
   /** The last error (an `Error` with a stable `code`). */
   get error(): MqttElementsError | undefined {
     return this.#errors.last;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#setStatus(this.#status);
   }
 
   protected override render() {
@@ -102,6 +124,7 @@ export class MqttPublishElement extends LitElement {
    */
   async publish(payload: unknown = this.payload): Promise<void> {
     const topic = this.topic;
+    const publish = ++this.#latest;
     try {
       // Core's rule, asked before the first await so that a click's error is reported at once.
       publishTarget(topic, this.qos);
@@ -110,15 +133,23 @@ export class MqttPublishElement extends LitElement {
         throw new MqttElementsError('no-connection', 'this <mqtt-publish> has no <mqtt-connection> to publish through');
       }
       const properties = publishProperties(this);
+      this.#setStatus('pending');
       const sent = await connection.publish(topic, payload, { qos: this.qos, retain: this.retain, ...(properties ? { properties } : {}) });
+      if (publish === this.#latest) this.#setStatus('sent');
       this.dispatchEvent(new MqttPublishedEvent({ topic, payload: sent }));
     } catch (e) {
+      if (publish === this.#latest) this.#setStatus('error');
       const error = isMqttElementsError(e)
         ? e
         : new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${(e as Error)?.message ?? e}`, { cause: e });
       this.#errors.report(error);
       throw error;
     }
+  }
+
+  #setStatus(status: PublishStatus): void {
+    this.#status = status;
+    if (this.getAttribute('status') !== status) this.setAttribute('status', status);
   }
 
   #onEvent = (event: Event): void => {

@@ -80,3 +80,23 @@ describe('<mqtt-connection>: one client id, two connections (client-id-in-use)',
   // MQTT 5 DISCONNECT 0x8E: mosquitto 2.0.11 closes the taken-over socket without one, so that
   // path is driven through a fake client in test/core/connection.test.ts.
 });
+
+describe('<mqtt-connection>: credentials set, then connect(), in one task (the README pattern)', () => {
+  it('asks the credentials function once and makes one client', async () => {
+    const { mosquitto } = await getBrokers();
+    const id = uid('cred');
+    const el = fixtureSync<MqttConnectionElement>(html`<mqtt-connection manual url=${mosquitto.authUrl} client-id=${id}></mqtt-connection>`);
+    let calls = 0;
+    el.credentials = async () => {
+      calls++;
+      return { username: mosquitto.user, password: mosquitto.password };
+    };
+    el.connect();
+    await untilStatus(el, 'connected');
+    await el.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(calls).to.equal(1);
+    expect(el.status).to.equal('connected');
+    expect((await mosquittoLog(` as ${id} (`)).length).to.equal(1);
+  });
+});
