@@ -71,6 +71,23 @@ export class PayloadDecoder {
 }
 
 /**
+ * A decoding for an element: `known` says the format was one of text/json/bytes (else text was
+ * used); `empty` marks a zero-length payload.
+ */
+export type ElementDecoding = DecodeResult & { known: boolean; empty: boolean };
+
+/**
+ * Decodes a payload as an element's `format` says (text for an unknown one) and, for JSON, along
+ * its `path`. A zero-length payload is how MQTT clears a retained message: as text it is `''`, as
+ * bytes an empty array, and as JSON no value, but no error either (the caller checks `empty`).
+ */
+export function decodeFor(decoder: PayloadDecoder, format: unknown, path: string | undefined): ElementDecoding {
+  const known = isPayloadFormat(format);
+  const as = known ? format : 'text';
+  return { ...decoder.decode(as, as === 'json' ? path : undefined), known, empty: decoder.bytes.length === 0 };
+}
+
+/**
  * Follows a dot path such as `sensors.0.celsius` into a parsed JSON value. A step that does not
  * exist is a failure, so that a device sending another shape keeps the last good value on screen
  * rather than blanking it.

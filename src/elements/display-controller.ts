@@ -1,7 +1,10 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
+import { bindingError } from '../core/binding.js';
+import { formatError } from '../core/payload.js';
 import { formatValue, levelOf, parseDecimals, parseLabels, parseThresholds, type DisplayFormat } from '../core/format.js';
 import type { MqttElementsError } from '../errors.js';
 import type { ProblemSink } from './problems.js';
+import type { RowFormat } from './rows-view.js';
 
 /** An element with the dashboard settings of SPEC's `<mqtt-subscribe>`. */
 export interface DisplayHost extends ReactiveElement {
@@ -10,6 +13,10 @@ export interface DisplayHost extends ReactiveElement {
   thresholds?: string | undefined;
   staleAfter?: number | undefined;
   throttle?: number | undefined;
+  format?: unknown;
+  target?: string | undefined;
+  property?: string | undefined;
+  attribute?: string | undefined;
 }
 
 /** ElementInternals' custom states. */
@@ -28,7 +35,7 @@ const DISPLAY_PROPERTIES = ['decimals', 'labels', 'thresholds'] as const;
  */
 export class DisplayController implements ReactiveController {
   readonly #host: DisplayHost;
-  readonly #problems: ProblemSink<'display'>;
+  readonly #problems: ProblemSink<'display' | 'binding' | 'payload'>;
   readonly #states?: StateSet | undefined;
   #format: DisplayFormat = {};
   #thresholds?: number[] | undefined;
@@ -36,7 +43,7 @@ export class DisplayController implements ReactiveController {
   #lastRender = -Infinity;
   #throttled?: ReturnType<typeof setTimeout>;
 
-  constructor(host: DisplayHost, problems: ProblemSink<'display'>) {
+  constructor(host: DisplayHost, problems: ProblemSink<'display' | 'binding' | 'payload'>) {
     this.#host = host;
     this.#problems = problems;
     // The custom state `stale` (`:state(stale)` in CSS), where the browser has custom states.
@@ -61,8 +68,15 @@ export class DisplayController implements ReactiveController {
     this.#throttled = undefined;
   }
 
-  /** Before rendering: parse settings that changed (reporting bad ones). */
-  settingsChanged(changed: ReadonlyMap<PropertyKey, unknown>): void {
+  /**
+   * Before rendering: parse the settings that changed, reporting bad ones (also `format`, and a
+   * binding the payloads may not reach). True when the binding changed, so the value goes again.
+   */
+  settingsChanged(changed: ReadonlyMap<PropertyKey, unknown>): boolean {
+    const host = this.#host;
+    const rebind = changed.has('property') || changed.has('attribute') || changed.has('target');
+    if (rebind) this.#problems.set('binding', bindingError(host.target, host.attribute, host.property ?? 'textContent'));
+    if (changed.has('format')) this.#problems.set('payload', formatError(host.format), true);
     if (DISPLAY_PROPERTIES.some((name) => changed.has(name))) {
       const host = this.#host;
       let error: MqttElementsError | undefined;
@@ -79,12 +93,23 @@ export class DisplayController implements ReactiveController {
       this.#problems.set('display', error);
     }
     if (changed.has('staleAfter')) this.#restartStale();
+    return rebind;
   }
 
   /** The text `value` is shown as, in the locale of the nearest `lang` (else the browser's). */
   text(value: unknown): string {
     const lang = this.#host.closest('[lang]')?.getAttribute('lang') || undefined;
     return formatValue(value, { ...this.#format, locale: lang });
+  }
+
+  /** Formatting, levels and the stale period, for rows per topic (rows-view.ts). */
+  rowFormat(): RowFormat {
+    const seconds = Number(this.#host.staleAfter);
+    return {
+      text: (value) => this.text(value),
+      level: (value) => levelOf(value, this.#thresholds),
+      staleAfterMs: seconds > 0 ? seconds * 1000 : 0,
+    };
   }
 
   /** A message arrived with `value`: the level follows it, and the element is fresh again. */

@@ -1,8 +1,7 @@
 import { ReactiveElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { bindingError } from '../core/binding.js';
 import { plainMessage, type MqttMessage, type ReceivedMessage } from '../core/message.js';
-import { formatError, isPayloadFormat, type PayloadFormat } from '../core/payload.js';
+import { decodeFor, type PayloadFormat } from '../core/payload.js';
 import { DisplayController } from './display-controller.js';
 import type { SubscriptionStatus } from '../core/subscriptions.js';
 import { MqttElementsError } from '../errors.js';
@@ -11,6 +10,7 @@ import { ErrorReporter } from './error-reporter.js';
 import { defineElement } from './define-element.js';
 import { keepOf, MessageHistory } from './message-history.js';
 import { Problems } from './problems.js';
+import { RowsView } from './rows-view.js';
 import { bindValue, SubscribeView } from './subscribe-view.js';
 import { SubscriptionController, type SubscriptionProblem } from './subscription-controller.js';
 
@@ -93,6 +93,9 @@ export class MqttSubscribeElement extends ReactiveElement {
   /** ms: render and bind at most once per period, with the latest value (`mqtt-message` still fires for each). */
   @property({ type: Number }) throttle = 0;
 
+  /** With a `<template>` child (a row per topic): the most rows kept; the one updated longest ago goes. */
+  @property({ type: Number }) limit = 100;
+
   readonly #errors = new ErrorReporter(this);
   readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'display'>(this.#errors.report);
   readonly #subscription = new SubscriptionController(this, this.#problems, {
@@ -101,6 +104,7 @@ export class MqttSubscribeElement extends ReactiveElement {
     error: this.#errors.report,
   });
   readonly #view = new SubscribeView(this);
+  readonly #rows = new RowsView(this);
   readonly #display = new DisplayController(this, this.#problems);
   #value: unknown;
   readonly #history = new MessageHistory();
@@ -142,12 +146,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('property') || changed.has('attribute') || changed.has('target')) {
-      this.#problems.set('binding', bindingError(this.target, this.attribute, this.property));
-      this.#unboundValue = true;
-    }
-    if (changed.has('format')) this.#problems.set('payload', formatError(this.format), true);
-    this.#display.settingsChanged(changed);
+    if (this.#display.settingsChanged(changed)) this.#unboundValue = true;
     this.#subscription.sync(changed);
     if (this.#display.mayRender()) this.#render();
     this.#reflectStatus();
@@ -158,18 +157,17 @@ export class MqttSubscribeElement extends ReactiveElement {
    * fires the event, and leaves all DOM work to the one update that follows a burst.
    */
   #receive(received: ReceivedMessage): void {
-    const known = isPayloadFormat(this.format);
-    const format = known ? this.format : 'text';
-    const result = received.decoder.decode(format, format === 'json' ? this.path : undefined);
+    const result = decodeFor(received.decoder, this.format, this.path);
     const message = plainMessage(received);
     let shown: string | undefined;
     this.#history.add(message, () => (shown ??= result.ok ? this.#display.text(result.value) : received.decoder.text), keepOf(this.history));
+    if (result.ok || result.empty) this.#rows.queue(received.topic, { value: result.ok ? result.value : undefined, clear: result.empty });
     if (result.ok) {
       this.#value = result.value;
       this.#display.received(result.value);
       this.#unboundValue = true;
-      if (known) this.#problems.set('payload', undefined);
-    } else {
+      if (result.known) this.#problems.set('payload', undefined);
+    } else if (!result.empty) {
       this.#problems.set('payload', new MqttElementsError('payload-format', `${received.topic}: ${result.reason}`), true);
     }
     this.dispatchEvent(new MqttMessageEvent({ ...message, value: result.ok ? result.value : undefined }));
@@ -180,6 +178,8 @@ export class MqttSubscribeElement extends ReactiveElement {
   #render(): void {
     this.#display.reflectLevel(this, this.#display.level);
     const text = (value: unknown) => this.#display.text(value);
+    const template = this.#rows.template;
+    if (template) this.#rows.render(template, this.#display.rowFormat(), this.limit);
     if (!this.target) return this.#view.show(this.#history, keepOf(this.history), this.#value, text);
     if (!this.#unboundValue || this.#value === undefined || this.#problems.has('binding')) return;
     const bound = bindValue(this.getRootNode() as Document | ShadowRoot, this.target, this, this.#value, text);
