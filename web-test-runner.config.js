@@ -1,7 +1,14 @@
 // Integration tests (`npm run test:integration`): the `*.broker.test.ts` files, against real
-// brokers (aedes embedded, mosquitto spawned by scripts/broker-plugin.js) in Chromium and Firefox.
-// BROWSERS=chromium or BROWSERS=firefox runs one; the default is both.
+// brokers (aedes embedded; mosquitto, ejabberd and RabbitMQ spawned by scripts/broker-plugin.js)
+// in Chromium and Firefox. BROWSERS=chromium or BROWSERS=firefox runs one; the default is both.
 import { brokerPlugin } from './scripts/broker-plugin.js';
 import { BROKER_TESTS, browserTestConfig } from './scripts/browser-tests.js';
 
-export default browserTestConfig({ files: [BROKER_TESTS], plugins: [brokerPlugin()] });
+// The whole suite boots RabbitMQ (a node, then a 2-node cluster: three slow boots) in the
+// background from the start; a run of chosen --files boots it only if one of them asks.
+const chosenFiles = process.argv.some((arg) => arg === '--files' || arg.startsWith('--files='));
+
+export default browserTestConfig({
+  files: [BROKER_TESTS],
+  plugins: [brokerPlugin({ rabbitmq: chosenFiles ? 'lazy' : 'eager' })],
+});

@@ -6,13 +6,15 @@ import { nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { MqttConnectionElement, MqttSubscribeElement } from '../../src/index.js';
 import {
+  brokerEndpoint,
   brokerEvents,
   brokerUnderTest,
   getBrokers,
   mosquittoLog,
   uid,
   waitFor,
-  type BrokerName,
+  type AnyBrokerName,
+  type BrokerEndpoint,
 } from './brokers.js';
 import { mount, subscribed, type Mounted } from './mount.js';
 
@@ -51,8 +53,8 @@ export async function roundTrip(connection: MqttConnectionElement, prefix: strin
 
 /** What mountSubscribed sets on its `<mqtt-subscribe>`, and where. */
 export interface SubscribedSetUp {
-  /** Default aedes. */
-  broker?: BrokerName;
+  /** Default aedes. Any of the four by name, or an endpoint (a private instance, say). */
+  broker?: AnyBrokerName | BrokerEndpoint;
   /** Default `<client id>/t`. */
   topic?: string;
   qos?: string;
@@ -73,11 +75,18 @@ export interface SubscribedSetUp {
 export async function mountSubscribed(setUp: SubscribedSetUp = {}): Promise<
   Mounted & { el: MqttSubscribeElement; connection: MqttConnectionElement; id: string; topic: string; url: string }
 > {
-  const { url } = await brokerUnderTest(setUp.broker ?? 'aedes');
+  const broker = setUp.broker ?? 'aedes';
+  // aedes and mosquitto by name as before; ejabberd needs a login, RabbitMQ a wait for its boot.
+  const { url, username, password }: { url: string; username?: string; password?: string } =
+    typeof broker !== 'string'
+      ? broker
+      : broker === 'aedes' || broker === 'mosquitto'
+        ? await brokerUnderTest(broker)
+        : await brokerEndpoint(broker);
   const id = uid('c');
   const topic = setUp.topic ?? `${id}/t`;
   const mounted = await mount(html`
-    <mqtt-connection url=${url} client-id=${id}>
+    <mqtt-connection url=${url} client-id=${id} username=${ifDefined(username)} password=${ifDefined(password)}>
       ${setUp.before ?? nothing}
       <mqtt-subscribe
         topic=${topic}
