@@ -14,7 +14,9 @@ export type MqttErrorCode =
   | 'payload-format'
   | 'unsafe-binding'
   | 'no-connection'
-  | 'client-id-in-use';
+  | 'client-id-in-use'
+  | 'response-timeout'
+  | 'unsupported';
 
 /** Extra facts an error may carry: the broker's MQTT 5 reason, and what caused it. */
 export interface MqttErrorInit {

@@ -79,6 +79,25 @@ export class MqttPublishedEvent extends CustomEvent<MqttPublishedDetail> {
   }
 }
 
+/** Detail of `mqtt-response`: the reply to a request of `<mqtt-publish expect-response>`. */
+export interface MqttResponseDetail<T = unknown> {
+  topic: string;
+  payload: Uint8Array;
+  /** The reply decoded per the element's `format` and `path`; undefined when decoding failed. */
+  value: T;
+  /** The reply's MQTT 5 properties (its `correlationData`, `userProperties`, …). */
+  properties?: MqttMessage['properties'];
+}
+
+/** Fired by `<mqtt-publish expect-response>` when the reply to its request arrived. */
+export class MqttResponseEvent<T = unknown> extends CustomEvent<MqttResponseDetail<T>> {
+  /** The event's name, for `addEventListener`. */
+  static readonly type = 'mqtt-response';
+  constructor(detail: MqttResponseDetail<T>) {
+    super(MqttResponseEvent.type, { ...init, detail });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'mqtt-status': MqttStatusEvent;
@@ -86,5 +105,6 @@ declare global {
     'mqtt-error': MqttErrorEvent;
     'mqtt-message': MqttMessageEvent;
     'mqtt-published': MqttPublishedEvent;
+    'mqtt-response': MqttResponseEvent;
   }
 }

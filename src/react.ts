@@ -20,6 +20,7 @@ import {
   MqttErrorEvent,
   MqttMessageEvent,
   MqttPublishedEvent,
+  MqttResponseEvent,
   MqttStatusEvent,
 } from './events.js';
 
@@ -33,9 +34,10 @@ const messageEvents = {
   onMqttMessage: MqttMessageEvent.type as EventName<MqttMessageEvent>,
 };
 
-/** `<mqtt-publish>`: its completed publishes. */
+/** `<mqtt-publish>`: its completed publishes, and the replies to its requests. */
 const publishedEvents = {
   onMqttPublished: MqttPublishedEvent.type as EventName<MqttPublishedEvent>,
+  onMqttResponse: MqttResponseEvent.type as EventName<MqttResponseEvent>,
 };
 
 /**
@@ -65,7 +67,7 @@ export const MqttSubscribe = createComponent({
   events: { ...messageEvents, ...errorEvents },
 });
 
-/** `<mqtt-publish>`: `onMqttPublished` once a publish completed, and `onMqttError`. */
+/** `<mqtt-publish>`: `onMqttPublished` once a publish completed, `onMqttResponse` for a request's reply, and `onMqttError`. */
 export const MqttPublish = createComponent({
   react: React,
   tagName: 'mqtt-publish',

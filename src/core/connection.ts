@@ -11,6 +11,8 @@ import type { ReceivedMessage } from './message.js';
 import { credentialsError, randomClientId, resolveBrokerUrl, toClientOptions, type ClientPlan } from './options.js';
 import { encodePayload, publishTarget, sendPublish, type PublishOptions, type PublishTransport } from './publish.js';
 import { fetchCredentials } from './credentials.js';
+import { NextValue } from './next-value.js';
+import { Requests, type RequestOptions } from './requests.js';
 import { retryFor } from './retry.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
@@ -43,10 +45,17 @@ export class MqttConnection {
   #generation = 0;
   #registry = new SubscriptionRegistry();
   #claims = new ClientIdClaims(() => this.#takenOver());
+  readonly #requests: Requests = new Requests({
+    clientId: () => this.clientId,
+    // What the client was made with (the `options` escape hatch may set it), else the attribute.
+    protocolVersion: () => this.client?.options.protocolVersion ?? this.config.options?.protocolVersion ?? this.config.protocolVersion ?? 4,
+    subscribe: (filter, options, onMessage) => this.subscribe(filter, options, onMessage),
+    publish: (topic, payload, options) => this.publish(topic, payload, options),
+  });
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
   #generatedClientId = randomClientId();
   /** Waiting for the client of a connect that is still fetching credentials. */
-  #clientWaiters: Array<(client: MqttClient | undefined) => void> = [];
+  readonly #nextClient = new NextValue<MqttClient>();
 
   /**
    * @param createClient makes the MQTT.js client for a URL and options; the default runs MQTT.js
@@ -129,7 +138,7 @@ export class MqttConnection {
   async disconnect(): Promise<void> {
     this.#generation++;
     const attempt = this.#current;
-    this.#resolveClientWaiters(undefined);
+    this.#nextClient.give(undefined);
     if (!attempt) {
       if (this.#board.status !== 'idle') this.#board.set('closed');
       return;
@@ -155,7 +164,7 @@ export class MqttConnection {
    */
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string | Uint8Array> {
     const qos = publishTarget(topic, options.qos);
-    const client = this.client ?? (this.#board.status === 'connecting' ? await this.#nextClient() : undefined);
+    const client = this.client ?? (this.#board.status === 'connecting' ? await this.#nextClient.next() : undefined);
     if (!client || client.disconnecting || this.#board.status === 'closed') {
       throw new MqttElementsError('no-connection', `cannot publish to "${topic}": the connection is ${this.#board.status}`);
     }
@@ -163,6 +172,20 @@ export class MqttConnection {
     const sendOptions = { qos, retain: !!options.retain, ...(options.properties ? { properties: options.properties } : {}) };
     await sendPublish(client as unknown as PublishTransport, topic, body, sendOptions);
     return body;
+  }
+
+  /**
+   * MQTT 5 request/response: publishes with a response topic and fresh correlation data and
+   * resolves with the reply that carries it (requests.ts). Rejects with `unsupported` on MQTT
+   * 3.1.1 and `response-timeout` when no reply came in time.
+   */
+  request(topic: string, payload: unknown, options?: RequestOptions): Promise<ReceivedMessage> {
+    return this.#requests.request(topic, payload, options);
+  }
+
+  /** The requests of this connection: their shared response subscription, for elements to hold. */
+  get requests(): Requests {
+    return this.#requests;
   }
 
   /**
@@ -198,12 +221,12 @@ export class MqttConnection {
     this.#current = attempt;
     this.#registry.attach(client);
     this.#wire(attempt);
-    this.#resolveClientWaiters(client);
+    this.#nextClient.give(client);
   }
 
   #failToStart(error: MqttElementsError): void {
     this.#board.fail(error, 'error');
-    this.#resolveClientWaiters(undefined);
+    this.#nextClient.give(undefined);
   }
 
   #wire(attempt: Attempt): void {
@@ -254,16 +277,6 @@ export class MqttConnection {
     const attempt = this.#current;
     if (!attempt || attempt.phase === 'halted' || attempt.phase === 'ended') return;
     haltAttempt(attempt, this.#sinkFor(attempt), takenOverError(this.clientId, attempt.url));
-  }
-
-  #nextClient(): Promise<MqttClient | undefined> {
-    return new Promise((resolve) => this.#clientWaiters.push(resolve));
-  }
-
-  #resolveClientWaiters(client: MqttClient | undefined): void {
-    const waiters = this.#clientWaiters;
-    this.#clientWaiters = [];
-    for (const resolve of waiters) resolve(client);
   }
 
   #endClient(): void {

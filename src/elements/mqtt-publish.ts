@@ -1,18 +1,18 @@
 import { html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { contentsStyle } from './contents-style.js';
-import { publishProperties, publishTarget } from '../core/publish.js';
-import { isMqttElementsError, MqttElementsError } from '../errors.js';
-import { MqttPublishedEvent } from '../events.js';
+import type { PayloadFormat } from '../core/payload.js';
+import { publishTarget } from '../core/publish.js';
+import type { MqttElementsError } from '../errors.js';
 import { ErrorReporter } from './error-reporter.js';
-import { ConnectionController } from './connection-controller.js';
-import { controlPayload, formPayload, isFormControl } from './control-payload.js';
+import { DisplayController } from './display-controller.js';
+import { Problems } from './problems.js';
+import { PublishController, type PublishStatus } from './publish-controller.js';
+import { TRIGGERS, triggeredPayload } from './publish-trigger.js';
 import { defineElement } from './define-element.js';
 
-const TRIGGERS = ['click', 'change', 'input', 'submit'] as const;
 
-/** Where `<mqtt-publish>`'s latest publish stands. */
-export type PublishStatus = 'idle' | 'pending' | 'sent' | 'error';
+export type { PublishStatus } from './publish-controller.js';
 
 /**
  * Publishes to a topic when the controls inside it are used, or when `publish()` is called.
@@ -30,6 +30,7 @@ export type PublishStatus = 'idle' | 'pending' | 'sent' | 'error';
  * @summary Publishes from buttons, inputs and forms to an MQTT topic.
  * @slot - The controls that publish: buttons, inputs, selects, textareas, forms.
  * @fires {MqttPublishedEvent} mqtt-published - After a publish completed; detail `{topic, payload}`.
+ * @fires {MqttResponseEvent} mqtt-response - With `expect-response`: the reply arrived; detail `{topic, payload, value, properties}`.
  * @fires {MqttErrorEvent} mqtt-error - On bad input or a failed publish; detail `{error}`.
  */
 export class MqttPublishElement extends LitElement {
@@ -73,11 +74,36 @@ export class MqttPublishElement extends LitElement {
   /** MQTT 5: correlation data (text). */
   @property({ attribute: 'correlation-data' }) correlationData?: string;
 
-  readonly #connections = new ConnectionController(this);
+  /** MQTT 5: publish as a request and wait for its reply (request/response; see `request()`). */
+  @property({ type: Boolean, attribute: 'expect-response' }) expectResponse = false;
+
+  /** ms to wait for the reply to a request. */
+  @property({ type: Number, attribute: 'response-timeout' }) responseTimeout = 10000;
+
+  /** How the reply is decoded: `text`, `json` or `bytes`. */
+  @property() format: PayloadFormat = 'text';
+
+  /** With `json`: a dot path into the reply. */
+  @property() path?: string;
+
+  /** CSS selector of the element the reply is written into. */
+  @property() target?: string;
+
+  /** Property of `target` that receives the reply. */
+  @property() property = 'textContent';
+
+  /** Attribute of `target` that receives the reply, instead of a property. */
+  @property() attribute?: string;
+
+  /** The reply's numbers with exactly this many fraction digits (as on `<mqtt-subscribe>`). */
+  @property({ type: Number }) decimals?: number;
+
+  /** JSON object from reply value to the text shown for it. */
+  @property() labels?: string | Record<string, unknown>;
+
   readonly #errors = new ErrorReporter(this);
-  #status: PublishStatus = 'idle';
-  /** Counts publishes: only the latest one's outcome sets `status`. */
-  #latest = 0;
+  readonly #display = new DisplayController(this, new Problems(this.#errors.report));
+  readonly #publishes = new PublishController(this, this.#errors, this.#display);
 
   constructor() {
     super();
@@ -86,21 +112,21 @@ export class MqttPublishElement extends LitElement {
 
   /**
    * `idle`; `pending` while the latest publish is queued offline or waits for the broker's
-   * acknowledgement; `sent` once written (QoS 0) or acknowledged (QoS 1/2); `error` when it failed.
-   * Reflected, so a page can style an unconfirmed control: `mqtt-publish[status="pending"]`.
+   * acknowledgement (or, with `expect-response`, for the reply); `sent` once done; `error` when it
+   * failed. Reflected: style an unconfirmed control with `mqtt-publish[status="pending"]`.
    */
   get status(): PublishStatus {
-    return this.#status;
+    return this.#publishes.status;
+  }
+
+  /** The decoded latest reply (with `expect-response`). */
+  get response(): unknown {
+    return this.#publishes.response;
   }
 
   /** The last error (an `Error` with a stable `code`). */
   get error(): MqttElementsError | undefined {
     return this.#errors.last;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#setStatus(this.#status);
   }
 
   protected override render() {
@@ -116,79 +142,31 @@ export class MqttPublishElement extends LitElement {
         this.#errors.report(e as MqttElementsError);
       }
     }
+    this.#display.settingsChanged(changed);
   }
 
   /**
-   * Publishes `payload`, or the fixed `payload` when called without one. Resolves when the
-   * publish completed; rejects with the coded error it also dispatches as `mqtt-error`.
+   * Publishes `payload`, or the fixed `payload` when called without one (with `expect-response`,
+   * as a request). Resolves when done; rejects with the coded error it also dispatches.
    */
   async publish(payload: unknown = this.payload): Promise<void> {
-    const topic = this.topic;
-    const publish = ++this.#latest;
-    try {
-      // Core's rule, asked before the first await so that a click's error is reported at once.
-      publishTarget(topic, this.qos);
-      const connection = this.#connections.value;
-      if (!connection) {
-        throw new MqttElementsError('no-connection', 'this <mqtt-publish> has no <mqtt-connection> to publish through');
-      }
-      const properties = publishProperties(this);
-      this.#setStatus('pending');
-      const sent = await connection.publish(topic, payload, { qos: this.qos, retain: this.retain, ...(properties ? { properties } : {}) });
-      if (publish === this.#latest) this.#setStatus('sent');
-      this.dispatchEvent(new MqttPublishedEvent({ topic, payload: sent }));
-    } catch (e) {
-      if (publish === this.#latest) this.#setStatus('error');
-      const error = isMqttElementsError(e)
-        ? e
-        : new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${(e as Error)?.message ?? e}`, { cause: e });
-      this.#errors.report(error);
-      throw error;
-    }
+    await this.#publishes.send(payload);
   }
 
-  #setStatus(status: PublishStatus): void {
-    this.#status = status;
-    if (this.getAttribute('status') !== status) this.setAttribute('status', status);
+  /**
+   * MQTT 5: publishes `payload` (or the fixed `payload`) as a request and resolves with the
+   * decoded reply. Rejects with `response-timeout`, or `unsupported` on MQTT 3.1.1.
+   */
+  request(payload: unknown = this.payload): Promise<unknown> {
+    if (!this.expectResponse) this.expectResponse = true;
+    return this.#publishes.send(payload);
   }
 
   #onEvent = (event: Event): void => {
-    const source = event.target;
-    if (!(source instanceof Element) || source === this) return;
-    const form = source instanceof HTMLFormElement ? source : source.closest('form');
-    const inForm = form !== null && this.contains(form);
-    if (!this.#triggers(event, source, inForm)) return;
-    let payload = this.payload;
-    if (event.type === 'submit' && source instanceof HTMLFormElement) {
-      event.preventDefault();
-      if (payload === undefined || payload === null) payload = formPayload(source, (event as SubmitEvent).submitter);
-    } else if (payload === undefined || payload === null) {
-      payload = controlPayload(this.#controlOf(source));
-    }
+    const triggered = triggeredPayload(this, event);
     // Errors are reported as `mqtt-error`; nothing may escape from an event handler.
-    this.publish(payload).catch(() => {});
+    if (triggered) this.publish(triggered.payload).catch(() => {});
   };
-
-  #triggers(event: Event, source: Element, inForm: boolean): boolean {
-    if (this.trigger) return event.type === this.trigger;
-    switch (event.type) {
-      case 'submit':
-        return source instanceof HTMLFormElement;
-      case 'change':
-        return isFormControl(source) && !inForm;
-      case 'click':
-        // Clicks on inputs, labels and inside forms lead to `change` or `submit` instead.
-        return !inForm && !isFormControl(source) && source.closest('label, input, select, textarea, option') === null;
-      default:
-        return false;
-    }
-  }
-
-  /** The control an event is about: a click on an icon inside a button is the button's. */
-  #controlOf(source: Element): Element {
-    return source.closest('button, input, select, textarea') ?? source;
-  }
-
 }
 
 declare global {

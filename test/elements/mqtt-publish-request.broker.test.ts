@@ -1,0 +1,106 @@
+// MQTT 5 request/response without script (SPEC: <mqtt-publish expect-response>) against
+// mosquitto, with a responder peer: a plain MQTT.js client that answers requests.
+import { expect, html } from '@open-wc/testing';
+import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import '../../src/index.js';
+import type { MqttConnectionElement, MqttPublishElement } from '../../src/index.js';
+import { getBrokers, once, uid, waitFor } from '../support/brokers.js';
+import { connected, mount } from '../support/mount.js';
+
+/**
+ * A device that answers requests on `topic`: `answer(text)` gives the reply's JSON, after
+ * `delay(text)` ms. It also sends a decoy to the same response topic with other correlation data.
+ */
+async function responder(url: string, topic: string, answer: (text: string) => unknown, delay: (text: string) => number = () => 0) {
+  const client: MqttClient = mqtt.connect(url, { protocolVersion: 5, clientId: uid('dev'), reconnectPeriod: 0 });
+  await once(client, 'connect');
+  await new Promise<void>((resolve, reject) => client.subscribe(topic, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+  const requests: string[] = [];
+  client.on('message', (_t, payload, packet) => {
+    const text = new TextDecoder().decode(payload);
+    requests.push(text);
+    const { responseTopic, correlationData } = packet.properties ?? {};
+    if (!responseTopic) return;
+    const decoy = { properties: { correlationData: new TextEncoder().encode('someone else') as never } };
+    client.publish(responseTopic, JSON.stringify({ result: 'not yours' }), { qos: 1, ...decoy });
+    setTimeout(() => {
+      client.publish(responseTopic, JSON.stringify(answer(text)), { qos: 1, properties: { correlationData } });
+    }, delay(text));
+  });
+  return { requests, end: () => client.end(true) };
+}
+
+async function panel(version: 4 | 5) {
+  const { mosquitto } = await getBrokers();
+  const id = uid('req');
+  const m = await mount(html`
+    <mqtt-connection url=${mosquitto.url} client-id=${id} protocol-version=${version}>
+      <mqtt-publish topic="${id}/ask" expect-response format="json" path="result" target="#out" response-timeout="800">
+        <button>ask</button>
+      </mqtt-publish>
+      <output id="out"></output>
+    </mqtt-connection>`);
+  await connected(m.$<MqttConnectionElement>('mqtt-connection'));
+  return { ...m, id, url: mosquitto.url, el: m.$<MqttPublishElement>('mqtt-publish') };
+}
+
+describe('<mqtt-publish expect-response> (mosquitto, MQTT 5)', () => {
+  it('a click sends a request; the reply is shown, is `response`, fires mqtt-response; pending until it came', async () => {
+    const { id, url, el, $ } = await panel(5);
+    const device = await responder(url, `${id}/ask`, (text) => ({ result: `got ${text}` }), () => 200);
+    try {
+      el.payload = 'ping';
+      const events: unknown[] = [];
+      el.addEventListener('mqtt-response', (e) => events.push(e.detail.value));
+      $('button').click();
+      await waitFor(() => device.requests.length === 1);
+      expect(el.status, 'waiting for the reply').to.equal('pending');
+      await waitFor(() => el.status === 'sent');
+      expect($('#out').textContent).to.equal('got ping');
+      expect(el.response).to.equal('got ping');
+      expect(events).to.deep.equal(['got ping']);
+      expect(el.error, 'the decoy for another request was ignored').to.equal(undefined);
+    } finally {
+      device.end();
+    }
+  });
+
+  it('two requests at once each get their own reply (answered in the other order)', async () => {
+    const { id, url, el } = await panel(5);
+    const device = await responder(url, `${id}/ask`, (text) => ({ result: text.toUpperCase() }), (text) => (text === 'first' ? 300 : 0));
+    try {
+      const [a, b] = await Promise.all([el.request('first'), el.request('second')]);
+      expect([a, b]).to.deep.equal(['FIRST', 'SECOND']);
+    } finally {
+      device.end();
+    }
+  });
+
+  it('no reply in time: response-timeout, status error; a reply after that changes nothing', async () => {
+    const { id, url, el, $ } = await panel(5);
+    const device = await responder(url, `${id}/ask`, () => ({ result: 'too late' }), () => 1500);
+    try {
+      let caught: { code?: string; message?: string } | undefined;
+      await el.request('slow').catch((e: { code?: string }) => (caught = e));
+      expect(caught?.code).to.equal('response-timeout');
+      expect(caught?.message).to.equal(`no reply to the request on "${id}/ask" within 800 ms (on "mqtt-elements/response/${id}")`);
+      expect(el.status).to.equal('error');
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // past the late reply
+      expect(el.response).to.equal(undefined);
+      expect($('#out').textContent).to.equal('');
+      expect(el.status).to.equal('error');
+    } finally {
+      device.end();
+    }
+  });
+
+  it('on MQTT 3.1.1 a request fails at once with unsupported', async () => {
+    const { el } = await panel(4);
+    let caught: { code?: string; message?: string } | undefined;
+    await el.request('x').catch((e: { code?: string }) => (caught = e));
+    expect(caught?.code).to.equal('unsupported');
+    expect(caught?.message).to.match(/needs MQTT 5 .*protocol-version="5"/);
+    expect(el.error?.code).to.equal('unsupported');
+  });
+});
