@@ -15,30 +15,32 @@ const SPEC = {
   'mqtt-connection': {
     attributes: [
       'url', 'client-id', 'username', 'password', 'keepalive', 'persistent-session', 'protocol-version',
-      'reconnect-period', 'connect-timeout', 'will-topic', 'will-payload', 'will-qos', 'will-retain', 'manual',
+      'reconnect-period', 'reconnect-max', 'connect-timeout', 'will-topic', 'will-payload', 'will-qos', 'will-retain', 'manual',
       'status', 'session-expiry', 'receive-maximum',
     ],
-    properties: ['options', 'credentials', 'status', 'client', 'error', 'clientId'],
+    properties: ['options', 'credentials', 'status', 'client', 'error', 'clientId', 'activeUrl'],
     methods: ['connect', 'disconnect', 'publish', 'subscribe'],
     events: ['mqtt-status', 'mqtt-connect', 'mqtt-error'],
   },
   'mqtt-subscribe': {
     attributes: [
       'topic', 'qos', 'format', 'path', 'target', 'property', 'attribute', 'history', 'connection', 'status',
-      'no-local', 'retain-as-published', 'retain-handling',
+      'no-local', 'retain-as-published', 'retain-handling', 'decimals', 'labels', 'thresholds', 'level',
+      'stale-after', 'stale', 'throttle', 'limit',
     ],
-    properties: ['value', 'message', 'messages', 'status', 'error'],
+    properties: ['value', 'message', 'messages', 'status', 'error', 'level'],
     methods: [],
     events: ['mqtt-message', 'mqtt-error'],
   },
   'mqtt-publish': {
     attributes: [
       'topic', 'qos', 'retain', 'payload', 'trigger', 'connection', 'content-type', 'message-expiry',
-      'user-properties', 'response-topic', 'correlation-data',
+      'user-properties', 'response-topic', 'correlation-data', 'status', 'expect-response', 'response-timeout',
+      'format', 'path', 'target', 'property', 'attribute', 'decimals', 'labels',
     ],
-    properties: ['error'],
-    methods: ['publish'],
-    events: ['mqtt-published', 'mqtt-error'],
+    properties: ['error', 'status', 'response', 'expectResponse'],
+    methods: ['publish', 'request'],
+    events: ['mqtt-published', 'mqtt-response', 'mqtt-error'],
   },
 };
 
