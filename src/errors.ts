@@ -25,6 +25,20 @@ export interface MqttErrorInit {
   reasonCode?: number;
   /** MQTT 5 reason string from the broker, when it sent one. */
   reasonString?: string;
+  /** MQTT 5 user properties the broker sent with its answer. */
+  userProperties?: Record<string, string | string[]>;
+}
+
+/** The reason code, reason string and user properties of a broker's MQTT 5 answer, as error facts. */
+export function brokerReason(
+  reasonCode: number | undefined,
+  properties: { reasonString?: string; userProperties?: Record<string, string | string[]> } | undefined,
+): MqttErrorInit {
+  const init: MqttErrorInit = {};
+  if (reasonCode !== undefined) init.reasonCode = reasonCode;
+  if (properties?.reasonString) init.reasonString = properties.reasonString;
+  if (properties?.userProperties && Object.keys(properties.userProperties).length > 0) init.userProperties = properties.userProperties;
+  return init;
 }
 
 /**
@@ -41,6 +55,8 @@ export class MqttElementsError extends Error {
   readonly reasonCode?: number;
   /** MQTT 5 reason string from the broker, when it sent one. */
   readonly reasonString?: string;
+  /** MQTT 5 user properties the broker sent with its answer. */
+  readonly userProperties?: Record<string, string | string[]>;
 
   constructor(code: MqttErrorCode, message: string, init: MqttErrorInit = {}) {
     super(message);
@@ -48,6 +64,7 @@ export class MqttElementsError extends Error {
     if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
     if (init.reasonCode !== undefined) this.reasonCode = init.reasonCode;
     if (init.reasonString !== undefined) this.reasonString = init.reasonString;
+    if (init.userProperties !== undefined) this.userProperties = init.userProperties;
   }
 }
 

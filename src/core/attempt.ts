@@ -5,7 +5,7 @@
  * the sink, so the rules are tested with a fake client (test/core/connection.test.ts).
  */
 import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient } from 'mqtt';
-import { MqttElementsError, numericCode } from '../errors.js';
+import { brokerReason, MqttElementsError, numericCode } from '../errors.js';
 import type { ConnectionStatus } from './connection.js';
 import { failedAttemptMessage } from './diagnosis.js';
 import type { RetrySchedule } from './retry.js';
@@ -82,7 +82,7 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   client.on('message', (topic, payload, packet) => sink.message(topic, payload, packet));
   client.on('disconnect', (packet: IDisconnectPacket) => {
     const { reasonCode } = packet;
-    const reasonString = packet.properties?.reasonString;
+    const init = brokerReason(reasonCode, packet.properties);
     const reference = packet.properties?.serverReference;
     if (reasonCode !== undefined && REDIRECTS.has(reasonCode) && reference && /^wss?:\/\//i.test(reference)) {
       // The broker names where to go: the next attempt goes there, at once (no error to report).
@@ -94,15 +94,10 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
       const message =
         'another client connected with this client-id and the broker dropped this one (DISCONNECT 0x8E): ' +
         'give each page its own client-id, or leave client-id out for a generated one';
-      const init = { reasonCode, ...(reasonString ? { reasonString } : {}) };
       return haltAttempt(attempt, sink, new MqttElementsError('client-id-in-use', message, init));
     }
-    sink.fail(
-      new MqttElementsError('connection-failed', `the broker disconnected this client (reason code ${reasonCode ?? 0})`, {
-        ...(reasonCode !== undefined ? { reasonCode } : {}),
-        ...(reasonString ? { reasonString } : {}),
-      }),
-    );
+    const said = init.reasonString ? `: "${init.reasonString}"` : '';
+    sink.fail(new MqttElementsError('connection-failed', `the broker disconnected this client (reason code ${reasonCode ?? 0})${said}`, init));
   });
   client.on('error', (error: Error) => {
     if (attempt.phase === 'halted') return;

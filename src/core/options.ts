@@ -145,7 +145,11 @@ export function toClientOptions(config: ConnectionConfig, pageUrl?: string): Cli
     };
   }
   if (protocolVersion === 5) {
-    const properties: NonNullable<IClientOptions['properties']> = {};
+    // Topic aliases both ways: repeated topics go out as a 2-byte alias where the broker grants
+    // them (topicAliasMaximum in its CONNACK), and the broker may send aliased topics to us.
+    options.autoUseTopicAlias = true;
+    options.autoAssignTopicAlias = true;
+    const properties: NonNullable<IClientOptions['properties']> = { topicAliasMaximum: 20 };
     if (config.sessionExpiry !== undefined && config.sessionExpiry !== null) {
       properties.sessionExpiryInterval = inRange(config.sessionExpiry, 'session-expiry', 0, 0, 0xffffffff);
     }

@@ -4,7 +4,7 @@
  * {@link publishTarget} only to report a bad setting as soon as it is made. Pure, no DOM.
  */
 import type { IClientPublishOptions } from 'mqtt';
-import { MqttElementsError, numericCode } from '../errors.js';
+import { brokerReason, MqttElementsError, numericCode } from '../errors.js';
 import { parseQos, type QoS } from './options.js';
 import { assertTopicName } from './topic.js';
 
@@ -70,7 +70,12 @@ export function publishProperties(settings: PublishPropertySettings): IClientPub
 
 /** The part of MQTT.js's client a publish uses. */
 export interface PublishTransport {
-  publish(topic: string, payload: string | Uint8Array, options: IClientPublishOptions, callback: (error?: Error) => void): unknown;
+  publish(
+    topic: string,
+    payload: string | Uint8Array,
+    options: IClientPublishOptions,
+    callback: (error?: Error, packet?: { properties?: Parameters<typeof brokerReason>[1] }) => void,
+  ): unknown;
 }
 
 /**
@@ -79,10 +84,10 @@ export interface PublishTransport {
  */
 export function sendPublish(client: PublishTransport, topic: string, body: string | Uint8Array, options: IClientPublishOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    client.publish(topic, body, options, (error) => {
+    client.publish(topic, body, options, (error, packet) => {
       if (!error) return resolve();
-      const code = numericCode(error);
-      const init = { cause: error, ...(code !== undefined ? { reasonCode: code } : {}) };
+      // MQTT 5: the PUBACK's reason code, reason string and user properties say why.
+      const init = { cause: error, ...brokerReason(numericCode(error), packet?.properties) };
       reject(new MqttElementsError('publish-failed', `publish to "${topic}" failed: ${error.message}`, init));
     });
   });

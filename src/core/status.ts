@@ -21,6 +21,8 @@ export class StatusBoard {
   status: ConnectionStatus = 'idle';
   error?: MqttElementsError;
   readonly #listeners = new Set<ConnectionListener>();
+  /** The error of the current outage (a broker's DISCONNECT, say): `offline` carries it too. */
+  #outage?: MqttElementsError;
 
   /** Adds a listener; returns the function that removes it. */
   listen(listener: ConnectionListener): () => void {
@@ -28,17 +30,22 @@ export class StatusBoard {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Moves to `status` and tells the listeners (an `error` status carries the last error). */
+  /**
+   * Moves to `status` and tells the listeners: `error` carries the last error, `offline` the
+   * error that ended the connection, if one did (a DISCONNECT's reason code and string).
+   */
   set(status: ConnectionStatus): void {
     if (status === this.status) return;
     this.status = status;
-    const error = status === 'error' ? this.error : undefined;
+    if (status === 'connected') this.#outage = undefined;
+    const error = status === 'error' ? this.error : status === 'offline' ? this.#outage : undefined;
     this.emit((l) => l.status?.(status, error));
   }
 
   /** Records and reports `error`, moving to `status` first when one is given. */
   fail(error: MqttElementsError, status?: ConnectionStatus): void {
     this.error = error;
+    this.#outage = error;
     if (status) this.set(status);
     this.emit((l) => l.error?.(error));
   }

@@ -5,12 +5,12 @@
  * upgrade at once costs one SUBSCRIBE per distinct filter. No DOM: the client is an interface.
  */
 import type { IClientSubscribeOptions, ISubscriptionGrant, IPublishPacket } from 'mqtt';
-import { MqttElementsError } from '../errors.js';
+import { brokerReason, MqttElementsError } from '../errors.js';
 import { reportLater } from './report-later.js';
 import { toReceivedMessage, type ReceivedMessage } from './message.js';
 import { parseQos, type QoS } from './options.js';
 import { TopicRouter } from './topic-router.js';
-import { assertTopicFilter } from './topic.js';
+import { assertTopicFilter, matchedFilter } from './topic.js';
 
 /** Where one element's subscription stands. */
 export type SubscriptionStatus = 'idle' | 'pending' | 'subscribed' | 'error';
@@ -136,7 +136,7 @@ export class SubscriptionRegistry {
     if (!entry) {
       entry = new Entry(filter);
       this.#entries.set(filter, entry);
-      this.#router.add(filter, entry);
+      this.#router.add(matchedFilter(filter), entry);
     }
     this.#releaseQueued.delete(entry);
     const holder: Holder = { options, qos, onMessage };
@@ -252,15 +252,9 @@ export class SubscriptionRegistry {
       const first = packetGranted?.[0];
       const denied = refusal(granted?.[0]) ?? refusal(typeof first === 'number' ? { qos: first } : first);
       if (denied !== undefined) {
-        const reasonString = (error as { packet?: { properties?: { reasonString?: string } } } | null)?.packet?.properties
-          ?.reasonString;
-        entry.setStatus(
-          'error',
-          new MqttElementsError('subscribe-denied', `the broker refused the subscription to "${entry.filter}" (reason code ${denied})`, {
-            reasonCode: denied,
-            ...(reasonString ? { reasonString } : {}),
-          }),
-        );
+        const properties = (error as { packet?: { properties?: Parameters<typeof brokerReason>[1] } } | null)?.packet?.properties;
+        const message = `the broker refused the subscription to "${entry.filter}" (reason code ${denied})`;
+        entry.setStatus('error', new MqttElementsError('subscribe-denied', message, brokerReason(denied, properties)));
       } else if (error) {
         // Not an answer from the broker (the connection went away): retried on the next connect.
         entry.sentQos = -1;
@@ -281,7 +275,7 @@ export class SubscriptionRegistry {
       for (const e of this.#releaseQueued) {
         if (e.holders.size > 0 || this.#entries.get(e.filter) !== e) continue;
         this.#entries.delete(e.filter);
-        this.#router.delete(e.filter, e);
+        this.#router.delete(matchedFilter(e.filter), e);
         if (!this.#client || e.sentQos < 0) continue;
         if (this.#connected) this.#client.unsubscribe(e.filter);
         else this.#releasedOffline.add(e.filter);

@@ -33,6 +33,13 @@ export function topicFilterError(filter: unknown): string | undefined {
   const error = commonError(filter);
   if (error) return error;
   const levels = (filter as string).split('/');
+  if (levels[0] === '$share') {
+    // MQTT 5 §4.8.2: $share/{ShareName}/{filter}, a share name without wildcards.
+    if (levels.length < 3 || levels[1] === '' || /[+#]/.test(levels[1]!)) {
+      return `"${filter as string}": a shared subscription is $share/<group name>/<filter>, the group name without + or #`;
+    }
+    return topicFilterError(levels.slice(2).join('/'));
+  }
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i];
     if (level === '#') {
@@ -44,6 +51,16 @@ export function topicFilterError(filter: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The filter messages of a subscription are matched against: a shared subscription's
+ * (`$share/group/home/+`) is the part after its group (`home/+`), as the broker strips the prefix.
+ */
+export function matchedFilter(filter: string): string {
+  if (!filter.startsWith('$share/')) return filter;
+  const end = filter.indexOf('/', 7);
+  return end < 0 ? filter : filter.slice(end + 1);
 }
 
 /**

@@ -528,7 +528,7 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(error.code).to.equal('connection-failed');
       expect(error.reasonCode).to.equal(0x8b);
       expect(error.reasonString).to.equal('Server shutting down');
-      expect(error.message).to.equal('the broker disconnected this client (reason code 139)');
+      expect(error.message).to.equal('the broker disconnected this client (reason code 139): "Server shutting down"');
       expect(connection.status, 'the close that follows sets the status').to.equal('connected');
       client.drop();
       expect(connection.status).to.equal('offline');
@@ -1165,6 +1165,44 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       connection.retryNow();
       expect(client.reconnects).to.have.length(1);
       expect(connection.status).to.equal('reconnecting');
+    });
+  });
+
+  describe('MQTT 5 reasons reach the errors and mqtt-status', () => {
+    it("a DISCONNECT's reason code, reason string and user properties are on the error, and on the offline status that follows", () => {
+      const { connection, client, rec } = connected();
+      const userProperties = { node: 'b', hint: ['drain', 'retry later'] };
+      client.emit('disconnect', { cmd: 'disconnect', reasonCode: 0x8b, properties: { reasonString: 'maintenance', userProperties } });
+      client.drop();
+      const error = only(rec.errors);
+      expect([error.code, error.reasonCode, error.reasonString]).to.deep.equal(['connection-failed', 0x8b, 'maintenance']);
+      expect(error.userProperties).to.deep.equal(userProperties);
+      expect(connection.status).to.equal('offline');
+      expect(rec.statusErrors.at(-1), 'mqtt-status offline carries what ended the connection').to.equal(error);
+    });
+
+    it("a refused PUBACK's reason code, reason string and user properties are on publish-failed", async () => {
+      const { connection, client } = connected();
+      const done = connection.publish('a/b', 'x', { qos: 1 }).catch((e: MqttElementsError) => e);
+      const call = client.publishes[0]!;
+      const refused = Object.assign(new Error('Publish error: Not authorized'), { code: 0x87 });
+      (call.callback as (e?: Error, p?: unknown) => void)(refused, { properties: { reasonString: 'read-only topic', userProperties: { acl: 'r' } } });
+      const error = (await done) as MqttElementsError;
+      expect([error.code, error.reasonCode, error.reasonString]).to.deep.equal(['publish-failed', 0x87, 'read-only topic']);
+      expect(error.userProperties).to.deep.equal({ acl: 'r' });
+    });
+
+    it("a refused SUBACK's reason string and user properties are on subscribe-denied", async () => {
+      const { connection, client } = connected();
+      const statuses: Array<[string, MqttElementsError | undefined]> = [];
+      connection.subscribe('secret/#', { onStatus: (status, error) => statuses.push([status, error]) }, () => {});
+      await Promise.resolve();
+      const packet = { granted: [0x87], properties: { reasonString: 'no access', userProperties: { policy: 'p1' } } };
+      client.subscribes[0]!.callback(Object.assign(new Error('Subscribe error'), { packet }) as never, undefined);
+      const [status, error] = statuses.at(-1)!;
+      expect(status).to.equal('error');
+      expect([error?.code, error?.reasonCode, error?.reasonString]).to.deep.equal(['subscribe-denied', 0x87, 'no access']);
+      expect(error?.userProperties).to.deep.equal({ policy: 'p1' });
     });
   });
 });

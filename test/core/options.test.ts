@@ -294,16 +294,20 @@ describe('core/options', () => {
 
       it('maps session-expiry and receive-maximum to MQTT 5 properties', () => {
         const { options } = toClientOptions({ url: URL_, protocolVersion: 5, sessionExpiry: 3600, receiveMaximum: 10 });
-        expect(options.properties).to.deep.equal({ sessionExpiryInterval: 3600, receiveMaximum: 10 });
+        expect(options.properties).to.deep.equal({ topicAliasMaximum: 20, sessionExpiryInterval: 3600, receiveMaximum: 10 });
       });
 
       it('maps a session-expiry of 0', () => {
         const { options } = toClientOptions({ url: URL_, protocolVersion: 5, sessionExpiry: 0 });
-        expect(options.properties).to.deep.equal({ sessionExpiryInterval: 0 });
+        expect(options.properties).to.deep.equal({ topicAliasMaximum: 20, sessionExpiryInterval: 0 });
       });
 
-      it('sets no properties for MQTT 5 when neither is given', () => {
-        expect(toClientOptions({ url: URL_, protocolVersion: 5 }).options).not.to.have.property('properties');
+      it('asks for topic aliases both ways on MQTT 5, and sets nothing else when neither is given', () => {
+        const { options } = toClientOptions({ url: URL_, protocolVersion: 5 });
+        expect(options.properties).to.deep.equal({ topicAliasMaximum: 20 });
+        expect([options.autoUseTopicAlias, options.autoAssignTopicAlias]).to.deep.equal([true, true]);
+        const v4 = toClientOptions({ url: URL_, protocolVersion: 4 }).options;
+        expect([v4.properties, v4.autoUseTopicAlias, v4.autoAssignTopicAlias]).to.deep.equal([undefined, undefined, undefined]);
       });
 
       it('ignores the MQTT 5 settings for MQTT 3.1.1', () => {

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { topicFilterError, topicMatches, topicNameError } from '../../src/core/topic.js';
+import { matchedFilter, topicFilterError, topicMatches, topicNameError } from '../../src/core/topic.js';
+import { SubscriptionRegistry } from '../../src/core/subscriptions.js';
 
 const MAX_BYTES = 65535;
 
@@ -192,5 +193,29 @@ describe('core/topic', () => {
         expect(topicMatches(filter, topic)).to.equal(matches);
       });
     }
+  });
+
+  describe('shared subscriptions ($share/group/filter, MQTT 5 §4.8.2)', () => {
+    it('accepts a group name and a valid filter after it', () => {
+      for (const f of ['$share/g/a/+', '$share/dash-1/home/#', '$share/g/#']) expect(topicFilterError(f), f).to.equal(undefined);
+    });
+
+    it('refuses a missing or wildcard group name, or no filter, naming the form to use', () => {
+      for (const f of ['$share//a', '$share/g', '$share/g+/a', '$share/#/a']) {
+        expect(topicFilterError(f), f).to.equal(`"${f}": a shared subscription is $share/<group name>/<filter>, the group name without + or #`);
+      }
+      expect(topicFilterError('$share/g/a/#/b')).to.equal('"a/#/b": "#" must be the last level of a filter');
+    });
+
+    it('matches messages on the real topic: the broker strips the prefix', () => {
+      expect(matchedFilter('$share/g/home/+/t')).to.equal('home/+/t');
+      expect(matchedFilter('home/+/t')).to.equal('home/+/t');
+      const registry = new SubscriptionRegistry();
+      const got: string[] = [];
+      registry.acquire('$share/g/home/+/t', {}, (m) => got.push(m.topic));
+      const payload = new Uint8Array([49]);
+      registry.dispatch('home/kitchen/t', payload, { cmd: 'publish', topic: 'home/kitchen/t', payload: payload as never, qos: 0, retain: false, dup: false });
+      expect(got).to.deep.equal(['home/kitchen/t']);
+    });
   });
 });

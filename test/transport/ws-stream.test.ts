@@ -5,6 +5,7 @@ import { expect } from '@open-wc/testing';
 import type { IDisconnectPacket } from 'mqtt';
 import { connectOverWebSocket } from '../../src/transport/connect.js';
 import { WebSocketStream } from '../../src/transport/ws-stream.js';
+import { MqttConnection } from '../../src/core/connection.js';
 import { concat, publishPacket, publishPacketV5 } from '../../scripts/mqtt-wire.js';
 import { messages } from '../support/clients.js';
 import { nextTask, once, uid, waitFor } from '../support/wait.js';
@@ -206,5 +207,36 @@ describe('WebSocketStream: frames, batches, back-pressure (scripted socket)', ()
     expect(socket.readyState).to.equal(3);
     await nextTask();
     expect(closes).to.equal(1);
+  });
+});
+
+describe('MQTT 5 topic aliases from the broker, routed to the elements (scripted socket)', () => {
+  /** A PUBLISH (QoS 0) with the Topic Alias property: `topic` empty means "the alias stands for it". */
+  function aliasedPublish(topic: string, alias: number, payload: string): Uint8Array {
+    const enc = new TextEncoder();
+    const t = enc.encode(topic);
+    const p = enc.encode(payload);
+    const header = [t.length >> 8, t.length & 0xff, ...t, 3, 0x23, alias >> 8, alias & 0xff];
+    return Uint8Array.from([0x30, header.length + p.length, ...header, ...p]);
+  }
+
+  it('a message on an alias reaches the subscription of the topic the alias stands for', async () => {
+    const socket = new ScriptedSocket();
+    const connection = new MqttConnection();
+    connection.config = { url: 'ws://scripted.invalid/mqtt', protocolVersion: 5, options: { createWebsocket: () => socket as never } };
+    const got: string[] = [];
+    connection.subscribe('plant/+/temp', {}, (m) => got.push(`${m.topic}=${new TextDecoder().decode(m.payload)}`));
+    connection.connect();
+    socket.open();
+    socket.frame(CONNACK_V5);
+    await waitFor(() => connection.status === 'connected');
+    socket.frame(aliasedPublish('plant/a/temp', 1, '20'));
+    socket.frame(aliasedPublish('', 1, '21'));
+    socket.frame(aliasedPublish('plant/b/temp', 2, '5'));
+    socket.frame(aliasedPublish('', 2, '6'));
+    await waitFor(() => got.length === 4);
+    expect(got).to.deep.equal(['plant/a/temp=20', 'plant/a/temp=21', 'plant/b/temp=5', 'plant/b/temp=6']);
+    // Ended at once: the SUBSCRIBE was never acknowledged here, and a polite end would wait for it.
+    connection.client!.end(true);
   });
 });
