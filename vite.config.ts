@@ -22,8 +22,8 @@ const MQTTJS_TRANSPORTS = ['./ws', './wx', './ali', './tcp', './tls'];
  * `dist/` keeps `mqtt` external and web-test-runner resolves its browser build: neither sees this.
  *
  * `mqttjsConnect: true` keeps what `mqtt.connect()` uses and this package's own connect does not
- * (MQTT.js's ws transport, worker-timers for its default keepalive): the benchmark ablation that
- * measures MQTT.js's own transport builds with it.
+ * (MQTT.js's ws transport, `url.parse`, worker-timers for its default keepalive): the benchmark
+ * ablation that measures MQTT.js's own transport builds with it.
  */
 export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
   const shim = (name: string) => here(`./build/shims/${name}.cjs`);
@@ -43,7 +43,8 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
     throw new Error(`mqttStandIns: expected readable-stream 3 under MQTT.js's concat-stream, found ${streamsVersion}`);
   }
   const bare: Record<string, string> = {
-    url: shim('url'),
+    url: shim(mqttjsConnect ? 'url' : 'mqtt-connect-only'),
+    events: shim('events'),
     debug: shim('debug'),
     'lru-cache': shim('lru-cache'),
     // mqtt-packet's backport of `process.nextTick(fn, ...args)` for Node < 1.8.
@@ -68,7 +69,7 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
       if (bare[source]) return bare[source];
       if (source === 'readable-stream') return this.resolve(source, concatStream, { skipSelf: true });
       if (!mqttjsConnect || source !== './ws') {
-        if (importer?.startsWith(mqttConnectDir) && MQTTJS_TRANSPORTS.includes(source)) return shim('mqtt-transports');
+        if (importer?.startsWith(mqttConnectDir) && MQTTJS_TRANSPORTS.includes(source)) return shim('mqtt-connect-only');
       }
       return null;
     },

@@ -1,11 +1,11 @@
-// Stands in for the `url` npm polyfill (with its qs, punycode and path, ~17 KB gzip) in the CDN
-// bundle. MQTT.js needs one function of it: `url.parse(brokerUrl, true)` in its `connect()`, to
-// read a broker URL into options. This package builds its clients without `connect()`
-// (src/transport/connect.ts), so in the CDN bundle only the `mqttjs-transport` benchmark ablation
-// calls it; it is kept working rather than stubbed, over the browser's WHATWG `URL`. It gives the
-// fields of Node's legacy `url.parse` that `connect()` reads (protocol, auth, hostname, port,
-// path, query) as Node gives them: default ports kept, IPv6 hosts without brackets, auth decoded,
-// a URL without a scheme (`/mqtt`) relative, repeated query keys as arrays.
+// Stands in for the `url` npm polyfill (with its qs, punycode and path, ~17 KB gzip) where MQTT.js's
+// `connect()` is bundled and called: the `mqttjs-transport` benchmark ablation (vite.config.ts,
+// `mqttjsConnect`). MQTT.js needs one function of it, `url.parse(brokerUrl, true)`, to read a
+// broker URL into options. (The CDN bundle never calls `connect()`: there `url` is
+// mqtt-connect-only.cjs.) This is that function over the browser's WHATWG `URL`, giving the
+// fields `connect()` reads (protocol, auth, hostname, port, path, query) as Node's legacy
+// `url.parse` gives them: default ports kept, IPv6 hosts without brackets, auth decoded, a URL
+// without a scheme (`/mqtt`) relative, repeated query keys as arrays.
 'use strict';
 
 const SCHEME = /^[a-z][a-z\d+.-]*:/i;

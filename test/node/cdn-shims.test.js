@@ -4,6 +4,7 @@
 // bundle (topic aliases, reconnect, keepalive, a silent console) is test/e2e/cdn-bundle.test.js.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventEmitter as NodeEventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { StringDecoder as NodeStringDecoder } from 'node:string_decoder';
@@ -14,7 +15,7 @@ const shim = (name) => require(`../../build/shims/${name}.cjs`);
 /** Resolves as MQTT.js does: its own lru-cache 10, its own build/ modules. */
 const mqttRequire = createRequire(require.resolve('mqtt'));
 
-describe('build/shims/url.cjs: url.parse over WHATWG URL', () => {
+describe('build/shims/url.cjs: url.parse over WHATWG URL (for the mqttjs-transport ablation)', () => {
   const { parse } = shim('url');
   // Every field connect() reads, plus the ones it derives them from.
   const FIELDS = ['protocol', 'slashes', 'auth', 'host', 'port', 'hostname', 'hash', 'search', 'pathname', 'path'];
@@ -228,12 +229,12 @@ describe('build/shims/util-deprecate.cjs: deprecated APIs work, silently', () =>
   });
 });
 
-describe('build/shims/mqtt-transports.cjs: MQTT.js transports stubbed', () => {
-  const transports = shim('mqtt-transports');
+describe('build/shims/mqtt-connect-only.cjs: what only mqtt.connect() uses, stubbed', () => {
+  const stub = shim('mqtt-connect-only');
 
-  it('throws for each builder connect() could pick', () => {
-    for (const name of ['default', 'streamBuilder', 'browserStreamBuilder']) {
-      assert.throws(() => transports[name]({}, {}), /own WebSocket transport/, name);
+  it('throws for each transport builder connect() could pick, and for url.parse', () => {
+    for (const name of ['default', 'streamBuilder', 'browserStreamBuilder', 'parse']) {
+      assert.throws(() => stub[name]({}, {}), /own WebSocket transport/, name);
     }
   });
 
@@ -241,5 +242,122 @@ describe('build/shims/mqtt-transports.cjs: MQTT.js transports stubbed', () => {
     const source = readFileSync(mqttRequire.resolve('./lib/connect/index.js'), 'utf8');
     const required = [...new Set([...source.matchAll(/require\(['"](\.\/[\w-]+)['"]\)/g)].map((m) => m[1]))].sort();
     assert.deepEqual(required, ['./ali', './tcp', './tls', './ws', './wx']);
+  });
+
+  it('is needed for url only by connect(): no other MQTT.js module requires it', () => {
+    const dir = mqttRequire.resolve('./lib/client.js').replace(/client\.js$/, '');
+    const users = ['client.js', 'shared.js', 'store.js', 'KeepaliveManager.js', 'topic-alias-send.js', 'get-timer.js']
+      .filter((file) => /require\(["']url["']\)/.test(readFileSync(dir + file, 'utf8')));
+    assert.deepEqual(users, []);
+    assert.match(readFileSync(`${dir}connect/index.js`, 'utf8'), /require\(["']url["']\)/);
+  });
+});
+
+describe('build/shims/events.cjs: EventEmitter', () => {
+  const EventEmitter = shim('events');
+
+  /**
+   * Runs the same random operations on one of ours and one of Node's, with listeners that record
+   * their calls and sometimes, while running, remove a listener, add one, or emit again; the calls,
+   * emit's answers, listeners(), rawListeners(), listenerCount() and eventNames() must agree.
+   */
+  function run(seed) {
+    const random = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const types = ['data', 'end', 'error', 'close'];
+    const sides = [new EventEmitter(), new NodeEventEmitter()].map((emitter) => ({ emitter, log: [], fns: [] }));
+    const plan = [];
+    const makeListener = (side, index, kind) =>
+      function listener(...args) {
+        side.log.push(`${index}:${args.join(',')}`);
+        const [what, type, other] = kind;
+        if (what === 'remove' && side.fns[other]) side.emitter.removeListener(type, side.fns[other]);
+        if (what === 'add' && args[1] === undefined && side.emitter.listenerCount(type) < 6) {
+          side.emitter.on(type, side.fns[other] ?? (() => side.log.push('added')));
+        }
+        if (what === 'emit' && args[1] === undefined) side.emitter.emit(type, 'nested', 1);
+      };
+    for (let step = 0; step < 300; step++) {
+      const type = types[random(types.length)];
+      const op = random(12);
+      if (op < 5) {
+        const index = plan.length;
+        const kinds = [['record'], ['record'], ['remove', type, random(index + 1)], ['add', types[random(4)], random(index + 1)], ['emit', types[random(4)]]];
+        const kind = kinds[random(kinds.length)];
+        plan.push(kind);
+        const method = ['on', 'once', 'prependListener', 'prependOnceListener', 'addListener'][random(5)];
+        for (const side of sides) {
+          side.fns[index] = makeListener(side, index, kind);
+          assert.equal(side.emitter[method](type, side.fns[index]), side.emitter, method);
+        }
+      } else if (op < 9) {
+        const answers = sides.map((side) => {
+          try {
+            return side.emitter.emit(type, `e${step}`);
+          } catch {
+            return 'threw'; // an `error` with no listener (the message's wording is Node's own)
+          }
+        });
+        assert.equal(answers[0], answers[1], `step ${step}: emit ${type}`);
+      } else if (op < 11) {
+        const index = random(plan.length + 1);
+        for (const side of sides) side.emitter[random(2) ? 'off' : 'removeListener'](type, side.fns[index] ?? (() => {}));
+      } else {
+        const all = random(3) === 0;
+        for (const side of sides) {
+          if (all) side.emitter.removeAllListeners();
+          else side.emitter.removeAllListeners(type);
+        }
+      }
+      assert.deepEqual(sides[0].log, sides[1].log, `step ${step}: calls`);
+      for (const t of types) {
+        const named = (side, list) => list.map((fn) => side.fns.indexOf(fn.listener ?? fn) + (fn.listener ? ' (once)' : ''));
+        const [ours, node] = sides.map((side) => named(side, side.emitter.rawListeners(t)));
+        assert.deepEqual(ours, node, `step ${step}: rawListeners(${t})`);
+        const [oursPlain, nodePlain] = sides.map((side) => side.emitter.listeners(t).map((fn) => side.fns.indexOf(fn)));
+        assert.deepEqual(oursPlain, nodePlain, `step ${step}: listeners(${t})`);
+        assert.equal(sides[0].emitter.listenerCount(t), sides[1].emitter.listenerCount(t));
+        assert.equal(EventEmitter.listenerCount(sides[0].emitter, t), sides[1].emitter.listenerCount(t));
+      }
+      assert.deepEqual([...sides[0].emitter.eventNames()].sort(), [...sides[1].emitter.eventNames()].sort(), `step ${step}: eventNames`);
+    }
+  }
+
+  it("agrees with Node's EventEmitter over random runs (once, prepend, remove and emit inside listeners)", () => {
+    for (let seed = 1; seed <= 30; seed++) run(seed);
+  });
+
+  it('throws an error emitted with no listener, as Node does', () => {
+    const emitter = new EventEmitter();
+    const error = new Error('broken');
+    assert.throws(() => emitter.emit('error', error), (e) => e === error);
+    assert.throws(() => emitter.emit('error', 'text'), /Unhandled error/);
+    emitter.on('error', () => {});
+    assert.equal(emitter.emit('error', error), true);
+  });
+
+  it('refuses a listener that is not a function', () => {
+    assert.throws(() => new EventEmitter().on('data', 'nope'), TypeError);
+    assert.throws(() => new EventEmitter().once('data', undefined), TypeError);
+  });
+
+  it('loads the three ways the bundle does, and works mixed into a class that never calls it (MQTT.js)', () => {
+    assert.equal(EventEmitter.EventEmitter, EventEmitter); // mqtt-packet, readable-stream
+    assert.equal(EventEmitter.__esModule, undefined); // MQTT.js: __importDefault(...).default
+    const { applyMixin } = mqttRequire('./lib/shared.js');
+    class Client {}
+    applyMixin(Client, EventEmitter);
+    const client = new Client();
+    const seen = [];
+    client.once('connect', (packet) => seen.push(packet));
+    assert.equal(client.emit('connect', 'connack'), true);
+    assert.equal(client.emit('connect', 'again'), false);
+    assert.deepEqual(seen, ['connack']);
+    // readable-stream calls it as a function on its stream objects.
+    function Stream() {
+      EventEmitter.call(this);
+    }
+    Object.setPrototypeOf(Stream.prototype, EventEmitter.prototype);
+    assert.equal(new Stream().setMaxListeners(1000).getMaxListeners(), 1000);
+    assert.equal(new Stream().getMaxListeners(), 10);
   });
 });
