@@ -5,3 +5,6 @@ import mqtt from 'mqtt';
 export function connectOverWebSocket(url, options) {
   return mqtt.connect(url, options);
 }
+
+// Pointing a client at another URL is the same with either transport.
+export { retarget } from '../../src/transport/connect.ts';
