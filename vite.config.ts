@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { attachMqttWebSocket, createAedes } from './scripts/aedes-broker.js';
+import { attachPlant } from './scripts/plant-simulator.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const require = createRequire(import.meta.url);
@@ -119,9 +120,14 @@ function demoBroker(): Plugin {
   };
 }
 
+/** `npm start`'s simulated plant (scripts/plant-simulator.js): MQTT clients of /mqtt over 127.0.0.1, stopped with the server. */
+function plantSimulator(): Plugin {
+  return { name: 'mqtt-elements:plant-simulator', apply: 'serve', configureServer: (server) => void (server.httpServer && attachPlant(server.httpServer)) };
+}
+
 export default defineConfig({
   root: here('./demo'),
-  plugins: [demoBroker(), mqttStandIns()],
+  plugins: [demoBroker(), plantSimulator(), mqttStandIns()],
   resolve: {
     // The pages load /src/index.ts; src/ lies outside root, so map that URL onto the sources.
     alias: [{ find: /^\/src\//, replacement: `${here('./src')}/` }],
