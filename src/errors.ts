@@ -78,3 +78,9 @@ export function numericCode(error: Error): number | undefined {
 export function isMqttElementsError(e: unknown): e is MqttElementsError {
   return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && e.name === 'MqttElementsError';
 }
+
+/** `e` if it is a coded error already, else a `connection-failed` error with its message. */
+export function toCodedError(e: unknown): MqttElementsError {
+  if (e instanceof MqttElementsError) return e;
+  return new MqttElementsError('connection-failed', (e as Error)?.message ?? String(e), { cause: e });
+}

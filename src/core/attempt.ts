@@ -9,6 +9,8 @@ import { brokerReason, MqttElementsError, numericCode } from '../errors.js';
 import type { ConnectionStatus } from './connection.js';
 import { failedAttemptMessage } from './diagnosis.js';
 import type { RetrySchedule } from './retry.js';
+import type { StatusBoard } from './status.js';
+import type { SubscriptionRegistry } from './subscriptions.js';
 
 /** CONNACK codes that mean "these credentials are refused" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87). */
 const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
@@ -37,6 +39,42 @@ export interface AttemptSink {
   message(topic: string, payload: Uint8Array, packet: IPublishPacket): void;
   /** The socket closed: subscriptions wait for the next CONNACK. */
   closed(): void;
+}
+
+/** What a connection's sink updates: its status, its subscriptions, and a hook on CONNACK. */
+export interface SinkParts {
+  board: StatusBoard;
+  registry: SubscriptionRegistry;
+  /** False once the attempt's client was replaced: its events then change nothing. */
+  current(): boolean;
+  /** Called on each CONNACK, before the status changes. */
+  connected(): void;
+}
+
+/** The sink of a connection's current attempt: status, errors, subscriptions, and the connect event. */
+export function connectionSink(parts: SinkParts): AttemptSink {
+  const { board, registry, current } = parts;
+  return {
+    status: (status) => {
+      if (current()) board.set(status);
+    },
+    fail: (error, status) => {
+      if (current()) board.fail(error, status);
+    },
+    connected: (connack) => {
+      if (!current()) return;
+      parts.connected();
+      board.set('connected');
+      registry.connected(!!connack.sessionPresent);
+      board.emit((l) => l.connect?.(connack));
+    },
+    message: (topic, payload, packet) => {
+      if (current()) registry.dispatch(topic, payload, packet);
+    },
+    closed: () => {
+      if (current()) registry.disconnected();
+    },
+  };
 }
 
 /** Stops an attempt for good (refused credentials, a client id taken over): no more retries. */

@@ -4,15 +4,17 @@
  * the client behind it may be replaced (new URL, new identity), the object never is. No DOM.
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { MqttElementsError } from '../errors.js';
+import { MqttElementsError, toCodedError } from '../errors.js';
 import { connectOverWebSocket, type ClientFactory } from '../transport/connect.js';
-import { haltAttempt, watchAttempt, type Attempt, type AttemptSink } from './attempt.js';
+import { connectionSink, haltAttempt, watchAttempt, type Attempt, type AttemptSink } from './attempt.js';
 import type { ReceivedMessage } from './message.js';
-import { credentialsError, randomClientId, resolveBrokerUrl, toClientOptions, type ClientPlan } from './options.js';
+import { credentialsError, randomClientId, toClientOptions, type ClientPlan } from './options.js';
 import { encodePayload, publishTarget, sendPublish, type PublishOptions, type PublishTransport } from './publish.js';
-import { fetchCredentials } from './credentials.js';
+import { credentialedStart } from './credentials.js';
 import { NextValue } from './next-value.js';
 import { Requests, type RequestOptions } from './requests.js';
+import { canShare, SharedLink } from './shared-link.js';
+import { sharedHost } from './shared-host.js';
 import { retryFor } from './retry.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
@@ -45,15 +47,11 @@ export class MqttConnection {
   #generation = 0;
   #registry = new SubscriptionRegistry();
   #claims = new ClientIdClaims(() => this.#takenOver());
-  readonly #requests: Requests = new Requests({
-    clientId: () => this.clientId,
-    // What the client was made with (the `options` escape hatch may set it), else the attribute.
-    protocolVersion: () => this.client?.options.protocolVersion ?? this.config.options?.protocolVersion ?? this.config.protocolVersion ?? 4,
-    subscribe: (filter, options, onMessage) => this.subscribe(filter, options, onMessage),
-    publish: (topic, payload, options) => this.publish(topic, payload, options),
-  });
+  readonly #requests: Requests = new Requests(this);
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
   #generatedClientId = randomClientId();
+  /** This tab's part in a connection shared between tabs (`shared`), if any. */
+  #link?: SharedLink;
   /** Waiting for the client of a connect that is still fetching credentials. */
   readonly #nextClient = new NextValue<MqttClient>();
 
@@ -63,6 +61,8 @@ export class MqttConnection {
    */
   constructor(createClient: ClientFactory = connectOverWebSocket) {
     this.#createClient = createClient;
+    // The tab leading a shared connection tells the others every status change.
+    this.#board.listen({ status: (status, error) => this.#link?.status(status, error) });
   }
 
   /** Awaited before every connect and reconnect; its answer overrides `config`'s credentials. */
@@ -88,6 +88,11 @@ export class MqttConnection {
     return this.#current?.client;
   }
 
+  /** The MQTT version in use: what the client was made with (`options` may set it), else the setting. */
+  get protocolVersion(): number {
+    return this.client?.options.protocolVersion ?? this.config.options?.protocolVersion ?? this.config.protocolVersion ?? 4;
+  }
+
   /** The client id in use (the generated one unless `config.clientId` names one). */
   get clientId(): string {
     return this.config.clientId || this.#generatedClientId;
@@ -103,39 +108,58 @@ export class MqttConnection {
    * become status `error` and an `error` callback.
    */
   connect(): void {
+    const link = this.#link;
+    this.#link = undefined;
+    void link?.close();
+    const plan = this.#plan();
+    // Bad settings end the client too (#connectDirect without a plan).
+    if (!plan || !this.config.shared || !canShare()) return this.#connectDirect(plan);
+    // Tabs declaring the same broker, client id and user share one connection (shared-link.ts).
+    this.#endClient();
+    this.#board.set('connecting');
+    const key = `${plan.urls.join(' ')}|${this.config.clientId ?? ''}|${this.config.username ?? ''}`;
+    this.#link = new SharedLink(key, sharedHost(this, this.#registry, this.#board, {
+      lead: () => this.#connectDirect(this.#plan()),
+      endLead: () => this.#disconnectDirect(),
+      adoptClientId: (id) => (this.#generatedClientId = id),
+    }));
+  }
+
+  /** The client plan for the current config; bad settings become status `error`. */
+  #plan(): ClientPlan | undefined {
+    try {
+      return toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
+    } catch (e) {
+      this.#failToStart(toCodedError(e));
+      return undefined;
+    }
+  }
+
+  #connectDirect(plan: ClientPlan | undefined): void {
     const generation = ++this.#generation;
     this.#endClient();
-    let plan: ClientPlan;
-    try {
-      plan = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
-    } catch (e) {
-      this.#failToStart(toCoded(e));
-      return;
-    }
+    if (!plan) return;
     this.#board.set('connecting');
-    if (!this.config.credentials) {
-      this.#start(plan, plan.url, plan.options);
-      return;
-    }
-    fetchCredentials(this.config.credentials).then(
-      ({ url, ...credentials }) => {
-        if (generation !== this.#generation) return;
-        let first = plan.url;
-        try {
-          if (url !== undefined) first = resolveBrokerUrl(url, this.pageUrl());
-        } catch (e) {
-          return this.#failToStart(toCoded(e));
-        }
-        this.#start(plan, first, { ...plan.options, ...credentials });
-      },
-      (e: MqttElementsError) => {
-        if (generation === this.#generation) this.#failToStart(e);
-      },
+    if (!this.config.credentials) return this.#start(plan, plan.url, plan.options);
+    credentialedStart(this.config.credentials, plan, this.pageUrl()).then(
+      ({ url, options }) => generation === this.#generation && this.#start(plan, url, options),
+      (e: MqttElementsError) => generation === this.#generation && this.#failToStart(e),
     );
   }
 
   /** Ends the client (sending DISCONNECT, so no will is published); resolves once it is closed. */
   async disconnect(): Promise<void> {
+    const link = this.#link;
+    this.#link = undefined;
+    if (link) {
+      // A tab of a shared connection leaves it: the others stay connected.
+      await link.close();
+      return this.#board.set('closed');
+    }
+    return this.#disconnectDirect();
+  }
+
+  async #disconnectDirect(): Promise<void> {
     this.#generation++;
     const attempt = this.#current;
     this.#nextClient.give(undefined);
@@ -164,6 +188,10 @@ export class MqttConnection {
    */
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string | Uint8Array> {
     const qos = publishTarget(topic, options.qos);
+    if (this.#link && !this.#link.leading) {
+      await this.#link.publish(topic, payload, options);
+      return encodePayload(payload);
+    }
     const client = this.client ?? (this.#board.status === 'connecting' ? await this.#nextClient.next() : undefined);
     if (!client || client.disconnecting || this.#board.status === 'closed') {
       throw new MqttElementsError('no-connection', `cannot publish to "${topic}": the connection is ${this.#board.status}`);
@@ -174,11 +202,7 @@ export class MqttConnection {
     return body;
   }
 
-  /**
-   * MQTT 5 request/response: publishes with a response topic and fresh correlation data and
-   * resolves with the reply that carries it (requests.ts). Rejects with `unsupported` on MQTT
-   * 3.1.1 and `response-timeout` when no reply came in time.
-   */
+  /** MQTT 5 request/response (requests.ts): resolves with the reply; `unsupported`, `response-timeout`. */
   request(topic: string, payload: unknown, options?: RequestOptions): Promise<ReceivedMessage> {
     return this.#requests.request(topic, payload, options);
   }
@@ -204,7 +228,7 @@ export class MqttConnection {
     try {
       client = this.#createClient(url, options);
     } catch (e) {
-      return this.#failToStart(toCoded(e));
+      return this.#failToStart(toCodedError(e));
     }
     const attempt: Attempt = { client, url, phase: 'opening', reported: false };
     attempt.retry = retryFor(attempt, plan, {
@@ -220,7 +244,7 @@ export class MqttConnection {
     });
     this.#current = attempt;
     this.#registry.attach(client);
-    this.#wire(attempt);
+    watchAttempt(attempt, this.#sinkFor(attempt));
     this.#nextClient.give(client);
   }
 
@@ -229,8 +253,16 @@ export class MqttConnection {
     this.#nextClient.give(undefined);
   }
 
-  #wire(attempt: Attempt): void {
-    watchAttempt(attempt, this.#sinkFor(attempt));
+  #sinkFor(attempt: Attempt): AttemptSink {
+    return connectionSink({
+      board: this.#board,
+      registry: this.#registry,
+      current: () => attempt === this.#current,
+      // A fixed id is announced to the other tabs: a newer holder takes it over (takeover.ts).
+      connected: () => {
+        if (this.config.clientId) this.#claims.claim(this.config.clientId, attempt.url);
+      },
+    });
   }
 
   /**
@@ -246,37 +278,9 @@ export class MqttConnection {
     return this.#current?.url ?? this.#lastUrl;
   }
 
-  /** What an attempt's events do to this connection; nothing once it is no longer the current one. */
-  #sinkFor(attempt: Attempt): AttemptSink {
-    const current = () => attempt === this.#current;
-    return {
-      status: (status) => {
-        if (current()) this.#board.set(status);
-      },
-      fail: (error, status) => {
-        if (current()) this.#board.fail(error, status);
-      },
-      connected: (connack) => {
-        if (!current()) return;
-        // A fixed id is announced to the other tabs: a newer holder takes it over (takeover.ts).
-        if (this.config.clientId) this.#claims.claim(this.config.clientId, attempt.url);
-        this.#board.set('connected');
-        this.#registry.connected(!!connack.sessionPresent);
-        this.#board.emit((l) => l.connect?.(connack));
-      },
-      message: (topic, payload, packet) => {
-        if (current()) this.#registry.dispatch(topic, payload, packet);
-      },
-      closed: () => {
-        if (current()) this.#registry.disconnected();
-      },
-    };
-  }
-
   #takenOver(): void {
-    const attempt = this.#current;
-    if (!attempt || attempt.phase === 'halted' || attempt.phase === 'ended') return;
-    haltAttempt(attempt, this.#sinkFor(attempt), takenOverError(this.clientId, attempt.url));
+    const a = this.#current;
+    if (a && a.phase !== 'halted' && a.phase !== 'ended') haltAttempt(a, this.#sinkFor(a), takenOverError(this.clientId, a.url));
   }
 
   #endClient(): void {
@@ -291,9 +295,4 @@ export class MqttConnection {
     // A deliberate switch: DISCONNECT cleanly (no will), without waiting for the broker.
     attempt.client.end(false);
   }
-}
-
-function toCoded(e: unknown): MqttElementsError {
-  if (e instanceof MqttElementsError) return e;
-  return new MqttElementsError('connection-failed', (e as Error)?.message ?? String(e), { cause: e });
 }

@@ -1,4 +1,6 @@
 import { MqttElementsError } from '../errors.js';
+import type { IClientOptions } from 'mqtt';
+import { resolveBrokerUrl, type ClientPlan } from './options.js';
 import type { CredentialsProvider } from './settings.js';
 
 /** What a credentials function may answer; `url` replaces the broker URL for that attempt (signed URLs). */
@@ -25,3 +27,16 @@ export async function fetchCredentials(provider: CredentialsProvider | undefined
   }
 }
 
+
+/**
+ * The first attempt of a client whose connection has a credentials function: its answer's user
+ * name and password over the plan's options, and its `url` (resolved) instead of the first one.
+ */
+export async function credentialedStart(
+  provider: CredentialsProvider,
+  plan: ClientPlan,
+  pageUrl: string | undefined,
+): Promise<{ url: string; options: IClientOptions }> {
+  const { url, ...credentials } = await fetchCredentials(provider);
+  return { url: url === undefined ? plan.url : resolveBrokerUrl(url, pageUrl), options: { ...plan.options, ...credentials } };
+}

@@ -20,9 +20,9 @@ export interface RequestOptions extends PublishOptions {
 
 /** What requests need of their connection. */
 export interface RequestTransport {
-  clientId(): string;
+  readonly clientId: string;
   /** 4 (MQTT 3.1.1) or 5. */
-  protocolVersion(): number;
+  readonly protocolVersion: number;
   subscribe(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void;
   publish(topic: string, payload: unknown, options: PublishOptions): Promise<unknown>;
 }
@@ -45,7 +45,7 @@ export class Requests {
 
   /** The response topic for `responseTopic` (or the default for this client). */
   responseTopicOf(responseTopic?: string): string {
-    return responseTopic || `mqtt-elements/response/${this.#transport.clientId()}`;
+    return responseTopic || `mqtt-elements/response/${this.#transport.clientId}`;
   }
 
   /**
@@ -65,7 +65,7 @@ export class Requests {
    * `response-timeout` when no reply came in time, or the publish's own errors.
    */
   async request(topic: string, payload: unknown, options: RequestOptions = {}): Promise<ReceivedMessage> {
-    if (this.#transport.protocolVersion() !== 5) {
+    if (this.#transport.protocolVersion !== 5) {
       throw new MqttElementsError(
         'unsupported',
         `a request to "${topic}" needs MQTT 5 (its correlation data): set protocol-version="5" on the <mqtt-connection>`,

@@ -36,6 +36,8 @@ export interface ConnectionConfig {
   receiveMaximum?: number | undefined;
   /** MQTT.js options merged over everything above (the escape hatch). */
   options?: IClientOptions | undefined;
+  /** One broker connection for every tab of the origin with the same url, client id and user name. */
+  shared?: boolean | undefined;
   /** Awaited before every connect and reconnect; its answer overrides the credentials above. */
   credentials?: CredentialsProvider | undefined;
 }
@@ -48,6 +50,7 @@ export const CONNECTION_SETTINGS = {
   password: { reconnects: true },
   protocolVersion: { reconnects: true },
   credentials: { reconnects: true },
+  shared: { reconnects: true },
   keepalive: { reconnects: false },
   persistentSession: { reconnects: false },
   reconnectPeriod: { reconnects: false },

@@ -6,8 +6,8 @@
  */
 import type { IClientSubscribeOptions, ISubscriptionGrant, IPublishPacket } from 'mqtt';
 import { brokerReason, MqttElementsError } from '../errors.js';
-import { reportLater } from './report-later.js';
 import { toReceivedMessage, type ReceivedMessage } from './message.js';
+import { deliver, deliverToEntry, Entry, notify, type Holder } from './subscription-entry.js';
 import { parseQos, type QoS } from './options.js';
 import { TopicRouter } from './topic-router.js';
 import { assertTopicFilter, matchedFilter } from './topic.js';
@@ -45,47 +45,6 @@ export interface SubscribeTransport {
     callback: (error: Error | null | undefined, granted?: ISubscriptionGrant[]) => void,
   ): unknown;
   unsubscribe(filter: string): unknown;
-}
-
-interface Holder {
-  options: SubscribeOptions;
-  qos: QoS;
-  onMessage: (message: ReceivedMessage) => void;
-}
-
-/** How many topics' latest messages a filter remembers for elements that join it late. */
-const LAST_MESSAGES_PER_FILTER = 1000;
-
-class Entry {
-  readonly holders = new Set<Holder>();
-  status: SubscriptionStatus = 'idle';
-  error?: MqttElementsError;
-  /** QoS of the SUBSCRIBE sent on the current client session, -1 when none was sent. */
-  sentQos = -1;
-  /** Latest message per topic: a late-joining element shows what the others already show. */
-  readonly last = new Map<string, ReceivedMessage>();
-
-  constructor(readonly filter: string) {}
-
-  get wantedQos(): QoS {
-    let qos: QoS = 0;
-    for (const h of this.holders) if (h.qos > qos) qos = h.qos;
-    return qos;
-  }
-
-  setStatus(status: SubscriptionStatus, error?: MqttElementsError): void {
-    this.status = status;
-    this.error = error;
-    for (const h of this.holders) notify(h, status, error);
-  }
-}
-
-function notify(h: Holder, status: SubscriptionStatus, error?: MqttElementsError): void {
-  try {
-    h.options.onStatus?.(status, error);
-  } catch (e) {
-    reportLater(e);
-  }
 }
 
 /** The reason code of a refused SUBACK, or undefined when `granted` is a grant. */
@@ -207,13 +166,17 @@ export class SubscriptionRegistry {
     let message: ReceivedMessage | undefined;
     this.#router.match(topic, (entry) => {
       message ??= toReceivedMessage(topic, payload, packet);
-      if (entry.last.size >= LAST_MESSAGES_PER_FILTER && !entry.last.has(topic)) {
-        entry.last.delete(entry.last.keys().next().value as string);
-      }
-      entry.last.delete(topic);
-      entry.last.set(topic, message);
-      for (const holder of entry.holders) deliver(holder, message);
+      deliverToEntry(entry, message);
     });
+  }
+
+  /**
+   * Delivers one PUBLISH to the holders of `filter` only: a connection shared between tabs gets
+   * each message once per filter it holds there, already routed (shared-link.ts).
+   */
+  dispatchTo(filter: string, topic: string, payload: Uint8Array, packet: IPublishPacket): void {
+    const entry = this.#entries.get(filter);
+    if (entry) deliverToEntry(entry, toReceivedMessage(topic, payload, packet));
   }
 
   #queueFlush(): void {
@@ -282,13 +245,5 @@ export class SubscriptionRegistry {
       }
       this.#releaseQueued.clear();
     });
-  }
-}
-
-function deliver(holder: Holder, message: ReceivedMessage): void {
-  try {
-    holder.onMessage(message);
-  } catch (e) {
-    reportLater(e);
   }
 }

@@ -90,6 +90,12 @@ export class MqttConnectionElement extends LitElement {
   /** MQTT 5: receive maximum. */
   @property({ type: Number, attribute: 'receive-maximum' }) receiveMaximum?: number;
 
+  /**
+   * One broker connection for every tab and window of this origin that declares the same `url`,
+   * `client-id` and `username`: one tab, elected with a Web Lock, holds it for the others.
+   */
+  @property({ type: Boolean }) shared = false;
+
   /** Do not connect until `connect()` is called. */
   @property({ type: Boolean }) manual = false;
 

@@ -1,0 +1,72 @@
+/**
+ * One filter of a `SubscriptionRegistry`: who holds it, where its broker subscription stands,
+ * and the latest message per topic for holders that join late. No DOM.
+ */
+import type { MqttElementsError } from '../errors.js';
+import type { ReceivedMessage } from './message.js';
+import type { QoS } from './options.js';
+import { reportLater } from './report-later.js';
+import type { SubscribeOptions, SubscriptionStatus } from './subscriptions.js';
+
+/** One holder of a filter: what it asked for, and where its messages go. */
+export interface Holder {
+  options: SubscribeOptions;
+  qos: QoS;
+  onMessage: (message: ReceivedMessage) => void;
+}
+
+/** How many topics' latest messages a filter remembers for elements that join it late. */
+const LAST_MESSAGES_PER_FILTER = 1000;
+
+/** A filter held by one or more holders. */
+export class Entry {
+  readonly holders = new Set<Holder>();
+  status: SubscriptionStatus = 'idle';
+  error?: MqttElementsError;
+  /** QoS of the SUBSCRIBE sent on the current client session, -1 when none was sent. */
+  sentQos = -1;
+  /** Latest message per topic: a late-joining element shows what the others already show. */
+  readonly last = new Map<string, ReceivedMessage>();
+
+  constructor(readonly filter: string) {}
+
+  get wantedQos(): QoS {
+    let qos: QoS = 0;
+    for (const h of this.holders) if (h.qos > qos) qos = h.qos;
+    return qos;
+  }
+
+  setStatus(status: SubscriptionStatus, error?: MqttElementsError): void {
+    this.status = status;
+    this.error = error;
+    for (const h of this.holders) notify(h, status, error);
+  }
+}
+
+/** Tells a holder its subscription's status; a throwing callback is reported later. */
+export function notify(h: Holder, status: SubscriptionStatus, error?: MqttElementsError): void {
+  try {
+    h.options.onStatus?.(status, error);
+  } catch (e) {
+    reportLater(e);
+  }
+}
+
+/** Remembers `message` as its topic's latest for late holders, and gives it to every holder. */
+export function deliverToEntry(entry: Entry, message: ReceivedMessage): void {
+  if (entry.last.size >= LAST_MESSAGES_PER_FILTER && !entry.last.has(message.topic)) {
+    entry.last.delete(entry.last.keys().next().value as string);
+  }
+  entry.last.delete(message.topic);
+  entry.last.set(message.topic, message);
+  for (const holder of entry.holders) deliver(holder, message);
+}
+
+/** Gives a holder a message; a throwing callback is reported later. */
+export function deliver(holder: Holder, message: ReceivedMessage): void {
+  try {
+    holder.onMessage(message);
+  } catch (e) {
+    reportLater(e);
+  }
+}

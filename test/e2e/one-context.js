@@ -1,0 +1,52 @@
+// Browsers whose tabs all open in one browser context, as a user's tabs do: a BroadcastChannel or
+// a Web Lock reaches from one tab to the others. (support.js's Playwright launcher gives each page
+// a context of its own, which would isolate them.) Used by tabs.test.js and shared.test.js.
+import { chromium } from 'playwright';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
+import { killDescendants } from '../../scripts/kill-tree.js';
+import { closeWithin } from '../../scripts/time-limit.js';
+
+/** SIGKILLs a browser and everything it started. */
+function killBrowser(pid) {
+  if (!pid) return;
+  killDescendants(pid);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** The bit of Playwright's and Puppeteer's page APIs used here. */
+function adapt(page) {
+  const tab = { goto: (url) => page.goto(url), evaluate: (fn, arg) => page.evaluate(fn, arg), click: (selector) => page.click(selector), close: () => page.close(), errors: [] };
+  page.on('pageerror', (e) => tab.errors.push(String(e?.message ?? e)));
+  return tab;
+}
+
+/**
+ * A browser whose tabs all open in one browser context, so that a BroadcastChannel reaches from
+ * one to the other as between two tabs of a user's browser. (support.js's Playwright launcher
+ * gives each page a context of its own, which would isolate them.) `close()` is bounded.
+ */
+export const launchers = {
+  chromium: async () => {
+    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await chromium.connect(server.wsEndpoint());
+    const context = await browser.newContext();
+    return {
+      newTab: async () => adapt(await context.newPage()),
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killBrowser(server.process().pid)),
+    };
+  },
+  firefox: async () => {
+    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+    const context = browser.defaultBrowserContext();
+    return {
+      newTab: async () => adapt(await context.newPage()),
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killBrowser(browser.process()?.pid)),
+    };
+  },
+};
+

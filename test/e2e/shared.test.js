@@ -1,0 +1,118 @@
+// Tabs of one origin sharing one broker connection (SPEC "Across tabs", `shared`): real pages
+// loading the CDN bundle in one browser context, a real mosquitto counting CONNECTs and
+// SUBSCRIBEs. Run after `npm run build` (npm test does both).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startMosquitto } from '../../scripts/mosquitto.js';
+import { launchers } from './one-context.js';
+import { BROWSERS, mosquittoPeers, serveStatic } from './support.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PAGE = fileURLToPath(new URL('./pages/shared.html', import.meta.url));
+const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function render(pathname, url) {
+  if (pathname !== '/pages/shared.html') return undefined;
+  const id = url.searchParams.get('CLIENT_ID');
+  const vars = { ...Object.fromEntries(url.searchParams), CLIENT_ID_ATTR: id ? `client-id="${escapeHtml(id)}"` : '' };
+  return readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => (key === 'CLIENT_ID_ATTR' ? vars[key] : escapeHtml(vars[key] ?? '')));
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `tabs` until `ok(state)` holds in every one (the pages have no event for the test). */
+async function untilAll(tabs, ok, what, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const states = await Promise.all(
+      tabs.map((tab) =>
+        tab.evaluate(() => ({
+          status: document.querySelector('mqtt-connection').status,
+          subscribe: document.querySelector('mqtt-subscribe').status,
+          value: document.querySelector('mqtt-subscribe').value,
+          publish: document.querySelector('mqtt-publish').status,
+        })),
+      ),
+    );
+    if (states.every(ok)) return states;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeout} ms: ${JSON.stringify(states)}`);
+    await sleep(50);
+  }
+}
+
+describe('tabs sharing one connection, against mosquitto', () => {
+  let mosquitto;
+  let peers;
+  let server;
+  let base;
+  before(async () => {
+    mosquitto = await startMosquitto();
+    peers = mosquittoPeers(mosquitto);
+    ({ server, base } = await serveStatic(root, render));
+  });
+  after(async () => {
+    server?.close();
+    await mosquitto?.close();
+  });
+  const count = (text) => mosquitto.log().filter((line) => line.includes(text)).length;
+
+  for (const browserName of BROWSERS) {
+    describe(browserName, () => {
+      let browser;
+      before(async () => {
+        browser = await launchers[browserName]();
+      });
+      after(() => browser?.close());
+
+      it('3 tabs: 1 CONNECT, 1 SUBSCRIBE; a message reaches all; a click in any tab is published; closing the first leaves the others', async () => {
+        const run = `sh-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
+        const clientId = `dash-${run}`;
+        const topic = `${run}/T`;
+        const tabs = [];
+        for (const tab of ['a', 'b', 'c']) {
+          const page = await browser.newTab();
+          await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ TAB: tab, WS_URL: mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic })}`);
+          tabs.push(page);
+        }
+        await untilAll(tabs, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'every tab connected and subscribed');
+        assert.equal(count(` as ${clientId} (`), 1, 'one CONNECT for three tabs');
+        assert.equal(count(`Received SUBSCRIBE from ${clientId}`), 1, 'one SUBSCRIBE for the filter the three tabs hold');
+
+        await peers.pub(topic, 'to all');
+        await untilAll(tabs, (s) => s.value === 'to all', 'the message reached every tab');
+
+        const { received, subscribed } = peers.firstMessage(`${topic}/set`, `${run}-sub`);
+        await subscribed;
+        await tabs[2].click('button');
+        assert.equal(await received, 'from c', 'the click in the third tab went out through the shared connection');
+        await untilAll([tabs[2]], (s) => s.publish === 'sent', 'its publish acknowledged in that tab');
+
+        await tabs[0].close(); // the tab that opened the connection
+        const rest = tabs.slice(1);
+        await untilAll(rest, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'the others connected again', 15000);
+        assert.ok(count(` as ${clientId} (`) <= 2, `at most one reconnect (${count(` as ${clientId} (`)} CONNECTs)`);
+        await peers.pub(topic, 'after the first tab left');
+        await untilAll(rest, (s) => s.value === 'after the first tab left', 'the others still receive');
+        for (const tab of tabs) assert.deepEqual(tab.errors, []);
+        for (const tab of rest) await tab.close();
+      });
+
+      it('2 tabs without a client-id: 1 CONNECT between them', async () => {
+        const run = `sh2-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
+        const before = count('New client connected');
+        const tabs = [];
+        for (const tab of ['a', 'b']) {
+          const page = await browser.newTab();
+          await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ TAB: tab, WS_URL: mosquitto.wsUrl, TOPIC: `${run}/T` })}`);
+          tabs.push(page);
+        }
+        await untilAll(tabs, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'both tabs connected');
+        await sleep(500); // a second CONNECT, if there were one, would be logged by now
+        assert.equal(count('New client connected') - before, 1);
+        for (const tab of tabs) await tab.close();
+      });
+    });
+  }
+});
