@@ -181,6 +181,9 @@ export async function startMosquitto({ logTypes = ['all'] } = {}) {
     password: MOSQUITTO_PASSWORD,
     /** Captured stderr, each line prefixed with an ISO timestamp. */
     log: () => lines.slice(),
+    /** Stops the broker; `start()` brings it back on the same ports (a broker that is down for a while). */
+    stop,
+    start,
     /** Stops and starts again on the same ports (the config is unchanged). */
     async restart() {
       await stop();

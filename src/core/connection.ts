@@ -10,7 +10,7 @@ import { connectionSink, haltAttempt, watchAttempt, type Attempt, type AttemptSi
 import type { ReceivedMessage } from './message.js';
 import { credentialsError, randomClientId, toClientOptions, type ClientPlan } from './options.js';
 import { encodePayload, publishTarget, sendPublish, type PublishOptions, type PublishTransport } from './publish.js';
-import { credentialedStart } from './credentials.js';
+import { preparedStart } from './credentials.js';
 import { NextValue } from './next-value.js';
 import { Requests, type RequestOptions } from './requests.js';
 import { canShare, SharedLink } from './shared-link.js';
@@ -140,8 +140,8 @@ export class MqttConnection {
     this.#endClient();
     if (!plan) return;
     this.#board.set('connecting');
-    if (!this.config.credentials) return this.#start(plan, plan.url, plan.options);
-    credentialedStart(this.config.credentials, plan, this.pageUrl()).then(
+    if (!this.config.credentials && this.config.store !== 'indexeddb') return this.#start(plan, plan.url, plan.options);
+    preparedStart(this.config, plan, this.pageUrl()).then(
       ({ url, options }) => generation === this.#generation && this.#start(plan, url, options),
       (e: MqttElementsError) => generation === this.#generation && this.#failToStart(e),
     );

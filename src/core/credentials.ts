@@ -1,7 +1,8 @@
 import { MqttElementsError } from '../errors.js';
 import type { IClientOptions } from 'mqtt';
 import { resolveBrokerUrl, type ClientPlan } from './options.js';
-import type { CredentialsProvider } from './settings.js';
+import { openIdbStores } from '../transport/idb-store.js';
+import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 
 /** What a credentials function may answer; `url` replaces the broker URL for that attempt (signed URLs). */
 export interface Credentials {
@@ -29,14 +30,27 @@ export async function fetchCredentials(provider: CredentialsProvider | undefined
 
 
 /**
- * The first attempt of a client whose connection has a credentials function: its answer's user
- * name and password over the plan's options, and its `url` (resolved) instead of the first one.
+ * The first attempt of a client whose connection needs to wait for something first: with a
+ * credentials function, its answer's user name and password over the plan's options and its `url`
+ * (resolved) instead of the first one; with `store="indexeddb"`, the stores an earlier page left.
  */
-export async function credentialedStart(
-  provider: CredentialsProvider,
+export async function preparedStart(
+  config: Pick<ConnectionConfig, 'credentials' | 'store' | 'clientId'>,
   plan: ClientPlan,
   pageUrl: string | undefined,
 ): Promise<{ url: string; options: IClientOptions }> {
-  const { url, ...credentials } = await fetchCredentials(provider);
-  return { url: url === undefined ? plan.url : resolveBrokerUrl(url, pageUrl), options: { ...plan.options, ...credentials } };
+  let url = plan.url;
+  let options = plan.options;
+  if (config.credentials) {
+    const { url: signed, ...credentials } = await fetchCredentials(config.credentials);
+    if (signed !== undefined) url = resolveBrokerUrl(signed, pageUrl);
+    options = { ...options, ...credentials };
+  }
+  if (config.store === 'indexeddb') {
+    if (!config.clientId) {
+      throw new MqttElementsError('connection-failed', 'store="indexeddb" needs a fixed client-id: the stored messages belong to it');
+    }
+    options = { ...options, ...(await openIdbStores(plan.urls.join(' '), config.clientId)) };
+  }
+  return { url, options };
 }

@@ -36,6 +36,8 @@ export interface ConnectionConfig {
   receiveMaximum?: number | undefined;
   /** MQTT.js options merged over everything above (the escape hatch). */
   options?: IClientOptions | undefined;
+  /** Where QoS 1/2 messages in flight are kept: `memory`, or `indexeddb` (survives a reload). */
+  store?: string | undefined;
   /** One broker connection for every tab of the origin with the same url, client id and user name. */
   shared?: boolean | undefined;
   /** Awaited before every connect and reconnect; its answer overrides the credentials above. */
@@ -51,6 +53,7 @@ export const CONNECTION_SETTINGS = {
   protocolVersion: { reconnects: true },
   credentials: { reconnects: true },
   shared: { reconnects: true },
+  store: { reconnects: true },
   keepalive: { reconnects: false },
   persistentSession: { reconnects: false },
   reconnectPeriod: { reconnects: false },

@@ -96,6 +96,12 @@ export class MqttConnectionElement extends LitElement {
    */
   @property({ type: Boolean }) shared = false;
 
+  /**
+   * Where QoS 1/2 messages in flight are kept: `memory`, or `indexeddb`, which survives a reload,
+   * a crash or a closed tab (needs a fixed `client-id`).
+   */
+  @property() store: 'memory' | 'indexeddb' = 'memory';
+
   /** Do not connect until `connect()` is called. */
   @property({ type: Boolean }) manual = false;
 
