@@ -2,13 +2,14 @@
 // brokers (aedes embedded; mosquitto, ejabberd and RabbitMQ spawned by scripts/broker-plugin.js)
 // in Chromium and Firefox. BROWSERS=chromium or BROWSERS=firefox runs one; the default is both.
 import { brokerPlugin } from './scripts/broker-plugin.js';
-import { BROKER_TESTS, browserTestConfig } from './scripts/browser-tests.js';
+import { BROKER_TESTS, browserTestConfig, wantedBrowsers } from './scripts/browser-tests.js';
 
-// The whole suite boots RabbitMQ (a node, then a 2-node cluster: three slow boots) in the
-// background from the start; a run of chosen --files boots it only if one of them asks.
+// The whole suite boots RabbitMQ (a node, then a 2-node cluster per browser for the failover
+// test, which kills a node) in the background from the start; a run of chosen --files boots
+// them only when a test asks.
 const chosenFiles = process.argv.some((arg) => arg === '--files' || arg.startsWith('--files='));
 
 export default browserTestConfig({
   files: [BROKER_TESTS],
-  plugins: [brokerPlugin({ rabbitmq: chosenFiles ? 'lazy' : 'eager' })],
+  plugins: [brokerPlugin({ rabbitmq: chosenFiles ? 'lazy' : 'eager', clusters: wantedBrowsers().length })],
 });

@@ -210,12 +210,13 @@ async function startPrivate(broker) {
 }
 
 /**
- * @param {{ rabbitmq?: 'eager' | 'lazy' }} [options] `eager` (the default): the RabbitMQ node
- *   and then the cluster boot in the background from the plugin's start, while the tests that do
- *   not need them run; `lazy`: each boots when a test first asks for it (for a run of a few
- *   chosen files, which may not need RabbitMQ at all: three nodes cost half a minute of CPU).
+ * @param {{ rabbitmq?: 'eager' | 'lazy', clusters?: number }} [options] `rabbitmq: 'eager'` (the
+ *   default): the RabbitMQ node and then `clusters` clusters (one per browser: each browser's
+ *   failover test uses one up) boot one after another in the background from the plugin's start,
+ *   while the tests that do not need them run; `'lazy'`: each boots when a test first asks for it
+ *   (for a run of a few chosen files, which may not need RabbitMQ at all).
  */
-export function brokerPlugin({ rabbitmq: rabbitmqStart = 'eager' } = {}) {
+export function brokerPlugin({ rabbitmq: rabbitmqStart = 'eager', clusters: clustersAhead = 1 } = {}) {
   let aedes;
   let mosquitto;
   let ejabberd;
@@ -225,8 +226,8 @@ export function brokerPlugin({ rabbitmq: rabbitmqStart = 'eager' } = {}) {
   const clusters = new Set();
   /** @type {Promise<void> | undefined} settles once the RabbitMQ node is up (or failed to start) */
   let rabbitmqReady;
-  /** @type {Promise<Awaited<ReturnType<typeof createRabbitmqCluster>>> | undefined} a cluster booted ahead of the first test that asks */
-  let spareCluster;
+  /** @type {Promise<Awaited<ReturnType<typeof createRabbitmqCluster>>>[]} clusters booted ahead of the tests that ask */
+  const spareClusters = [];
   /** Records how long `start()` takes, under `name`. */
   const timed = (name, start) => {
     const began = Date.now();
@@ -259,11 +260,9 @@ export function brokerPlugin({ rabbitmq: rabbitmqStart = 'eager' } = {}) {
     await timed(name, () => fresh.start());
     return fresh;
   }
-  /** The cluster booted ahead, if any (taken once), or a fresh one. */
+  /** A cluster booted ahead, if one is left (each is taken once), or a fresh one. */
   function takeCluster() {
-    const spare = spareCluster;
-    spareCluster = undefined;
-    return spare ?? bootCluster();
+    return spareClusters.shift() ?? bootCluster();
   }
   let events = [];
   /** @type {Map<string, Awaited<ReturnType<typeof startMosquitto>>>} */
@@ -443,14 +442,17 @@ export function brokerPlugin({ rabbitmq: rabbitmqStart = 'eager' } = {}) {
       }
       [aedes, mosquitto, ejabberd, rabbitmq] = results.map((r) => /** @type {PromiseFulfilledResult<any>} */ (r).value);
       events = recordEvents(aedes.broker);
-      // Eager: the node first, then a cluster's two (one after another: each boot takes a core
-      // for seconds). A failure is the RabbitMQ tests' failure, reported by broker-ready and
+      // Eager: the node first, then each cluster's two (one after another: each boot takes a
+      // core for seconds). A failure is the RabbitMQ tests' failure, reported by broker-ready and
       // rabbitmq-cluster-poll, not the whole run's.
       if (rabbitmqStart === 'eager') {
-        spareCluster = rabbitmqStarted()
-          .catch(() => {})
-          .then(() => bootCluster());
-        spareCluster.catch(() => {});
+        let previous = rabbitmqStarted();
+        for (let i = 0; i < clustersAhead; i++) {
+          const spare = previous.catch(() => {}).then(() => bootCluster());
+          spare.catch(() => {});
+          spareClusters.push(spare);
+          previous = spare;
+        }
       }
     },
     async serverStop() {

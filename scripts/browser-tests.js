@@ -1,7 +1,7 @@
 // What the two web-test-runner configs share: the browsers (BROWSERS=chromium or BROWSERS=firefox
 // runs one; the default is both), TypeScript, timeouts and log filtering. The unit config
 // (web-test-runner.unit.config.js) adds nothing; the broker config (web-test-runner.config.js)
-// adds the plugin that runs aedes and mosquitto.
+// adds the plugin that runs the brokers.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -30,7 +30,7 @@ const launchers = {
 const binaries = { chromium: CHROMIUM, firefox: FIREFOX };
 
 /** The browsers BROWSERS names, each checked to be installed. */
-function wantedBrowsers() {
+export function wantedBrowsers() {
   const wanted = (process.env.BROWSERS ?? 'chromium,firefox')
     .split(',')
     .map((b) => b.trim())
