@@ -14,6 +14,9 @@
 //   relay/set     pump: true or false (JSON; "on"/"off", 1/0 too)
 //   setpoint/set  boiler: a number, °C (40–80)
 //
+// Besides the plant, a peer plays the part MQTTX plays in EMQX's guide to MQTT over WebSocket
+// (demo/guide.html): it sends "Hello from MQTTX" to testtopic every 5 s.
+//
 // It only ever connects to 127.0.0.1: the embedded broker of the server it runs with.
 import mqtt from 'mqtt';
 
@@ -24,6 +27,9 @@ const SETPOINT_MS = 600; // the boiler's controller taking a new setpoint
 /** The cellar sensor's power: on for this long, then off (its last will fires), then on again. */
 const CELLAR_UP_MS = 45000;
 const CELLAR_DOWN_MS = 15000;
+
+/** How often the guide's MQTTX stand-in says hello on testtopic. */
+const HELLO_MS = 5000;
 
 const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
 const noise = (amplitude) => (Math.random() * 2 - 1) * amplitude;
@@ -222,6 +228,22 @@ class Device {
   }
 }
 
+/** The guide's test step: MQTTX sends "Hello from MQTTX" to the topic the page subscribed to. */
+function startHelloPeer(url) {
+  const client = mqtt.connect(url, { clientId: 'plant-mqttx', reconnectPeriod: 1000, connectTimeout: 5000 });
+  client.on('error', () => {});
+  const timer = setInterval(() => {
+    if (client.connected) client.publish('testtopic', 'Hello from MQTTX');
+  }, HELLO_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return new Promise((resolve) => client.end(true, {}, () => resolve()));
+    },
+  };
+}
+
 /**
  * Starts the plant against `url` (a ws://127.0.0.1 broker). `stop()` ends every device and its
  * timers; it resolves once their clients are closed.
@@ -231,9 +253,10 @@ export function startPlant(url) {
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`the plant simulator only connects to 127.0.0.1, not ${url}`);
   const devices = deviceSpecs(createModel()).map((spec) => new Device(spec, url));
   for (const device of devices) device.start();
+  const mqttx = startHelloPeer(url);
   return {
     devices: devices.map((d) => d.id),
-    stop: () => Promise.all(devices.map((d) => d.stop())).then(() => undefined),
+    stop: () => Promise.all([...devices.map((d) => d.stop()), mqttx.stop()]).then(() => undefined),
   };
 }
 
