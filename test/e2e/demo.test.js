@@ -1,0 +1,299 @@
+// The demo `npm start` serves, as a user sees it: the server with its broker and simulated plant
+// (started the way npm start starts them, from vite.config.ts), then every page in Chromium and
+// Firefox: no console errors, data from the plant, a relay round trip through the simulated pump,
+// the client console connecting, subscribing and publishing, the guide's two columns talking to
+// each other, every control with an accessible name, and nothing wider than a 390 px phone.
+// BROWSERS=chromium (or firefox) runs one.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
+import { startDemoServer } from '../../scripts/demo-server.js';
+import { killDescendants } from '../../scripts/kill-tree.js';
+import { closeWithin } from '../../scripts/time-limit.js';
+import { BROWSERS } from './support.js';
+
+const PAGES = ['/', '/dashboard.html', '/console.html', '/guide.html'];
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/** Playwright's and Puppeteer's pages behind the few calls used here, with console errors collected. */
+function adapt(page, kind) {
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error?.message ?? error)));
+  return {
+    errors,
+    goto: (url) => page.goto(url),
+    click: (selector) => page.click(selector),
+    focus: (selector) => page.focus(selector),
+    press: (key) => page.keyboard.press(key),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    setViewport: (viewport) => (kind === 'playwright' ? page.setViewportSize(viewport) : page.setViewport(viewport)),
+    waitFor: (fn, arg, timeout = 10000) =>
+      kind === 'playwright'
+        ? page.waitForFunction(fn, arg, { timeout, polling: 50 })
+        : page.waitForFunction(fn, { timeout, polling: 50 }, arg),
+    close: () => page.close(),
+  };
+}
+
+const launchers = {
+  chromium: async () => {
+    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await chromium.connect(server.wsEndpoint());
+    // One context for every page: they share the HTTP cache, as tabs of one browser do.
+    const context = await browser.newContext({ viewport: DESKTOP });
+    return {
+      newPage: async (viewport) => {
+        const page = await context.newPage();
+        await page.setViewportSize(viewport);
+        return adapt(page, 'playwright');
+      },
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => kill(server.process().pid)),
+    };
+  },
+  firefox: async () => {
+    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+    return {
+      newPage: async (viewport) => {
+        const page = await browser.newPage();
+        await page.setViewport(viewport);
+        return adapt(page, 'puppeteer');
+      },
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => kill(browser.process()?.pid)),
+    };
+  },
+};
+
+function kill(pid) {
+  if (!pid) return;
+  killDescendants(pid);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** A 127.0.0.1 port nothing listens on (bound, then released). */
+function closedPort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- What is checked inside the pages (these functions run in the browser) ----------------------
+
+/** Controls without an accessible name: aria-labelledby, aria-label, a <label>, a title, a button's text. */
+function unnamedControls() {
+  const name = (el) => {
+    const by = el.getAttribute('aria-labelledby');
+    if (by) return by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+    if (el.getAttribute('aria-label')?.trim()) return el.getAttribute('aria-label').trim();
+    const labels = [...(el.labels ?? [])].map((l) => l.textContent.trim()).join(' ').trim();
+    if (labels) return labels;
+    if (el.tagName === 'BUTTON') return el.textContent.trim();
+    return el.getAttribute('title')?.trim() ?? '';
+  };
+  return [...document.querySelectorAll('input, select, textarea, button, meter')]
+    .filter((el) => el.type !== 'hidden' && !name(el))
+    .map((el) => el.outerHTML.slice(0, 120));
+}
+
+/** The connection's status is in a polite live region. */
+function statusIsAnnounced() {
+  const status = document.querySelector('#connection-status, #mqttjs-console');
+  return !!status?.closest('[role="status"], [role="log"], [aria-live="polite"]');
+}
+
+describe('demo (npm start): the server, its broker and the simulated plant', () => {
+  let demo;
+  before(async () => {
+    demo = await startDemoServer();
+  });
+  after(() => demo?.close());
+
+  it('serves the home page, the three pages and the broker at /mqtt', async () => {
+    for (const path of PAGES) {
+      const response = await fetch(demo.base + path);
+      assert.equal(response.status, 200, path);
+      assert.match(await response.text(), /<mqtt-connection/, path);
+    }
+    const home = await (await fetch(`${demo.base}/`)).text();
+    for (const page of ['dashboard.html', 'console.html', 'guide.html']) assert.match(home, new RegExp(`href="${page}"`));
+  });
+
+  for (const browserName of BROWSERS) {
+    describe(browserName, () => {
+      let browser;
+      before(async () => {
+        browser = await launchers[browserName]();
+      });
+      after(() => browser?.close());
+
+      /**
+       * Opens `path` at `viewport`, runs `body(page)`, then checks the page's controls and live
+       * status, its width at 390 px, and that there were no console errors.
+       */
+      async function onPage(path, viewport, body, { allowErrors = () => false } = {}) {
+        const page = await browser.newPage(viewport);
+        try {
+          await page.goto(demo.base + path);
+          await page.waitFor(() => customElements.get('mqtt-connection') !== undefined);
+          await body(page);
+          // Every control named, the status in a live region, nothing wider than a phone.
+          assert.deepEqual(await page.evaluate(unnamedControls), [], `unnamed controls on ${path}`);
+          if (path !== '/') assert.ok(await page.evaluate(statusIsAnnounced), `status in a live region on ${path}`);
+          await page.setViewport(PHONE);
+          const width = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(document.documentElement.scrollWidth))));
+          assert.ok(width <= PHONE.width, `${path} is ${width} px wide at ${PHONE.width}`);
+          assert.deepEqual(page.errors.filter((e) => !allowErrors(e)), [], `console errors on ${path}`);
+        } finally {
+          await page.close();
+        }
+      }
+
+      it('home: links the pages, shows the plant live', async () => {
+        await onPage('/', PHONE, async (page) => {
+          await page.waitFor(() => [...document.querySelectorAll('.live mqtt-subscribe')].every((s) => /\d|on|off/.test(s.textContent)));
+          assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.pages a')].map((a) => a.getAttribute('href'))), ['dashboard.html', 'console.html', 'guide.html']);
+        });
+      });
+
+      it('dashboard: plant values with decimals and levels, rows per device, a relay and a setpoint confirmed by the device', async () => {
+        await onPage('/dashboard.html', DESKTOP, async (page) => {
+          await page.waitFor(() => document.getElementById('connection-status').textContent === 'connected');
+          // A reading with one decimal and a level from its thresholds.
+          await page.waitFor(() => /^\d+\.\d$/.test(document.getElementById('boiler-temperature').textContent));
+          assert.match(await page.evaluate(() => document.getElementById('boiler-temperature').getAttribute('level')), /^[0-2]$/);
+          // A row per room (with its level) and per device (online, from the retained status).
+          await page.waitFor(() => document.querySelectorAll('#rooms .row[level]').length === 3);
+          await page.waitFor(() => document.querySelectorAll('#devices .row').length === 6);
+          const rooms = await page.evaluate(() => [...document.querySelectorAll('#rooms .row')].map((r) => r.textContent));
+          assert.ok(rooms.some((r) => /office\s*\d+\.\d °C/i.test(r)), rooms.join(' | '));
+
+          // The relay: pending (the publish, then the pump's own state) until the pump confirms.
+          await page.waitFor(() => !document.getElementById('relay-control').hasAttribute('data-pending'));
+          const before = await page.evaluate(() => {
+            window.pendingSeen = false;
+            const control = document.getElementById('relay-control');
+            const look = () => {
+              if (control.hasAttribute('data-pending') || control.querySelector('mqtt-publish').getAttribute('status') === 'pending') window.pendingSeen = true;
+            };
+            new MutationObserver(look).observe(control, { attributes: true, subtree: true, attributeFilter: ['status', 'data-pending'] });
+            return document.getElementById('relay').checked;
+          });
+          await page.click('#relay');
+          await page.waitFor(
+            (on) =>
+              document.getElementById('relay').checked === on &&
+              !document.getElementById('relay-control').hasAttribute('data-pending') &&
+              document.getElementById('relay-state').textContent.includes(on ? 'on,' : 'off,') &&
+              document.getElementById('relay-state').textContent.includes('confirmed by the pump'),
+            !before,
+          );
+          assert.equal(await page.evaluate(() => window.pendingSeen), true, 'the relay showed pending before the pump confirmed');
+          await page.click('#relay'); // back as it was, for whoever looks next
+          await page.waitFor((on) => document.getElementById('relay').checked === on && !document.getElementById('relay-control').hasAttribute('data-pending'), before);
+
+          // The setpoint, from the keyboard: an arrow key moves the slider, the boiler confirms.
+          const setpoint = Number(await page.evaluate(() => document.getElementById('setpoint').value));
+          const step = setpoint < 80 ? 'ArrowRight' : 'ArrowLeft';
+          const wanted = setpoint < 80 ? setpoint + 1 : setpoint - 1;
+          await page.focus('#setpoint');
+          await page.press(step);
+          await page.waitFor(
+            (value) => document.getElementById('setpoint-state').textContent.replace(/\s+/g, ' ').includes(`${value} °C, confirmed by the boiler`),
+            wanted,
+          );
+          await page.press(step === 'ArrowRight' ? 'ArrowLeft' : 'ArrowRight');
+          await page.waitFor((value) => document.getElementById('setpoint-state').textContent.replace(/\s+/g, ' ').includes(`${value} °C, confirmed`), setpoint);
+        });
+      });
+
+      it('dashboard: ?url= points it at another broker, and a broker that is not there is explained in words', async () => {
+        const url = `ws://127.0.0.1:${await closedPort()}/mqtt`;
+        await onPage(
+          `/dashboard.html?url=${encodeURIComponent(url)}`,
+          DESKTOP,
+          async (page) => {
+            assert.equal(await page.evaluate(() => document.getElementById('plant').getAttribute('url')), url);
+            await page.waitFor(() => document.getElementById('connection-error').textContent.includes('could not connect'));
+            assert.equal(await page.evaluate(() => document.getElementById('connection-status').textContent), 'cannot connect');
+          },
+          // The browser's own report of the refused WebSocket.
+          { allowErrors: (e) => e.includes(url) },
+        );
+      });
+
+      it('client console: connects, subscribes and unsubscribes at run time, publishes, logs', async () => {
+        await onPage('/console.html', DESKTOP, async (page) => {
+          await page.waitFor(() => document.getElementById('connection-status').textContent.startsWith('connected to ws://'));
+          // The subscription it starts with, and the plant's messages in the log.
+          await page.waitFor(() => document.querySelector('#subscriptions li')?.textContent.includes('subscribed'));
+          await page.waitFor(() => document.querySelectorAll('#log li.in').length >= 3);
+
+          // A new subscription at QoS 1, and a publish to it (QoS 1, acknowledged).
+          const topic = `demo-test/${Math.random().toString(16).slice(2, 10)}`;
+          await page.evaluate((t) => {
+            document.getElementById('sub-topic').value = t;
+            document.getElementById('sub-qos').value = '1';
+          }, topic);
+          await page.click('#subscribe-form button[type="submit"]');
+          await page.waitFor((t) => [...document.querySelectorAll('#subscriptions li')].some((li) => li.textContent.includes(t) && li.textContent.includes('QoS 1 · subscribed')), topic);
+          await page.evaluate((t) => {
+            document.getElementById('pub-topic').value = t;
+            document.getElementById('pub-payload').value = '{"hello": "console"}';
+            document.querySelector('input[name="format"][value="json"]').checked = true;
+          }, topic);
+          await page.click('#publish-form button[type="submit"]');
+          await page.waitFor((t) => [...document.querySelectorAll('#log li.out')].some((li) => li.textContent.includes(t) && li.textContent.includes('acknowledged')), topic);
+          await page.waitFor((t) => [...document.querySelectorAll('#log li.in')].some((li) => li.textContent.includes(t) && li.textContent.includes('{"hello": "console"}')), topic);
+
+          // JSON that does not parse is refused before it is sent.
+          await page.evaluate(() => (document.getElementById('pub-payload').value = '{not json'));
+          await page.click('#publish-form button[type="submit"]');
+          await page.waitFor(() => document.getElementById('publish-problem').textContent.startsWith('The payload is not JSON'));
+
+          // Unsubscribe: the item and its element go.
+          await page.evaluate((t) => [...document.querySelectorAll('#subscriptions li')].find((li) => li.textContent.includes(t)).querySelector('button').click(), topic);
+          await page.waitFor((t) => ![...document.querySelectorAll('#subscriptions mqtt-subscribe')].some((s) => s.topic === t), topic);
+        });
+      });
+
+      it('guide: the MQTT.js code and the elements both connect, and a publish on either side reaches both', async () => {
+        await onPage('/guide.html', DESKTOP, async (page) => {
+          await page.waitFor(() => document.getElementById('mqttjs-console').textContent.includes('Client connected: mqttjs_'));
+          await page.waitFor(() => document.getElementById('elements-connection').status === 'connected');
+          await page.waitFor(() => document.querySelector('#elements-live mqtt-subscribe').getAttribute('status') === 'subscribed');
+          assert.match(await page.evaluate(() => document.getElementById('mqttjs-source').textContent), /mqtt\.connect\(host, options\)/);
+          assert.match(await page.evaluate(() => document.getElementById('elements-source').textContent), /<mqtt-subscribe topic="testtopic"/);
+
+          const received = () => ({
+            mqttjs: (document.getElementById('mqttjs-console').textContent.match(/Received Message: ws connection demo\.\.\.!/g) ?? []).length,
+            elements: document.querySelectorAll('#elements-live mqtt-subscribe li').length,
+          });
+          const start = await page.evaluate(received);
+          await page.click('#elements-live mqtt-publish button');
+          await page.click('#mqttjs-publish');
+          await page.waitFor(
+            (s) => {
+              const mqttjs = (document.getElementById('mqttjs-console').textContent.match(/Received Message: ws connection demo\.\.\.!/g) ?? []).length;
+              const items = [...document.querySelectorAll('#elements-live mqtt-subscribe li')].filter((li) => li.textContent === 'ws connection demo...!');
+              return mqttjs >= s.mqttjs + 2 && items.length >= 2;
+            },
+            start,
+          );
+        });
+      });
+    });
+  }
+});
