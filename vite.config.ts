@@ -1,9 +1,11 @@
 // `npm start`: the demo pages in demo/ and an MQTT broker on the same port (ws://host/mqtt), so
-// the demo needs nothing else running. `npm run build:cdn`: the self-contained CDN bundles.
+// the demo needs nothing else running. `npm run build:cdn`: the self-contained CDN bundles, then
+// (`--mode chart`) cdn/mqtt-chart.js beside them.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { attachMqttWebSocket, createAedes } from './scripts/aedes-broker.js';
 import { attachPlant } from './scripts/plant-simulator.js';
 
@@ -125,27 +127,92 @@ function plantSimulator(): Plugin {
   return { name: 'mqtt-elements:plant-simulator', apply: 'serve', configureServer: (server) => void (server.httpServer && attachPlant(server.httpServer)) };
 }
 
-export default defineConfig({
-  root: here('./demo'),
-  plugins: [demoBroker(), plantSimulator(), mqttStandIns()],
-  resolve: {
-    // The pages load /src/index.ts; src/ lies outside root, so map that URL onto the sources.
-    alias: [{ find: /^\/src\//, replacement: `${here('./src')}/` }],
-  },
-  server: { host: '127.0.0.1', port: 5173, strictPort: false },
+/** The main CDN module, as cdn/mqtt-chart.js imports it: a sibling file, left external. */
+const MAIN_CDN = './mqtt-elements.js';
+
+/**
+ * cdn/mqtt-chart.js shares cdn/mqtt-elements.js instead of inlining a second lit, @lit/context or
+ * MQTT.js: imports of those packages, and of the own modules that carry state or bring them in
+ * (`FROM_MAIN`), become imports of the same names from `./mqtt-elements.js`, whose entry (src/cdn.ts) exports what
+ * the chart takes. What the chart bundles itself is checked: uPlot, src/chart/, small own modules
+ * without state (`CHART_MAY_INLINE`) and the bundler's helpers; anything else fails the build. So does a name the
+ * main module does not export (checked against the cdn/mqtt-elements.js just built).
+ */
+export function chartSharesMainCdn(): Plugin {
+  const FROM_MAIN = new Set(['define', 'errors', 'events', 'context', 'elements/subscription-controller'].map((m) => here(`./src/${m}.ts`)));
+  const SHARED_PACKAGES = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'mqtt'];
+  const CHART_MAY_INLINE = ['core/format', 'core/payload', 'elements/problems', 'elements/error-reporter', 'elements/define-element'].map((m) =>
+    here(`./src/${m}.ts`),
+  );
+  const allowed = (id: string) =>
+    id.startsWith('\0') || id.startsWith(here('./src/chart/')) || id.includes('/node_modules/uplot/') || CHART_MAY_INLINE.includes(id);
+  return {
+    name: 'mqtt-elements:chart-shares-main-cdn',
+    enforce: 'pre',
+    // `import { X } from 'lit'` becomes `import { X } from './mqtt-elements.js'`, name for name.
+    async resolveId(source, importer, options) {
+      const fromMain = { id: MAIN_CDN, external: true } as const;
+      if (source === MAIN_CDN || SHARED_PACKAGES.some((name) => source === name || source.startsWith(`${name}/`))) return fromMain;
+      if (!importer || !source.startsWith('.')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved && FROM_MAIN.has(resolved.id) ? fromMain : resolved;
+    },
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const stray = Object.keys(chunk.modules).filter((id) => !allowed(id));
+        if (stray.length > 0) throw new Error(`cdn/mqtt-chart.js would inline ${stray.join(', ')}: take it from ${MAIN_CDN} (src/cdn.ts)`);
+        const main = here('./cdn/mqtt-elements.js');
+        if (!existsSync(main)) continue;
+        const exported = new Set(
+          [...readFileSync(main, 'utf8').matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((e) => e.trim().split(/\s+as\s+/).pop()!)),
+        );
+        const imported = /import\s*\{([^}]*)\}\s*from\s*["']\.\/mqtt-elements\.js["']/.exec(chunk.code)?.[1] ?? '';
+        const missing = imported.split(',').map((e) => e.trim().split(/\s+as\s+/)[0]!).filter((name) => name && !exported.has(name));
+        if (missing.length > 0) throw new Error(`cdn/mqtt-chart.js imports ${missing.join(', ')}, which cdn/mqtt-elements.js does not export (src/cdn.ts)`);
+      }
+    },
+  };
+}
+
+/** cdn/mqtt-chart.js: `<mqtt-chart>` and uPlot, built after the main CDN bundles (`vite build --mode chart`). */
+const chartCdn: UserConfig = {
+  plugins: [chartSharesMainCdn()],
   build: {
     outDir: here('./cdn'),
-    emptyOutDir: true,
-    // Library mode with nothing external: lit, @lit/context and mqtt are inlined for the CDN.
-    lib: {
-      entry: here('./src/index.ts'),
-      // The IIFE serves a classic <script src> and puts the classes on window.MqttElements.
-      name: 'MqttElements',
-      formats: ['es', 'iife'],
-      fileName: (format) => (format === 'es' ? 'mqtt-elements.js' : 'mqtt-elements.iife.js'),
-    },
+    emptyOutDir: false, // the main bundles are already there
+    lib: { entry: here('./src/chart/index.ts'), formats: ['es'], fileName: () => 'mqtt-chart.js' },
     minify: true,
-    // Vite 8: `minify` alone leaves whitespace in ES library output.
     rolldownOptions: { output: { minify: true } },
   },
-});
+};
+
+export default defineConfig(({ mode }) =>
+  mode === 'chart'
+    ? chartCdn
+    : {
+        root: here('./demo'),
+        plugins: [demoBroker(), plantSimulator(), mqttStandIns()],
+        resolve: {
+          // The pages load /src/index.ts; src/ lies outside root, so map that URL onto the sources.
+          alias: [{ find: /^\/src\//, replacement: `${here('./src')}/` }],
+        },
+        server: { host: '127.0.0.1', port: 5173, strictPort: false },
+        build: {
+          outDir: here('./cdn'),
+          emptyOutDir: true,
+          // Library mode with nothing external: lit, @lit/context and mqtt are inlined for the CDN.
+          lib: {
+            // src/index.ts, plus the two exports cdn/mqtt-chart.js imports from the ES module.
+            entry: here('./src/cdn.ts'),
+            // The IIFE serves a classic <script src> and puts the classes on window.MqttElements.
+            name: 'MqttElements',
+            formats: ['es', 'iife'],
+            fileName: (format) => (format === 'es' ? 'mqtt-elements.js' : 'mqtt-elements.iife.js'),
+          },
+          minify: true,
+          // Vite 8: `minify` alone leaves whitespace in ES library output.
+          rolldownOptions: { output: { minify: true } },
+        },
+      },
+);
