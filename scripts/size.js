@@ -6,9 +6,13 @@
 //   CDN       cdn/mqtt-elements.js and cdn/mqtt-elements.iife.js as `npm run build` made them
 //             (everything inlined; MQTT.js with the stand-ins of vite.config.ts's mqttStandIns).
 //   mqtt.js   node_modules/mqtt/dist/mqtt.min.js, MQTT.js's own browser bundle, for comparison.
+//   chart     cdn/mqtt-chart.js: <mqtt-chart> with uPlot inlined, and lit, the subscription and
+//             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
+//             its stylesheet, minified), which the chart's budget is counted from.
 //
 // Budgets (exit 1 when one is broken): own code <= 12 KB gzip; each CDN bundle <= 68,000 B gzip
-// (SPEC.md, Packaging). Sizes are GNU `gzip -9 -c | wc -c` (zlib's level 9 differs by a few
+// (SPEC.md, Packaging); cdn/mqtt-chart.js <= uPlot alone + 4 KB gzip; no uPlot in the main CDN
+// bundle. Sizes are GNU `gzip -9 -c | wc -c` (zlib's level 9 differs by a few
 // hundred bytes). Breakdowns of the CDN bundle by package and of the own code by source file
 // show where the bytes are.
 import { execFileSync } from 'node:child_process';
@@ -22,6 +26,8 @@ const KB = 1024;
 const OWN_BUDGET = 12 * KB;
 const CDN_BUDGET = 68000;
 const CDN_FILES = ['cdn/mqtt-elements.js', 'cdn/mqtt-elements.iife.js'];
+const CHART_FILE = 'cdn/mqtt-chart.js';
+const CHART_OWN_BUDGET = 4 * KB;
 
 /** The chunks of a `write: false` build, by file name, with their modules' rendered code. */
 function chunksOf(output) {
@@ -59,9 +65,35 @@ async function bundleOwn(external) {
   return onlyChunk(output);
 }
 
-/** The CDN bundles, built again in memory with the project's config, by file name. */
+/** The CDN bundles (and cdn/mqtt-chart.js, `--mode chart`), built again in memory with the project's config, by file name. */
 async function bundleCdn() {
-  return chunksOf(await build({ configFile: `${root}vite.config.ts`, logLevel: 'silent', build: { write: false } }));
+  const config = { configFile: `${root}vite.config.ts`, logLevel: 'silent', build: { write: false } };
+  return new Map([...chunksOf(await build(config)), ...chunksOf(await build({ ...config, mode: 'chart' }))]);
+}
+
+/** uPlot alone, as the chart bundles it: its ES module and its stylesheet (as a string), minified. */
+async function bundleUplot() {
+  const entry = 'virtual:uplot-alone';
+  const output = await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'uplot-alone',
+        // Library mode hands the entry over as a path under root.
+        resolveId: (id) => (id.endsWith(entry) ? `\0${entry}` : null),
+        load: (id) => (id === `\0${entry}` ? `export { default } from 'uplot'; export { UPLOT_CSS } from '${root}src/chart/uplot-css.ts';` : null),
+      },
+    ],
+    build: {
+      write: false,
+      minify: true,
+      lib: { entry, formats: ['es'], fileName: () => 'uplot.js' },
+      rolldownOptions: { output: { minify: true } },
+    },
+  });
+  return onlyChunk(output);
 }
 
 /** A bare specifier of `packages`, or a subpath of one (`lit/decorators.js`). */
@@ -113,6 +145,8 @@ const ownWithLit = measure((await bundleOwn(externalTo(['mqtt']))).code);
 const cdnFiles = CDN_FILES.map((file) => ({ file, size: measure(readBuilt(file)) }));
 const mqttMin = measure(readBuilt('node_modules/mqtt/dist/mqtt.min.js'));
 const cdnFresh = await bundleCdn();
+const chart = measure(readBuilt(CHART_FILE));
+const uplot = measure((await bundleUplot()).code);
 
 const n = (bytes) => bytes.toLocaleString('en-US');
 const rows = [
@@ -120,6 +154,8 @@ const rows = [
   ['own code + lit + @lit/context (mqtt external)', ownWithLit],
   ...cdnFiles.map(({ file, size }) => [`${file} (all inlined)`, size]),
   ['mqtt/dist/mqtt.min.js (MQTT.js alone, for comparison)', mqttMin],
+  [`${CHART_FILE} (uPlot inlined; lit etc. from mqtt-elements.js)`, chart],
+  ['uPlot alone (its ES module and stylesheet, minified)', uplot],
 ];
 const width = Math.max(...rows.map(([name]) => name.length));
 const cell = (v) => n(v).padStart(9);
@@ -134,19 +170,27 @@ const cdnEs = cdnFiles[0].size;
 const cdnEsFresh = cdnFresh.get(CDN_FILES[0].slice('cdn/'.length));
 printBreakdown(`${CDN_FILES[0]} by part (share of ${n(cdnEs.gzip)} B gzip, estimated)`, breakdown(cdnEsFresh.modules, cdnPart, cdnEs.gzip));
 printBreakdown(`own code by source file (share of ${n(own.gzip)} B gzip, estimated)`, breakdown(ownBundle.modules, ownModule, own.gzip));
+const chartPart = (id) => (id.includes('/node_modules/uplot/') || id.endsWith('src/chart/uplot-css.ts') ? 'uPlot (code and stylesheet)' : ownModule(id));
+printBreakdown(
+  `${CHART_FILE} by part (share of ${n(chart.gzip)} B gzip, estimated)`,
+  breakdown(cdnFresh.get(CHART_FILE.slice('cdn/'.length)).modules, chartPart, chart.gzip),
+);
 
-const checks = [
+const chartBudget = uplot.gzip + CHART_OWN_BUDGET;
+const budgets = [
   [`own code ${n(own.gzip)} B gzip <= ${n(OWN_BUDGET)} B (12 KB)`, own.gzip <= OWN_BUDGET],
   ...cdnFiles.map(({ file, size }) => [`${file} ${n(size.gzip)} B gzip <= ${n(CDN_BUDGET)} B`, size.gzip <= CDN_BUDGET]),
-  // The figures above are of cdn/ as built; this says whether that build is of these sources.
-  ...CDN_FILES.map((file) => [
-    `${file} is what the sources and vite.config.ts build now`,
-    cdnFresh.get(file.slice('cdn/'.length))?.code.equals(readBuilt(file)) ?? false,
-  ]),
+  [`${CHART_FILE} ${n(chart.gzip)} B gzip <= uPlot ${n(uplot.gzip)} B + 4 KB = ${n(chartBudget)} B`, chart.gzip <= chartBudget],
+  [`${CDN_FILES[0]} has no uPlot in it`, !cdnEsFresh.modules.some((m) => m.id.includes('/node_modules/uplot/'))],
 ];
+// The figures above are of cdn/ as built; this says whether that build is of these sources.
+const freshness = [...CDN_FILES, CHART_FILE].map((file) => [
+  `${file} is what the sources and vite.config.ts build now`,
+  cdnFresh.get(file.slice('cdn/'.length))?.code.equals(readBuilt(file)) ?? false,
+]);
+const checks = [...budgets, ...freshness];
 console.log('');
 for (const [text, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'}  ${text}`);
-const [budgets, freshness] = [checks.slice(0, 1 + CDN_FILES.length), checks.slice(1 + CDN_FILES.length)];
 if (budgets.some(([, ok]) => !ok)) console.error('\nsize budget exceeded: the breakdowns above show where the bytes are');
 if (freshness.some(([, ok]) => !ok)) console.error('\ncdn/ is not a build of these sources: run npm run build');
 if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
