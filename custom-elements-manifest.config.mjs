@@ -8,10 +8,14 @@
 //   module does not export (the analyzer mistakes some local variables for them).
 // - Module paths name the JavaScript users import (`dist/…js`), not the TypeScript it is built
 //   from, and `dist/define.js`, which registers the tags, lists a `custom-element-definition`
-//   export for each, as the schema expects of the module that calls `customElements.define`.
+//   export for each, as the schema expects of the module that calls `customElements.define`
+//   (`<mqtt-chart>`'s is in `dist/chart/index.js`, the entry that registers it).
 import { posix } from 'node:path';
 
 const DEFINING_MODULE = 'src/define.ts';
+/** Elements registered by an entry of their own, by the folder they are in. */
+const OWN_ENTRIES = { 'src/chart/': 'src/chart/index.ts' };
+const definingModule = (path) => Object.entries(OWN_ENTRIES).find(([folder]) => path.startsWith(folder))?.[1] ?? DEFINING_MODULE;
 
 /** `src/a/b.ts` (or `.js`, as `export *` names it; a superclass module may start with `/`) → `dist/a/b.js`; anything else unchanged. */
 const shipped = (path) => path.replace(/^\/?src\/(.*)\.[jt]s$/, 'dist/$1.js');
@@ -38,7 +42,7 @@ export default {
     {
       name: 'mqtt-elements-manifest',
       packageLinkPhase({ customElementsManifest }) {
-        const definitions = [];
+        const definitions = new Map();
         for (const mod of customElementsManifest.modules) {
           // The analyzer also lists some local variables of functions (`qos`, `options`) as
           // module declarations: only what a module exports is kept.
@@ -53,7 +57,9 @@ export default {
               );
             }
             if (declaration.tagName) {
-              definitions.push({
+              const where = definingModule(mod.path);
+              if (!definitions.has(where)) definitions.set(where, []);
+              definitions.get(where).push({
                 kind: 'custom-element-definition',
                 name: declaration.tagName,
                 declaration: { name: declaration.name, module: mod.path },
@@ -61,9 +67,11 @@ export default {
             }
           }
         }
-        const defining = customElementsManifest.modules.find((mod) => mod.path === DEFINING_MODULE);
-        if (!defining) throw new Error(`${DEFINING_MODULE} is not in the manifest`);
-        defining.exports = [...(defining.exports ?? []).filter((e) => e.kind !== 'custom-element-definition'), ...definitions];
+        for (const [where, list] of definitions) {
+          const defining = customElementsManifest.modules.find((mod) => mod.path === where);
+          if (!defining) throw new Error(`${where} is not in the manifest`);
+          defining.exports = [...(defining.exports ?? []).filter((e) => e.kind !== 'custom-element-definition'), ...list];
+        }
         for (const mod of customElementsManifest.modules) pointAtDist(mod, mod.path);
       },
     },
