@@ -8,6 +8,9 @@
  * The events bubble: `onMqttMessage` or `onMqttError` on a `MqttConnection` hears every element
  * inside it. The core `MqttConnection` class of `mqtt-elements` has the same name as the wrapper
  * here; import the one you need from its own entry point (or rename on import).
+ *
+ * `<mqtt-chart>`'s wrapper, `MqttChart`, is in `mqtt-elements/chart/react`: importing it here
+ * would load uPlot into every React app, charting or not.
  */
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
