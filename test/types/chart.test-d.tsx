@@ -18,6 +18,7 @@ export function chartElement(): void {
   assert<Equal<typeof chart, MqttChartElement>>();
   const made = document.createElement('mqtt-chart');
   assert<Equal<typeof made, MqttChartElement>>();
+  made.topic = 'home/kitchen/temperature';
 
   // Settings: attributes arrive as strings, properties may be numbers.
   chart.topic = 'home/+/temperature';
