@@ -37,6 +37,8 @@ export default tseslint.config(
     // The CDN build's stand-ins for MQTT.js's Node polyfills: CommonJS modules that run in browsers.
     files: ['build/shims/*.cjs'],
     languageOptions: { globals: { ...globals.commonjs, ...globals.browser } },
+    // CommonJS by design: they stand in for the CommonJS modules MQTT.js and mqtt-packet require.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Whole-page tests run in Node, but the callbacks they hand to page.evaluate/waitFor run in

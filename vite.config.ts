@@ -56,7 +56,13 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
     'string_decoder/': shim('string-decoder'),
     'util-deprecate': shim('util-deprecate'),
   };
-  if (!mqttjsConnect) bare['worker-timers'] = shim('worker-timers');
+  if (!mqttjsConnect) {
+    bare['worker-timers'] = shim('worker-timers');
+    // The Writable and the object-mode Readable MQTT.js uses with this package's transport, and
+    // bl without its stream: readable-stream is then not in the bundle at all.
+    bare['readable-stream'] = shim('streams');
+    bare.bl = shim('bl');
+  }
   return {
     name: 'mqtt-elements:mqtt-stand-ins',
     apply: 'build',

@@ -91,6 +91,10 @@ describe('tabs sharing one connection, against mosquitto', () => {
 
         await tabs[0].close(); // the tab that opened the connection
         const rest = tabs.slice(1);
+        // The next tab takes the lock and connects; until then the others still show the old state.
+        const deadline = Date.now() + 15000;
+        while (count(`Received SUBSCRIBE from ${clientId}`) < 2 && Date.now() < deadline) await sleep(50);
+        assert.equal(count(`Received SUBSCRIBE from ${clientId}`), 2, 'the new holder subscribed again, once');
         await untilAll(rest, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'the others connected again', 15000);
         assert.ok(count(` as ${clientId} (`) <= 2, `at most one reconnect (${count(` as ${clientId} (`)} CONNECTs)`);
         await peers.pub(topic, 'after the first tab left');

@@ -361,3 +361,65 @@ describe('build/shims/events.cjs: EventEmitter', () => {
     assert.equal(new Stream().getMaxListeners(), 10);
   });
 });
+
+describe('build/shims/streams.cjs: the Writable and Readable MQTT.js uses with this transport', () => {
+  const { Writable, Readable } = require('../../build/shims/streams.cjs');
+
+  it("gives MQTT.js's store stream its packets one by one, then ends (test/e2e/store.test.js runs the real Store on it)", async () => {
+    const stream = new Readable({ objectMode: true });
+    const values = [{ messageId: 1 }, { messageId: 2 }];
+    let i = 0;
+    stream._read = () => stream.push(i < values.length ? values[i++] : null);
+    const read = [];
+    let item;
+    while ((item = stream.read(1))) read.push(item.messageId);
+    assert.deepEqual(read, [1, 2]);
+    await new Promise((resolve) => stream.once('end', resolve));
+  });
+
+  it('an empty stream ends (MQTT.js forwards CONNACK only after its store stream ended)', async () => {
+    const stream = new Readable({ objectMode: true });
+    stream._read = () => stream.push(null);
+    assert.equal(stream.read(1), null);
+    await new Promise((resolve) => stream.once('end', resolve));
+  });
+
+  it('an item pushed later is announced with readable', async () => {
+    const stream = new Readable({ objectMode: true });
+    stream._read = () => {};
+    assert.equal(stream.read(1), null);
+    const announced = new Promise((resolve) => stream.once('readable', resolve));
+    stream.push({ messageId: 7 });
+    await announced;
+    assert.deepEqual(stream.read(1), { messageId: 7 });
+  });
+
+  it('Writable hands each write to the _write its owner set, and reports its error', async () => {
+    const sink = new Writable();
+    const seen = [];
+    sink._write = (chunk, _enc, done) => {
+      seen.push(chunk);
+      done(chunk === 'bad' ? new Error('no') : undefined);
+    };
+    sink.write('a');
+    const failed = new Promise((resolve) => sink.once('error', resolve));
+    sink.write('bad');
+    assert.deepEqual(seen, ['a', 'bad']);
+    assert.equal((await failed).message, 'no');
+  });
+});
+
+describe('build/shims/bl.cjs: a BufferList, without its stream', () => {
+  it("does what mqtt-packet's parser asks of bl()", () => {
+    const bl = require('../../build/shims/bl.cjs');
+    const list = bl();
+    list.append(Uint8Array.from([0x30, 3]));
+    list.append(Uint8Array.from([0x61, 0x62, 0x63]));
+    assert.equal(list.length, 5);
+    assert.equal(list.readUInt8(1), 3);
+    assert.deepEqual([...list.slice(2, 5)], [0x61, 0x62, 0x63]);
+    list.consume(2);
+    assert.equal(list.length, 3);
+    assert.equal(typeof list.on, 'undefined', 'no stream methods: readable-stream is not needed');
+  });
+});
