@@ -1,8 +1,9 @@
 // The demo `npm start` serves, as a user sees it: the server with its broker and simulated plant
 // (started the way npm start starts them, from vite.config.ts), then every page in Chromium and
-// Firefox: no console errors, data from the plant, a relay round trip through the simulated pump,
-// the client console connecting, subscribing and publishing, the guide's two columns talking to
-// each other, every control with an accessible name, and nothing wider than a 390 px phone.
+// Firefox: no console errors, data from the plant (values and charts), a relay round trip through
+// the simulated pump, the client console connecting, subscribing and publishing, the guide's two
+// columns talking to each other, every control with an accessible name, and nothing wider than a
+// 390 px phone.
 // BROWSERS=chromium (or firefox) runs one.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,6 +165,7 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
       it('home: links the pages, shows the plant live', async () => {
         await onPage('/', PHONE, async (page) => {
           await page.waitFor(() => [...document.querySelectorAll('.live mqtt-subscribe')].every((s) => /\d|on|off/.test(s.textContent)));
+          await page.waitFor(() => document.querySelector('.live mqtt-chart[sparkline]').series.length === 1);
           assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.pages a')].map((a) => a.getAttribute('href'))), ['dashboard.html', 'console.html', 'guide.html']);
         });
       });
@@ -179,6 +181,12 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
           await page.waitFor(() => document.querySelectorAll('#devices .row').length === 6);
           const rooms = await page.evaluate(() => [...document.querySelectorAll('#rooms .row')].map((r) => r.textContent));
           assert.ok(rooms.some((r) => /office\s*\d+\.\d °C/i.test(r)), rooms.join(' | '));
+          // Live charts: a line per room, the boiler's and the pump's, and the tank's sparkline.
+          await page.waitFor(
+            () =>
+              document.getElementById('rooms-chart').series.length === 3 &&
+              ['boiler-chart', 'pump-chart', 'tank-sparkline'].every((id) => document.getElementById(id).series[0]?.points.length > 0),
+          );
 
           // The relay: pending (the publish, then the pump's own state) until the pump confirms.
           await page.waitFor(() => !document.getElementById('relay-control').hasAttribute('data-pending'));
