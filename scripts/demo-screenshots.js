@@ -23,7 +23,9 @@ const SHOTS = [
       document.querySelectorAll('#rooms .row[level]').length === 3 &&
       document.querySelectorAll('#devices .row').length === 6 &&
       /\d/.test(document.getElementById('tank-level').textContent) &&
-      document.getElementById('relay-state').textContent.includes('confirmed'),
+      document.getElementById('relay-state').textContent.includes('confirmed') &&
+      // 20 s of the boiler on its chart, so that the charts show lines rather than dots.
+      document.getElementById('boiler-chart').series[0]?.points.length >= 20,
   },
   {
     name: 'console',
@@ -58,7 +60,7 @@ try {
       const page = await browser.newPage({ viewport, deviceScaleFactor: 1, colorScheme: 'light' });
       await page.goto(demo.base + shot.path);
       await shot.prepare?.(page);
-      await page.waitForFunction(shot.ready, undefined, { timeout: 20000, polling: 100 });
+      await page.waitForFunction(shot.ready, undefined, { timeout: 40000, polling: 100 });
       await page.evaluate(() => document.activeElement?.blur());
       const file = `${OUT}${shot.name}-${size}.png`;
       await page.screenshot({ path: file, fullPage: shot.fullPage ?? true });
