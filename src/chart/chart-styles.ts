@@ -15,7 +15,7 @@ const OWN_CSS =
 
 /** The stylesheet as `static styles` takes it; none without a DOM (SSR). */
 export function chartStyles(): CSSStyleSheet[] {
-  if (typeof CSSStyleSheet === 'undefined' || typeof CSSStyleSheet.prototype.replaceSync !== 'function') return [];
+  if (typeof CSSStyleSheet === 'undefined') return [];
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(UPLOT_CSS + OWN_CSS);
   return [sheet];

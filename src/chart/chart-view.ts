@@ -167,8 +167,7 @@ export class ChartView {
     const grid = { stroke: 'rgba(128,128,128,0.25)', width: 1 };
     const thresholds = look.thresholds ?? [];
     const thresholdColor = this.#color('--mqtt-chart-threshold-color', 'rgba(128,128,128,0.9)');
-    const yValues =
-      look.decimals === undefined ? {} : { values: (_u: uPlot, splits: number[]) => splits.map((v) => this.text(v)) };
+    const axis: uPlot.Axis = { show: !sparkline, stroke: ink, grid, ticks: grid };
     return {
       width: Math.max(this.#width, 1),
       height: Math.max(this.#height, 1),
@@ -186,10 +185,7 @@ export class ChartView {
           },
         },
       },
-      axes: [
-        { show: !sparkline, stroke: ink, grid, ticks: grid },
-        { show: !sparkline, stroke: ink, grid, ticks: grid, ...yValues },
-      ],
+      axes: [axis, look.decimals === undefined ? axis : { ...axis, values: (_u, splits) => splits.map((v) => this.text(v)) }],
       series: [{}, ...this.#names.map((name, i) => this.#seriesOptions(name, i))],
       hooks: {
         draw: [

@@ -113,7 +113,7 @@ export class MqttChartElement extends ReactiveElement {
     status: () => this.#reflectStatus(),
     error: this.#errors.report,
   });
-  readonly #buffer = new SeriesBuffer();
+  #buffer = new SeriesBuffer();
   #limits: SeriesLimits = parseLimits(undefined, undefined);
   #labelLevel?: number | undefined;
   /** Series names, in the buffer's order; new topics are named as they come. */
@@ -178,6 +178,15 @@ export class MqttChartElement extends ReactiveElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (CHART_PROPERTIES.some((name) => changed.has(name))) this.#applySettings(changed);
     if (changed.has('format')) this.#problems.set('payload', formatError(this.format), true);
+    // Another filter (or connection) charts other topics: start afresh, before the subscription
+    // moves and replays the new filter's latest messages.
+    if ((changed.has('topic') || changed.has('connection')) && this.#buffer.size > 0) {
+      this.#buffer = new SeriesBuffer();
+      this.#names = [];
+      this.#view?.rename();
+      this.#dirty = true;
+      this.#requestFrame();
+    }
     this.#subscription.sync(changed);
     this.#reflectStatus();
   }

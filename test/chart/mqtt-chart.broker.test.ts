@@ -115,6 +115,18 @@ describe('<mqtt-chart> (mosquitto)', () => {
     await pub('kitchen', '', true); // no retained message left behind
   });
 
+  it('a new topic filter starts afresh: the old series go, the new filter\'s retained messages come', async () => {
+    const { el, id, pub, values, legend } = await mountChart();
+    await pub('a', '1');
+    await mosquittoPub({ topic: `${id}/other/b`, payload: '5', qos: 1, retain: true });
+    await waitFor(() => values().length === 1 && legend().length === 1);
+    el.topic = `${id}/other/+`;
+    await waitFor(() => el.series.length === 1 && el.series[0]!.topic === `${id}/other/b`, { message: JSON.stringify(el.series) });
+    expect(el.series[0]!.points.map(([, v]) => v)).to.deep.equal([5]);
+    await waitFor(() => legend().length === 1 && legend()[0] === `${id}/other/b`);
+    await mosquittoPub({ topic: `${id}/other/b`, payload: '', qos: 1, retain: true });
+  });
+
   it('window: points older than it (before the newest) are dropped; max-points: the oldest go', async () => {
     const { el, pub, values } = await mountChart({ window: '1', maxPoints: '3' });
     await pub('a', '1');
@@ -254,6 +266,25 @@ describe('<mqtt-chart> (mosquitto)', () => {
     el.style.width = '50%';
     const half = Math.floor(root.getBoundingClientRect().width / 2); // <mqtt-connection> is display: contents
     await waitFor(() => Math.abs(plotArea()!.width - half) <= 1, { message: `half: ${JSON.stringify(plotArea())} vs ${half}` });
+  });
+
+  it('a DOM move keeps the chart; a removal drops uPlot, and coming back draws the points again', async () => {
+    const { el, connection, pub, shadow } = await mountChart({ style: 'width: 300px; height: 150px' });
+    await pub('a', '1');
+    await waitFor(() => el.drawCount > 0 && shadow.querySelector('canvas'));
+    const canvas = shadow.querySelector('canvas');
+    connection.append(el); // a move: removed and inserted in the same task
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shadow.querySelector('canvas'), 'the same canvas after a move').to.equal(canvas);
+    el.remove();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shadow.querySelector('canvas'), 'no canvas while removed').to.equal(null);
+    const draws = el.drawCount;
+    connection.append(el);
+    await waitFor(() => el.drawCount > draws && shadow.querySelector('canvas'), { message: 'drawn again' });
+    expect(el.series[0]!.points.map(([, v]) => v)).to.deep.equal([1]);
+    await pub('a', '2');
+    await waitFor(() => el.series[0]!.points.length === 2);
   });
 
   it('draws at most once per animation frame under a burst, and every message is a point', async () => {
