@@ -48,8 +48,16 @@ function adapt(page, kind) {
         : page.waitForFunction(fn, { timeout, polling: 50 }, arg),
     /** Uncaught errors of the page, to assert there were none. */
     errors: [],
+    /**
+     * The page's console errors: `console.error` calls and what the browser reports there itself
+     * (a failed WebSocket, a refused resource), to assert there were none.
+     */
+    consoleErrors: [],
   };
   page.on('pageerror', (e) => adapted.errors.push(String(e?.message ?? e)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') adapted.consoleErrors.push(message.text());
+  });
   return adapted;
 }
 
