@@ -77,7 +77,7 @@ class Readable extends EventEmitter {
       return false;
     }
     this._items.push(item);
-    setTimeout(() => this.emit('readable'));
+    queueMicrotask(() => this.emit('readable'));
     return true;
   }
 
@@ -91,13 +91,15 @@ class Readable extends EventEmitter {
   _maybeEnd() {
     if (!this._ended || this._items.length > 0 || this._endEmitted) return;
     this._endEmitted = true;
-    setTimeout(() => this.emit('end'));
+    // A microtask, as readable-stream's nextTick is here: MQTT.js emits `connect` on this `end`,
+    // and a timer would be throttled in a background tab (CONNACK handled after its socket closed).
+    queueMicrotask(() => this.emit('end'));
   }
 
   destroy(error) {
     if (this.destroyed) return this;
     this.destroyed = true;
-    setTimeout(() => {
+    queueMicrotask(() => {
       if (error) this.emit('error', error);
       this.emit('close');
     });

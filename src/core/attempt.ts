@@ -27,6 +27,8 @@ export interface Attempt {
   url: string;
   phase: 'opening' | 'open' | 'down' | 'halted' | 'ended';
   reported: boolean;
+  /** When the client's first CONNECT was sent (ms): its place among claims of one client id. */
+  readonly startedAt: number;
   /** When and where the client tries again (absent: it does not). */
   retry?: RetrySchedule | undefined;
 }
@@ -107,6 +109,13 @@ const SESSION_TAKEN_OVER = 0x8e;
 export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   const { client } = attempt;
   client.on('connect', (connack) => {
+    // A CONNACK parsed only after its socket closed (seen in a Firefox background tab whose tasks
+    // ran late) connects nothing: the close was already handled, and the retry must go on.
+    if ((client.stream as { destroyed?: unknown } | undefined)?.destroyed === true && attempt.phase === 'down') {
+      // MQTT.js took it as connected: its own close handling puts it back (keepalive stopped).
+      queueMicrotask(() => client.emit('close'));
+      return;
+    }
     attempt.phase = 'open';
     attempt.reported = false;
     attempt.retry?.connected();

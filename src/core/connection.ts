@@ -230,7 +230,7 @@ export class MqttConnection {
     } catch (e) {
       return this.#failToStart(toCodedError(e));
     }
-    const attempt: Attempt = { client, url, phase: 'opening', reported: false };
+    const attempt: Attempt = { client, url, phase: 'opening', reported: false, startedAt: Date.now() };
     attempt.retry = retryFor(attempt, plan, {
       credentials: this.config.credentials,
       pageUrl: this.pageUrl(),
@@ -243,6 +243,7 @@ export class MqttConnection {
       },
     });
     this.#current = attempt;
+    if (this.config.clientId) this.#claims.want(this.config.clientId, url);
     this.#registry.attach(client);
     watchAttempt(attempt, this.#sinkFor(attempt));
     this.#nextClient.give(client);
@@ -260,7 +261,7 @@ export class MqttConnection {
       current: () => attempt === this.#current,
       // A fixed id is announced to the other tabs: a newer holder takes it over (takeover.ts).
       connected: () => {
-        if (this.config.clientId) this.#claims.claim(this.config.clientId, attempt.url);
+        if (this.config.clientId) this.#claims.claim(this.config.clientId, attempt.url, attempt.startedAt);
       },
     });
   }

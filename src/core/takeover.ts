@@ -25,7 +25,10 @@ export function takenOverError(clientId: string, url: string): MqttElementsError
 interface Claim {
   clientId: string;
   url: string;
-  /** When the sender first connected with this id on its current client (ms, its clock). */
+  /**
+   * When the sender sent the CONNECT of its current hold (ms): the broker keeps the client whose
+   * CONNECT came last, and a tab may handle its CONNACK late, after a newer one's.
+   */
   since: number;
   /** A random id of the sender, so two claims at the same millisecond still order. */
   from: string;
@@ -37,6 +40,8 @@ export class ClientIdClaims {
   readonly #onTakenOver: (by: { url: string }) => void;
   #channel?: BroadcastChannel;
   #held?: Claim;
+  /** The id this connection is trying to connect with, not holding yet. */
+  #wanted?: { clientId: string; url: string };
 
   /** @param onTakenOver called when a newer connection elsewhere holds this one's id on its broker. */
   constructor(onTakenOver: (by: { url: string }) => void) {
@@ -44,29 +49,51 @@ export class ClientIdClaims {
   }
 
   /**
-   * Announces that this connection holds `clientId` on the broker at `url`. `since` stays that
-   * of the first claim until `release()`, so reconnects keep their place in the order.
+   * Announces that this connection holds `clientId` on the broker at `url`, since the CONNECT
+   * sent at `since`. It stays that of the first claim until `release()`, so reconnects keep their
+   * place in the order.
    */
-  claim(clientId: string, url: string): void {
-    if (typeof BroadcastChannel !== 'function') return;
+  claim(clientId: string, url: string, since = Date.now()): void {
+    if (!this.#listen()) return;
     if (!this.#held || this.#held.clientId !== clientId || this.#held.url !== url) {
-      this.#held = { clientId, url, since: Date.now(), from: this.#self };
+      this.#held = { clientId, url, since, from: this.#self };
     }
+    this.#channel!.postMessage(this.#held);
+  }
+
+  /**
+   * This connection is trying to connect with `clientId` to `url` and holds it nowhere yet: if
+   * another connection claims that id there meanwhile, connecting would only drop it, so this one
+   * is taken over (a tab whose CONNACKs come too late to claim would otherwise retry forever).
+   */
+  want(clientId: string, url: string): void {
+    if (this.#listen()) this.#wanted = { clientId, url };
+  }
+
+  #listen(): boolean {
+    if (typeof BroadcastChannel !== 'function') return false;
     if (!this.#channel) {
       this.#channel = new BroadcastChannel(CHANNEL);
       this.#channel.onmessage = (event: MessageEvent<Claim>) => this.#hear(event.data);
     }
-    this.#channel.postMessage(this.#held);
+    return true;
   }
 
   /** This connection no longer holds an id (ended, or a new client id or broker). */
   release(): void {
     this.#held = undefined;
+    this.#wanted = undefined;
     this.#channel?.close();
     this.#channel = undefined;
   }
 
   #hear(claim: Claim): void {
+    const wanted = this.#wanted;
+    if (!this.#held && wanted && claim && claim.clientId === wanted.clientId && claim.url === wanted.url) {
+      this.release();
+      this.#onTakenOver({ url: claim.url });
+      return;
+    }
     const held = this.#held;
     if (!held || !claim || claim.clientId !== held.clientId || claim.url !== held.url) return;
     const newer = claim.since > held.since || (claim.since === held.since && claim.from > held.from);

@@ -50,7 +50,7 @@ interface SubscribeCall {
 class FakeClient extends MiniEmitter {
   connected = false;
   /** What the transport's stream tells of its socket (a refusal by close code and reason). */
-  stream?: { opened?: boolean; closeCode?: number; closeReason?: string };
+  stream?: { opened?: boolean; closeCode?: number; closeReason?: string; destroyed?: boolean };
   disconnecting = false;
   readonly ends: Array<{ force: boolean; opts: unknown }> = [];
   readonly publishes: PublishCall[] = [];
@@ -64,6 +64,10 @@ class FakeClient extends MiniEmitter {
     public options: IClientOptions,
   ) {
     super();
+    // As MqttClient's own first close listener does.
+    this.on('close', () => {
+      this.connected = false;
+    });
   }
 
   end(forceArg?: unknown, optsArg?: unknown, cbArg?: unknown): this {
@@ -1203,6 +1207,21 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(status).to.equal('error');
       expect([error?.code, error?.reasonCode, error?.reasonString]).to.deep.equal(['subscribe-denied', 0x87, 'no access']);
       expect(error?.userProperties).to.deep.equal({ policy: 'p1' });
+    });
+  });
+
+  describe('a CONNACK parsed after its socket closed', () => {
+    it('connects nothing: the status stays error and the retry goes on', async () => {
+      const { connection, factory } = setup();
+      connection.connect();
+      const client = factory.client;
+      client.stream = { opened: true, destroyed: true };
+      client.drop(); // the socket closed first
+      expect(connection.status).to.equal('error');
+      client.accept(); // then the late CONNACK of that socket
+      expect(connection.status, 'not connected on a dead socket').to.equal('error');
+      await retried(client);
+      expect(connection.status).to.equal('reconnecting');
     });
   });
 });

@@ -82,4 +82,23 @@ describe('core/takeover', () => {
     expect(taken).to.deep.equal([]);
     for (const x of [a, b, c]) x.release();
   });
+
+  it('a connection still trying to connect with an id stops when another claims it (no kick loop)', async () => {
+    const id = uid('dash');
+    const taken: string[] = [];
+    const trying = new ClientIdClaims((by) => taken.push(`trying, by ${by.url}`));
+    const holder = new ClientIdClaims(() => taken.push('holder'));
+    trying.want(id, 'ws://b/mqtt');
+    holder.claim(id, 'ws://b/mqtt');
+    await waitFor(() => taken.length > 0);
+    await settle();
+    expect(taken).to.deep.equal(['trying, by ws://b/mqtt']);
+    const other = new ClientIdClaims(() => taken.push('other'));
+    other.want(`${id}-2`, 'ws://b/mqtt');
+    holder.claim(id, 'ws://b/mqtt');
+    await settle();
+    expect(taken, 'another id is no takeover').to.have.length(1);
+    holder.release();
+    other.release();
+  });
 });

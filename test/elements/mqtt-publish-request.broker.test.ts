@@ -1,19 +1,21 @@
 // MQTT 5 request/response without script (SPEC: <mqtt-publish expect-response>) against
-// mosquitto, with a responder peer: a plain MQTT.js client that answers requests.
+// mosquitto and ejabberd, with a responder peer: a plain MQTT.js client that answers requests.
 import { expect, html } from '@open-wc/testing';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttPublishElement } from '../../src/index.js';
-import { getBrokers, once, uid, waitFor } from '../support/brokers.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { brokerEndpoint, once, uid, waitFor, type BrokerEndpoint } from '../support/brokers.js';
 import { connected, mount } from '../support/mount.js';
 
 /**
  * A device that answers requests on `topic`: `answer(text)` gives the reply's JSON, after
  * `delay(text)` ms. It also sends a decoy to the same response topic with other correlation data.
  */
-async function responder(url: string, topic: string, answer: (text: string) => unknown, delay: (text: string) => number = () => 0) {
-  const client: MqttClient = mqtt.connect(url, { protocolVersion: 5, clientId: uid('dev'), reconnectPeriod: 0 });
+async function responder(at: BrokerEndpoint, topic: string, answer: (text: string) => unknown, delay: (text: string) => number = () => 0) {
+  const login = at.username ? { username: at.username, password: at.password } : {};
+  const client: MqttClient = mqtt.connect(at.url, { protocolVersion: 5, clientId: uid('dev'), reconnectPeriod: 0, ...login });
   await once(client, 'connect');
   await new Promise<void>((resolve, reject) => client.subscribe(topic, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
   const requests: string[] = [];
@@ -31,24 +33,24 @@ async function responder(url: string, topic: string, answer: (text: string) => u
   return { requests, end: () => client.end(true) };
 }
 
-async function panel(version: 4 | 5) {
-  const { mosquitto } = await getBrokers();
+async function panel(broker: 'mosquitto' | 'ejabberd', version: 4 | 5) {
+  const at = await brokerEndpoint(broker);
   const id = uid('req');
   const m = await mount(html`
-    <mqtt-connection url=${mosquitto.url} client-id=${id} protocol-version=${version}>
+    <mqtt-connection url=${at.url} client-id=${id} protocol-version=${version} username=${ifDefined(at.username)} password=${ifDefined(at.password)}>
       <mqtt-publish topic="${id}/ask" expect-response format="json" path="result" target="#out" response-timeout="800">
         <button>ask</button>
       </mqtt-publish>
       <output id="out"></output>
     </mqtt-connection>`);
   await connected(m.$<MqttConnectionElement>('mqtt-connection'));
-  return { ...m, id, url: mosquitto.url, el: m.$<MqttPublishElement>('mqtt-publish') };
+  return { ...m, id, at, el: m.$<MqttPublishElement>('mqtt-publish') };
 }
 
-describe('<mqtt-publish expect-response> (mosquitto, MQTT 5)', () => {
+for (const broker of ['mosquitto', 'ejabberd'] as const) describe(`<mqtt-publish expect-response> (${broker}, MQTT 5)`, () => {
   it('a click sends a request; the reply is shown, is `response`, fires mqtt-response; pending until it came', async () => {
-    const { id, url, el, $ } = await panel(5);
-    const device = await responder(url, `${id}/ask`, (text) => ({ result: `got ${text}` }), () => 200);
+    const { id, at, el, $ } = await panel(broker, 5);
+    const device = await responder(at, `${id}/ask`, (text) => ({ result: `got ${text}` }), () => 200);
     try {
       el.payload = 'ping';
       const events: unknown[] = [];
@@ -67,8 +69,8 @@ describe('<mqtt-publish expect-response> (mosquitto, MQTT 5)', () => {
   });
 
   it('two requests at once each get their own reply (answered in the other order)', async () => {
-    const { id, url, el } = await panel(5);
-    const device = await responder(url, `${id}/ask`, (text) => ({ result: text.toUpperCase() }), (text) => (text === 'first' ? 300 : 0));
+    const { id, at, el } = await panel(broker, 5);
+    const device = await responder(at, `${id}/ask`, (text) => ({ result: text.toUpperCase() }), (text) => (text === 'first' ? 300 : 0));
     try {
       const [a, b] = await Promise.all([el.request('first'), el.request('second')]);
       expect([a, b]).to.deep.equal(['FIRST', 'SECOND']);
@@ -78,8 +80,8 @@ describe('<mqtt-publish expect-response> (mosquitto, MQTT 5)', () => {
   });
 
   it('no reply in time: response-timeout, status error; a reply after that changes nothing', async () => {
-    const { id, url, el, $ } = await panel(5);
-    const device = await responder(url, `${id}/ask`, () => ({ result: 'too late' }), () => 1500);
+    const { id, at, el, $ } = await panel(broker, 5);
+    const device = await responder(at, `${id}/ask`, () => ({ result: 'too late' }), () => 1500);
     try {
       let caught: { code?: string; message?: string } | undefined;
       await el.request('slow').catch((e: { code?: string }) => (caught = e));
@@ -96,7 +98,7 @@ describe('<mqtt-publish expect-response> (mosquitto, MQTT 5)', () => {
   });
 
   it('on MQTT 3.1.1 a request fails at once with unsupported', async () => {
-    const { el } = await panel(4);
+    const { el } = await panel(broker, 4);
     let caught: { code?: string; message?: string } | undefined;
     await el.request('x').catch((e: { code?: string }) => (caught = e));
     expect(caught?.code).to.equal('unsupported');
