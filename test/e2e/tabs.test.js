@@ -26,6 +26,14 @@ function renderTabs(pathname, url) {
   return readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(url.searchParams.get(key) ?? ''));
 }
 
+/**
+ * Page errors other than Firefox's own words for a WebSocket the page closed or could not open
+ * (a tab that stops ends its socket, possibly while it is still opening): those are the browser
+ * logging, not the page failing.
+ */
+const pageErrors = (errors) =>
+  errors.filter((e) => !/^Firefox can’t establish a connection to the server at |^The connection to ws:\/\/\S+ was interrupted while the page was loading\.$/.test(e));
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** What a tab shows: its connection's status and error, its subscription, its status history. */
@@ -146,8 +154,10 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
         await sleep(Math.max(0, started + 10000 - Date.now()));
         const count = connects();
         t.diagnostic(`tab ${'ab'[held]} kept ${clientId}; ${count} CONNECTs in 10 s; statuses ${JSON.stringify(later.map((s) => s.statuses))}`);
-        assert.ok(count >= 2 && count <= 3, `${count} CONNECTs as ${clientId} in 10 s (2 or 3 expected)`);
-        assert.deepEqual([...tabs[0].errors, ...tabs[1].errors], []);
+        // 1 when the second tab hears the first one's claim before its own CONNECT goes out (it then
+        // stops without connecting at all).
+        assert.ok(count >= 1 && count <= 3, `${count} CONNECTs as ${clientId} in 10 s (1 to 3 expected)`);
+        assert.deepEqual(pageErrors([...tabs[0].errors, ...tabs[1].errors]), []);
         assert.equal(await tabs[1].evaluate(() => window.probed), 'hello', 'BroadcastChannel reached across the tabs');
       });
 
@@ -177,7 +187,7 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
         await peers.pub(topic, 'second');
         await until([loser], (s) => s.value === 'second', 'the taker received the message');
         assert.equal((await holder.evaluate(tabState)).value, 'first', 'the tab taken over received nothing more');
-        assert.deepEqual([...loser.errors, ...holder.errors], []);
+        assert.deepEqual(pageErrors([...loser.errors, ...holder.errors]), []);
       });
     });
   }
