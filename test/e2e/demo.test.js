@@ -3,11 +3,15 @@
 // Firefox: no console errors, data from the plant (values and charts), a relay round trip through
 // the simulated pump, the client console connecting, subscribing and publishing, the guide's two
 // columns talking to each other, every control with an accessible name, and nothing wider than a
-// 390 px phone.
+// 390 px phone. The API page shows every element, attribute, property, event and slot of
+// custom-elements.json with its description. Each page, once it shows live data, is saved as a
+// desktop and a phone screenshot in test-results/screenshots/<browser>/ (gitignored).
 // BROWSERS=chromium (or firefox) runs one.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
@@ -16,9 +20,13 @@ import { killDescendants } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
 import { BROWSERS } from './support.js';
 
-const PAGES = ['/', '/dashboard.html', '/console.html', '/guide.html'];
+const PAGES = ['/', '/dashboard.html', '/console.html', '/guide.html', '/api.html'];
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
+const MANIFEST = JSON.parse(readFileSync(new URL('../../custom-elements.json', import.meta.url), 'utf8'));
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+/** Smaller than this, a screenshot is a blank page rather than a picture of one. */
+const MIN_SCREENSHOT_BYTES = 5 * 1024;
 
 /** Playwright's and Puppeteer's pages behind the few calls used here, with console errors collected. */
 function adapt(page, kind) {
@@ -35,6 +43,8 @@ function adapt(page, kind) {
     press: (key) => page.keyboard.press(key),
     evaluate: (fn, arg) => page.evaluate(fn, arg),
     setViewport: (viewport) => (kind === 'playwright' ? page.setViewportSize(viewport) : page.setViewport(viewport)),
+    /** The viewport as a PNG at `path`; resolves with the PNG's bytes. */
+    screenshot: (path) => page.screenshot({ path, type: 'png' }),
     waitFor: (fn, arg, timeout = 10000) =>
       kind === 'playwright'
         ? page.waitForFunction(fn, arg, { timeout, polling: 50 })
@@ -109,6 +119,29 @@ function unnamedControls() {
     .map((el) => el.outerHTML.slice(0, 120));
 }
 
+/** Resolves after the next frame has been laid out and painted (a resize, a chart's redraw). */
+function nextFrames() {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.documentElement.scrollWidth))));
+}
+
+/** What the API page shows for each element: its heading and text, and the entries of each group by name. */
+function renderedApi() {
+  return [...document.querySelectorAll('#api .api-element')].map((section) => ({
+    tag: section.dataset.tag,
+    heading: section.querySelector('h2').textContent,
+    text: section.innerText,
+    groups: Object.fromEntries(
+      [...section.querySelectorAll('.api-group')].map((group) => [
+        group.dataset.kind,
+        {
+          title: group.querySelector('h3').textContent,
+          entries: [...group.querySelectorAll('.api-entry')].map((entry) => ({ name: entry.querySelector('.api-name').textContent, text: entry.innerText })),
+        },
+      ]),
+    ),
+  }));
+}
+
 /** The connection's status is in a polite live region. */
 function statusIsAnnounced() {
   const status = document.querySelector('#connection-status, #mqttjs-console');
@@ -122,14 +155,14 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
   });
   after(() => demo?.close());
 
-  it('serves the home page, the three pages and the broker at /mqtt', async () => {
+  it('serves the home page, the three pages, the API page and the broker at /mqtt', async () => {
     for (const path of PAGES) {
       const response = await fetch(demo.base + path);
       assert.equal(response.status, 200, path);
-      assert.match(await response.text(), /<mqtt-connection/, path);
+      assert.match(await response.text(), path === '/api.html' ? /<script type="module" src="\.\/api\.ts">/ : /<mqtt-connection/, path);
     }
     const home = await (await fetch(`${demo.base}/`)).text();
-    for (const page of ['dashboard.html', 'console.html', 'guide.html']) assert.match(home, new RegExp(`href="${page}"`));
+    for (const page of ['dashboard.html', 'console.html', 'guide.html', 'api.html']) assert.match(home, new RegExp(`href="${page}"`));
   });
 
   for (const browserName of BROWSERS) {
@@ -140,22 +173,45 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
       });
       after(() => browser?.close());
 
+      const shots = `${SCREENSHOTS}${browserName}/`;
+      before(() => {
+        // This run's pictures only: a page that no longer gets as far as its screenshot leaves no old one behind.
+        rmSync(shots, { recursive: true, force: true });
+        mkdirSync(shots, { recursive: true });
+      });
+
+      /** Saves the viewport as `<name>-<size>.png` and checks it is a PNG of that size, more than a blank page. */
+      async function screenshot(page, name, size, viewport) {
+        await page.setViewport(viewport);
+        // The top of the page, wherever the test's clicks left it scrolled.
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.evaluate(nextFrames);
+        await page.screenshot(`${shots}${name}-${size}.png`);
+        const png = readFileSync(`${shots}${name}-${size}.png`);
+        assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', `${name}-${size}.png is a PNG`);
+        assert.deepEqual({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) }, viewport, `${name}-${size}.png's size`);
+        assert.ok(png.length > MIN_SCREENSHOT_BYTES, `${name}-${size}.png is ${png.length} B`);
+      }
+
       /**
-       * Opens `path` at `viewport`, runs `body(page)`, then checks the page's controls and live
-       * status, its width at 390 px, and that there were no console errors.
+       * Opens `path` at `viewport`, waits for `ready`, runs `body(page)`, then checks the page's
+       * controls and live status, its width at 390 px, and that there were no console errors.
+       * With `shot`, saves it (showing what `body` waited for) at desktop and at phone width.
        */
-      async function onPage(path, viewport, body, { allowErrors = () => false } = {}) {
+      async function onPage(path, viewport, body, { allowErrors = () => false, shot, connection = true, ready = () => customElements.get('mqtt-connection') !== undefined } = {}) {
         const page = await browser.newPage(viewport);
         try {
           await page.goto(demo.base + path);
-          await page.waitFor(() => customElements.get('mqtt-connection') !== undefined);
+          await page.waitFor(ready);
           await body(page);
           // Every control named, the status in a live region, nothing wider than a phone.
           assert.deepEqual(await page.evaluate(unnamedControls), [], `unnamed controls on ${path}`);
-          if (path !== '/') assert.ok(await page.evaluate(statusIsAnnounced), `status in a live region on ${path}`);
+          if (connection && path !== '/') assert.ok(await page.evaluate(statusIsAnnounced), `status in a live region on ${path}`);
+          if (shot) await screenshot(page, shot, 'desktop', DESKTOP);
           await page.setViewport(PHONE);
-          const width = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(document.documentElement.scrollWidth))));
+          const width = await page.evaluate(nextFrames);
           assert.ok(width <= PHONE.width, `${path} is ${width} px wide at ${PHONE.width}`);
+          if (shot) await screenshot(page, shot, 'phone', PHONE);
           assert.deepEqual(page.errors.filter((e) => !allowErrors(e)), [], `console errors on ${path}`);
         } finally {
           await page.close();
@@ -167,7 +223,8 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
           await page.waitFor(() => [...document.querySelectorAll('.live mqtt-subscribe')].every((s) => /\d|on|off/.test(s.textContent)));
           await page.waitFor(() => document.querySelector('.live mqtt-chart[sparkline]').series.length === 1);
           assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.pages a')].map((a) => a.getAttribute('href'))), ['dashboard.html', 'console.html', 'guide.html']);
-        });
+          assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.site nav a')].map((a) => a.getAttribute('href'))), ['./', 'dashboard.html', 'console.html', 'guide.html', 'api.html']);
+        }, { shot: 'home' });
       });
 
       it('dashboard: plant values with decimals and levels, rows per device, a relay and a setpoint confirmed by the device', async () => {
@@ -224,7 +281,7 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
           );
           await page.press(step === 'ArrowRight' ? 'ArrowLeft' : 'ArrowRight');
           await page.waitFor((value) => document.getElementById('setpoint-state').textContent.replace(/\s+/g, ' ').includes(`${value} °C, confirmed`), setpoint);
-        });
+        }, { shot: 'dashboard' });
       });
 
       it('dashboard: ?url= points it at another broker, and a broker that is not there is explained in words', async () => {
@@ -274,7 +331,7 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
           // Unsubscribe: the item and its element go.
           await page.evaluate((t) => [...document.querySelectorAll('#subscriptions li')].find((li) => li.textContent.includes(t)).querySelector('button').click(), topic);
           await page.waitFor((t) => ![...document.querySelectorAll('#subscriptions mqtt-subscribe')].some((s) => s.topic === t), topic);
-        });
+        }, { shot: 'console' });
       });
 
       it('guide: the MQTT.js code and the elements both connect, and a publish on either side reaches both', async () => {
@@ -300,7 +357,66 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
             },
             start,
           );
-        });
+        }, { shot: 'guide' });
+      });
+
+      it('API page: every element of custom-elements.json, with each attribute, property, method, event, slot and CSS hook, described', async () => {
+        const norm = (text) => text.replace(/`/g, '').replace(/\s+/g, ' ').trim();
+        const isPublic = (m) => !m.privacy || m.privacy === 'public';
+        // What the page must show, read here from the manifest: [group, its heading, entries as [shown name, must-have texts]].
+        const expected = MANIFEST.modules
+          .flatMap((m) => m.declarations ?? [])
+          .filter((d) => d.tagName)
+          .map((d) => ({
+            declaration: d,
+            groups: [
+              ['attributes', 'Attributes', (d.attributes ?? []).map((a) => [a.name, a.description, a.type?.text, a.default])],
+              ['properties', 'Properties', (d.members ?? []).filter((m) => m.kind === 'field' && !m.static && isPublic(m)).map((f) => [f.name, f.description, f.type?.text, f.default])],
+              ['methods', 'Methods', (d.members ?? []).filter((m) => m.kind === 'method' && isPublic(m)).map((m) => [m.name, m.description, m.return?.type?.text])],
+              ['events', 'Events', (d.events ?? []).map((e) => [e.name, e.description, e.type?.text])],
+              ['slots', 'Slots', (d.slots ?? []).map((s) => [s.name || '(default)', s.description])],
+              ['css-parts', 'CSS parts', (d.cssParts ?? []).map((p) => [`::part(${p.name})`, p.description])],
+              ['css-properties', 'CSS custom properties', (d.cssProperties ?? []).map((p) => [p.name, p.description])],
+            ].filter(([, , entries]) => entries.length > 0),
+          }));
+        assert.ok(expected.length >= 4, `the manifest declares ${expected.length} elements`);
+        await onPage(
+          '/api.html',
+          DESKTOP,
+          async (page) => {
+            const shown = await page.evaluate(renderedApi);
+            assert.deepEqual(shown.map((s) => s.tag).sort(), expected.map((e) => e.declaration.tagName).sort(), 'one section per element');
+            for (const { declaration, groups } of expected) {
+              const tag = declaration.tagName;
+              const section = shown.find((s) => s.tag === tag);
+              assert.equal(section.heading, `<${tag}>`);
+              for (const text of [declaration.name, declaration.summary, declaration.description]) {
+                assert.ok(text, `${tag} has a name, summary and description in the manifest`);
+                assert.ok(norm(section.text).includes(norm(text)), `${tag} shows ${JSON.stringify(text.slice(0, 60))}`);
+              }
+              assert.deepEqual(Object.keys(section.groups), groups.map(([kind]) => kind), `${tag}'s groups`);
+              for (const [kind, title, entries] of groups) {
+                const group = section.groups[kind];
+                assert.equal(group.title, title, `${tag} ${kind}`);
+                assert.deepEqual(group.entries.map((e) => e.name), entries.map(([name]) => name), `${tag}'s ${kind}, in the manifest's order`);
+                for (const [name, description, ...facts] of entries) {
+                  assert.ok(description, `${tag} ${kind} ${name} is described in the manifest`);
+                  const text = norm(group.entries.find((e) => e.name === name).text);
+                  for (const must of [description, ...facts].filter((t) => t !== undefined)) {
+                    assert.ok(text.includes(norm(must)), `${tag} ${kind} ${name} shows ${JSON.stringify(must)}: ${text}`);
+                  }
+                }
+              }
+            }
+          },
+          { shot: 'api', connection: false, ready: () => document.getElementById('api')?.getAttribute('aria-busy') === 'false' },
+        );
+      });
+
+      it('saved a desktop and a phone screenshot of every page', () => {
+        const names = ['home', 'dashboard', 'console', 'guide', 'api'];
+        assert.equal(names.length, PAGES.length);
+        assert.deepEqual(readdirSync(shots).sort(), names.flatMap((n) => [`${n}-desktop.png`, `${n}-phone.png`]).sort());
       });
     });
   }
