@@ -6,14 +6,16 @@
 //   npm run bench                      all figures (about 3-4 minutes)
 //   npm run bench -- --only P1,P5      some of them
 //   npm run bench -- --rounds 3        fewer rounds (default 5)
+//   npm run bench -- --only P7         the dashboard alone (about 2.5 minutes)
 //
-// Bounded: every wait has a timeout and the whole run aborts after 9 minutes.
+// Bounded: every wait has a timeout and the whole run aborts after 14 minutes.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ABLATIONS, buildCdn, launchChromium, machineLoad, receivePage, serve, startMosquitto, stats, within } from './lib/harness.js';
+import { ABLATIONS, buildCdn, buildChartCdn, launchChromium, machineLoad, receivePage, serve, startMosquitto, stats, within } from './lib/harness.js';
 import { concat, payloadOf, publishPacket } from '../scripts/mqtt-wire.js';
 import { tcpClient } from './lib/tcp-client.js';
+import { dashboardFeed } from './lib/dashboard-feed.js';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -21,9 +23,10 @@ const arg = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const ROUNDS = Number(arg('rounds', 5));
-const ONLY = new Set(arg('only', 'P1,P2,P3,P4,P5,P6').split(','));
+const ONLY = new Set(arg('only', 'P1,P2,P3,P4,P5,P6,P7').split(','));
 const RUN = Math.random().toString(36).slice(2, 7);
-const DEADLINE_MS = 9 * 60 * 1000;
+// P7 adds about 2.5 minutes to the 3-4 of P1-P6, with room for a loaded machine.
+const DEADLINE_MS = 14 * 60 * 1000;
 
 const watchdog = setTimeout(() => {
   console.error(`bench: aborted after ${DEADLINE_MS / 60000} minutes`);
@@ -39,6 +42,7 @@ const rotate = (list, r) => list.map((_, i) => list[(i + r) % list.length]);
 
 async function main() {
   buildCdn({ ablations: ONLY.has('P1') ? ABLATIONS : [] });
+  if (ONLY.has('P7')) buildChartCdn();
   const load = machineLoad();
   log(`load ${load.load1.toFixed(2)}${load.busy.length ? `; busy: ${load.busy.join(', ')}` : ''}`);
   results.machine = {
@@ -61,6 +65,7 @@ async function main() {
     if (ONLY.has('P4')) await p4(ctx);
     if (ONLY.has('P5')) await p5(ctx);
     if (ONLY.has('P6')) await p6(ctx);
+    if (ONLY.has('P7')) await p7(ctx);
   } finally {
     await publisher.close().catch(() => {});
     await browser.close().catch(() => {});
@@ -372,6 +377,126 @@ async function p6(ctx) {
   };
 }
 
+// P7: a dashboard (100 <mqtt-subscribe> with decimals and thresholds, 10 rows-per-topic elements
+// of 20 devices, 4 <mqtt-chart>s of 5 series) fed RATE msg/s for SECONDS s, beside the same
+// dashboard by hand with MQTT.js and uPlot. Main-thread busy time (CDP TaskDuration) and frames
+// over 50 ms, from the first message until the page shows the last value of every topic.
+async function p7(ctx) {
+  const RATE = Number(arg('p7-rate', 5000));
+  const SECONDS = Number(arg('p7-seconds', 20));
+  const rounds = Number(arg('p7-rounds', Math.max(2, Math.ceil(ROUNDS / 2))));
+  const TOTAL = RATE * SECONDS;
+  // The floor: the same feed to a bare WebSocket that only counts (dashboard-ceiling.html).
+  const variants = ['elements', 'mqttjs', 'ceiling'];
+  const runs = { elements: [], mqttjs: [], ceiling: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of rotate(variants, r)) {
+      const prefix = `dash/${RUN}/${r}${variant[0]}`;
+      const feed = dashboardFeed(prefix, TOTAL);
+      const p = await openPage(ctx, `dashboard-${variant}.html`, { prefix, total: TOTAL });
+      try {
+        await within(p.page.evaluate(() => bench.ready), 60000, `P7 ${variant} ready`);
+        const cdp = await p.context.newCDPSession(p.page);
+        await cdp.send('Performance.enable');
+        const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+        await p.page.evaluate(() => bench.dash.start());
+        const before = await metrics();
+        const t0 = performance.now();
+        // Paced: every few ms, whatever is due by now goes in one write.
+        let sent = 0;
+        while (sent < TOTAL) {
+          const due = Math.min(TOTAL, Math.floor(((performance.now() - t0) * RATE) / 1000));
+          if (due > sent) {
+            await ctx.publisher.write(feed.bytes.subarray(feed.offsets[sent], feed.offsets[due]));
+            sent = due;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        const fedMs = performance.now() - t0;
+        await within(p.page.evaluate((expected) => bench.dash.settled(expected), feed.settled), 40000, `P7 ${variant} settled`);
+        const after = await metrics();
+        const ms = performance.now() - t0;
+        const frames = await p.page.evaluate(() => bench.dash.stop());
+        // The charts draw in the frame after their last message: give it time, bounded.
+        const summaries = variant === 'ceiling' ? 0 : feed.expected.summaries.length;
+        await within(
+          p.page.waitForFunction((n) => bench.dash.shown().summaries.length === n, summaries, { polling: 50, timeout: 10000 }),
+          15000,
+          `P7 ${variant} charts`,
+        );
+        const shown = await p.page.evaluate(() => ({ ...bench.dash.shown(), ...bench.dash.counts() }));
+        const problems =
+          variant === 'ceiling'
+            ? compareShown(shown, { values: [], rows: [], summaries: [], points: 0, received: TOTAL })
+            : compareShown(shown, feed.expected);
+        if (problems.length) throw new Error(`P7 ${variant}: the page does not show what was sent: ${problems.slice(0, 5).join('; ')}`);
+        if (p.errors.length) throw new Error(`P7 ${variant}: page errors: ${p.errors.join('; ')}`);
+        const delta = (name) => (after[name] - before[name]) * 1000;
+        const run = {
+          busyMs: delta('TaskDuration'),
+          scriptMs: delta('ScriptDuration'),
+          layoutMs: delta('LayoutDuration'),
+          styleMs: delta('RecalcStyleDuration'),
+          wallMs: ms,
+          fedMs,
+          busyShare: delta('TaskDuration') / ms,
+          ...frames,
+          received: shown.received,
+        };
+        runs[variant].push(run);
+        log(
+          `P7 round ${r + 1} ${variant}: busy ${Math.round(run.busyMs)} ms of ${Math.round(ms)} ms (script ${Math.round(run.scriptMs)}, style ${Math.round(run.styleMs)}, layout ${Math.round(run.layoutMs)}); ${run.longFrames} frames > 50 ms (longest ${Math.round(run.longestFrame)} ms), ${run.framesDrawn} frames; ${run.received} messages, all last values shown`,
+        );
+      } finally {
+        await p.close();
+      }
+    }
+  }
+  const of = (variant, key) => stats(runs[variant].map((x) => x[key]));
+  const side = (variant) => ({
+    busyMs: of(variant, 'busyMs'),
+    busyShare: of(variant, 'busyShare'),
+    scriptMs: of(variant, 'scriptMs'),
+    styleMs: of(variant, 'styleMs'),
+    layoutMs: of(variant, 'layoutMs'),
+    longFrames: of(variant, 'longFrames'),
+    longestFrame: of(variant, 'longestFrame'),
+    framesDrawn: of(variant, 'framesDrawn'),
+    wallMs: of(variant, 'wallMs'),
+    received: of(variant, 'received'),
+  });
+  results.figures.P7 = {
+    what: `dashboard: 100 <mqtt-subscribe> (decimals, thresholds), 10 rows elements x 20 topics, 4 <mqtt-chart> x 5 series; ${RATE} msg/s for ${SECONDS} s over 320 topics; main-thread busy ms (CDP TaskDuration) from the first message until every last value is shown`,
+    rounds,
+    elements: side('elements'),
+    mqttjs: side('mqttjs'),
+    ceiling: side('ceiling'),
+    ratioBusy: stats(runs.elements.map((e, i) => e.busyMs / runs.mqttjs[i].busyMs)),
+    // What each page adds to the browser's own cost of receiving the frames, compared.
+    ratioAboveFloor: stats(runs.elements.map((e, i) => (e.busyMs - runs.ceiling[i].busyMs) / (runs.mqttjs[i].busyMs - runs.ceiling[i].busyMs))),
+    goal: 'elements busy / by hand busy <= 1.0 (stretch 0.5)',
+  };
+}
+
+/** What a dashboard page shows against what it was sent: a list of differences, empty when equal. */
+function compareShown(shown, expected) {
+  const problems = [];
+  for (const kind of ['values', 'rows']) {
+    const got = new Map(shown[kind].map(([topic, ...rest]) => [topic, rest.join(' level ')]));
+    if (shown[kind].length !== expected[kind].length) problems.push(`${shown[kind].length} ${kind}, not ${expected[kind].length}`);
+    for (const [topic, ...rest] of expected[kind]) {
+      const want = rest.join(' level ');
+      if (got.get(topic) !== want) problems.push(`${topic}: ${got.get(topic)} instead of ${want}`);
+    }
+  }
+  if (JSON.stringify(shown.summaries) !== JSON.stringify(expected.summaries)) {
+    problems.push(`chart summaries ${JSON.stringify(shown.summaries)} instead of ${JSON.stringify(expected.summaries)}`);
+  }
+  if (shown.points !== expected.points) problems.push(`${shown.points} chart points, not ${expected.points}`);
+  if (shown.received !== expected.received) problems.push(`${shown.received} messages received, not ${expected.received}`);
+  return problems;
+}
+
 /** The results as a table, one line per measure: aligned text, or a Markdown table. */
 function table(markdown = false) {
   const f = results.figures;
@@ -425,6 +550,18 @@ function table(markdown = false) {
     row('P6', 'B/element DOM heap, <mqtt-subscribe>', f.P6.elementsDom, 0);
     row('P6', 'B/subscriber JS heap, by hand', f.P6.mqttjsJs, 0);
     row('P6', 'B/subscriber DOM heap, by hand', f.P6.mqttjsDom, 0);
+  }
+  if (f.P7) {
+    row('P7', 'dashboard busy ms, <mqtt-*> elements', f.P7.elements.busyMs, 0);
+    row('P7', 'dashboard busy ms, by hand', f.P7.mqttjs.busyMs, 0);
+    row('P7', 'dashboard busy ms, bare WebSocket floor', f.P7.ceiling.busyMs, 0);
+    row('P7', 'busy: elements ÷ by hand', f.P7.ratioBusy, 2, '≤ 1.0 (0.5)', yes(f.P7.ratioBusy.median <= 1));
+    row('P7', 'busy above floor: elements ÷ by hand', f.P7.ratioAboveFloor, 2);
+    row('P7', 'frames > 50 ms, elements', f.P7.elements.longFrames, 0);
+    row('P7', 'frames > 50 ms, by hand', f.P7.mqttjs.longFrames, 0);
+    row('P7', 'frames > 50 ms, floor', f.P7.ceiling.longFrames, 0);
+    row('P7', 'frames drawn, elements', f.P7.elements.framesDrawn, 0);
+    row('P7', 'frames drawn, by hand', f.P7.mqttjs.framesDrawn, 0);
   }
   const head = ['', 'measure', 'median', 'min–max', 'goal', 'holds'];
   if (markdown) {

@@ -12,7 +12,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browsers.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../pages/', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.css': 'text/css' };
 
 /** Where the benchmark's own builds of cdn/ go (gitignored): the real one and the ablations. */
 export const cdnDir = join(root, 'bench/.cdn');
@@ -51,6 +51,18 @@ export function buildCdn({ ablations = [], unminified = false } = {}) {
   for (const name of ablations) {
     vite('bench/vite.ablation.config.js', ablationDir(name), { BENCH_ABLATION: name, BENCH_UNMINIFIED: unminified ? '1' : '' });
   }
+}
+
+/**
+ * Also builds cdn/mqtt-chart.js into bench/.cdn, beside the main bundle it imports (the second
+ * half of `npm run build:cdn`): the P7 dashboard loads both. Run after `buildCdn`, which empties
+ * the folder.
+ */
+export function buildChartCdn() {
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.config.ts', '--mode', 'chart', '--outDir', cdnDir, '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 const escapeHtml = (s) =>
