@@ -153,14 +153,15 @@ export async function startMosquitto({ logTypes = ['all'] } = {}) {
     }
   }
 
-  async function stop() {
+  /** @param {NodeJS.Signals} [signal] SIGTERM: mosquitto closes its sockets; SIGKILL: a crash, the kernel drops them. */
+  async function stop(signal = 'SIGTERM') {
     watchdog?.kill('SIGKILL'); // before it sees EOF and races us to the temp dir
     watchdog = undefined;
     const proc = child;
     child = undefined;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
+    proc.kill(signal);
     // mosquitto exits on SIGTERM at once; SIGKILL only if it hangs.
     const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
     await exited;
@@ -182,7 +183,9 @@ export async function startMosquitto({ logTypes = ['all'] } = {}) {
     /** Captured stderr, each line prefixed with an ISO timestamp. */
     log: () => lines.slice(),
     /** Stops the broker; `start()` brings it back on the same ports (a broker that is down for a while). */
-    stop,
+    stop: () => stop(),
+    /** A crash: SIGKILL, no goodbye on any socket; `start()` brings it back. */
+    kill: () => stop('SIGKILL'),
     start,
     /** Stops and starts again on the same ports (the config is unchanged). */
     async restart() {

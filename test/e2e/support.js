@@ -42,6 +42,9 @@ function adapt(page, kind) {
     goto: (url) => page.goto(url),
     click: (selector) => page.click(selector),
     evaluate: (fn, arg) => page.evaluate(fn, arg),
+    /** The browser's network emulation: the page goes offline (an `offline` event) and back (`online`). */
+    close: () => page.close(),
+    setOffline: (offline) => (kind === 'playwright' ? page.context().setOffline(offline) : page.setOfflineMode(offline)),
     waitFor: (fn, arg, timeout = 10000) =>
       kind === 'playwright'
         ? page.waitForFunction(fn, arg, { timeout, polling: 50 })
