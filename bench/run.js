@@ -556,7 +556,7 @@ function table(markdown = false) {
     row('P6', 'B/subscriber DOM heap, by hand', f.P6.mqttjsDom, 0);
   }
   if (f.P7) {
-    row('P7', 'dashboard busy ms, <mqtt-*> elements', f.P7.elements.busyMs, 0);
+    row('P7', 'dashboard busy ms, elements', f.P7.elements.busyMs, 0);
     row('P7', 'dashboard busy ms, by hand', f.P7.mqttjs.busyMs, 0);
     row('P7', 'dashboard busy ms, bare WebSocket floor', f.P7.ceiling.busyMs, 0);
     row('P7', 'busy: elements ÷ by hand', f.P7.ratioBusy, 2, '≤ 1.0 (0.5)', yes(f.P7.ratioBusy.median <= 1));
