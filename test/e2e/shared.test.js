@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { descendants } from '../../scripts/kill-tree.js';
 import { fileURLToPath } from 'node:url';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { launchers } from './one-context.js';
@@ -18,6 +19,22 @@ function render(pathname, url) {
   const id = url.searchParams.get('CLIENT_ID');
   const vars = { ...Object.fromEntries(url.searchParams), CLIENT_ID_ATTR: id ? `client-id="${escapeHtml(id)}"` : '' };
   return readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => (key === 'CLIENT_ID_ATTR' ? vars[key] : escapeHtml(vars[key] ?? '')));
+}
+
+/**
+ * The memory a browser's processes hold, kB: the sum of their PSS (proportional set size, so
+ * pages shared between processes are counted once), from Linux's /proc/<pid>/smaps_rollup.
+ */
+function browserPss(pid) {
+  let kb = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return kb;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -101,6 +118,34 @@ describe('tabs sharing one connection, against mosquitto', () => {
         await untilAll(rest, (s) => s.value === 'after the first tab left', 'the others still receive');
         for (const tab of tabs) assert.deepEqual(tab.errors, []);
         for (const tab of rest) await tab.close();
+      });
+
+      it('20 tabs: 1 CONNECT and 1 SUBSCRIBE, a message reaches all; the memory per extra tab', async (t) => {
+        const run = `sh20-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
+        const clientId = `dash-${run}`;
+        const topic = `${run}/T`;
+        const open = async (tab) => {
+          const page = await browser.newTab();
+          await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ TAB: String(tab), WS_URL: mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic })}`);
+          return page;
+        };
+        const tabs = [await open(1)];
+        await untilAll(tabs, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'the first tab connected');
+        const oneTab = browserPss(browser.pid());
+        for (let tab = 2; tab <= 20; tab++) tabs.push(await open(tab));
+        await untilAll(tabs, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'all 20 tabs connected through the first', 30000);
+        const twentyTabs = browserPss(browser.pid());
+        assert.equal(count(` as ${clientId} (`), 1, 'one CONNECT for twenty tabs');
+        assert.equal(count(`Received SUBSCRIBE from ${clientId}`), 1, 'one SUBSCRIBE for the filter they all hold');
+        await peers.pub(topic, 'to twenty');
+        await untilAll(tabs, (s) => s.value === 'to twenty', 'the message reached every tab', 15000);
+        const perTab = Math.round((twentyTabs - oneTab) / 19 / 1024);
+        const figure = `${browserName}: 20 shared tabs, the browser's processes hold ${Math.round(oneTab / 1024)} MB with 1 tab, ${Math.round(twentyTabs / 1024)} MB with 20: ${perTab} MB per extra tab (PSS)`;
+        console.log(figure);
+        t.diagnostic(figure);
+        assert.ok(twentyTabs > oneTab, 'the measurement sees the tabs');
+        for (const tab of tabs) assert.deepEqual(tab.errors, []);
+        for (const tab of tabs) await tab.close();
       });
 
       it('2 tabs without a client-id: 1 CONNECT between them', async () => {

@@ -1,6 +1,8 @@
 // store="indexeddb" (SPEC): QoS 1 messages published while the broker is down survive a reload
-// of the page and arrive once the broker is back; with the default memory store they are lost
-// (the test shows the difference). Real pages (the CDN bundle), a real mosquitto, a peer
+// of the page, a crash (the page's process killed) and a closed tab, and arrive once the broker
+// is back and a page with that client id connects; with the default memory store a reload loses
+// them (the test shows the difference). The output gives the time from that page's connect() to
+// the last stored message delivered. Real pages (the CDN bundle), a real mosquitto, a peer
 // (mosquitto_sub) that receives them. Run after `npm run build` (npm test does both).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startMosquitto } from '../../scripts/mosquitto.js';
+import { closeWithin } from '../../scripts/time-limit.js';
 import { launchers } from './one-context.js';
 import { BROWSERS, serveStatic } from './support.js';
 
@@ -32,11 +35,13 @@ function peer(mosquitto, topic, clientId) {
     const lines = (rest + d).split('\n');
     rest = lines.pop();
     got.push(...lines);
+    if (lines.length) peerState.lastAt = Date.now();
   });
-  return { got, stop: () => child.kill() };
+  const peerState = { got, lastAt: 0, stop: () => child.kill() };
+  return peerState;
 }
 
-describe('store="indexeddb": QoS 1 messages in flight survive a reload', () => {
+describe('store="indexeddb": QoS 1 messages in flight survive a reload, a crash and a closed tab', () => {
   let mosquitto;
   let server;
   let base;
@@ -57,12 +62,18 @@ describe('store="indexeddb": QoS 1 messages in flight survive a reload', () => {
       });
       after(() => browser?.close());
 
-      for (const store of ['indexeddb', 'memory']) {
-        it(`${store}: ${COUNT} publishes while the broker is down, a reload, the broker back`, async (t) => {
-          const run = `st-${browserName.slice(0, 2)}-${store.slice(0, 3)}-${Math.random().toString(16).slice(2, 8)}`;
+      const cases = [
+        { store: 'indexeddb', end: 'reload' },
+        { store: 'indexeddb', end: 'crash' },
+        { store: 'indexeddb', end: 'closed tab' },
+        { store: 'memory', end: 'reload' },
+      ];
+      for (const { store, end } of cases) {
+        it(`${store}: ${COUNT} publishes while the broker is down, a ${end}, the broker back`, async (t) => {
+          const run = `st-${browserName.slice(0, 2)}-${store.slice(0, 3)}-${end.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
           const topic = `${run}/n`;
           const query = new URLSearchParams({ WS_URL: mosquitto.wsUrl, CLIENT_ID: run, TOPIC: topic, STORE: store });
-          const tab = await browser.newTab();
+          let tab = await browser.newTab();
           await tab.goto(`${base}/pages/store.html?${query}`);
           await tab.evaluate(() => customElements.whenDefined('mqtt-publish'));
           await mosquitto.stop();
@@ -73,8 +84,17 @@ describe('store="indexeddb": QoS 1 messages in flight survive a reload', () => {
               for (let i = 1; i <= n; i++) pub.publish(String(i)).catch(() => {});
               await new Promise((r) => setTimeout(r, 300)); // the writes to IndexedDB settle
             }, COUNT);
-            // A reload, the broker still down. `manual`, so that the page connects only once the
-            // peer below listens (a message sent before it subscribed would be lost to it anyway).
+            // The page goes, the broker still down; then a page with the same client id, `manual`,
+            // so that it connects only once the peer below listens (a message sent before it
+            // subscribed would be lost to it anyway).
+            if (end === 'crash') {
+              await tab.crash();
+              await closeWithin(tab.close(), 5000, 'the crashed tab').catch(() => {});
+              tab = await browser.newTab();
+            } else if (end === 'closed tab') {
+              await tab.close();
+              tab = await browser.newTab();
+            }
             await tab.goto(`${base}/pages/store.html?${query}&MANUAL`);
             await tab.evaluate(() => customElements.whenDefined('mqtt-connection'));
           } finally {
@@ -84,21 +104,27 @@ describe('store="indexeddb": QoS 1 messages in flight survive a reload', () => {
           try {
             const ready = Date.now() + 5000;
             while (!mosquitto.log().some((l) => l.includes(`Received SUBSCRIBE from ${run}-peer`)) && Date.now() < ready) await sleep(25);
+            const connectAt = Date.now();
             await tab.evaluate(() => document.querySelector('mqtt-connection').connect());
             // The page connects and sends what it kept.
             const deadline = Date.now() + 8000;
             while (receiver.got.length < COUNT && Date.now() < deadline) await sleep(100);
             if (store === 'memory') await sleep(1500); // nothing more is coming: give it the time anyway
             const distinct = new Set(receiver.got);
-            t.diagnostic(`${store}: ${receiver.got.length} received, ${distinct.size} distinct`);
+            const took = receiver.lastAt ? ` (connect() → the last delivered: ${receiver.lastAt - connectAt} ms)` : '';
+            const figure = `${browserName}, ${store}, ${end}: ${receiver.got.length} received, ${distinct.size} distinct${took}`;
+            t.diagnostic(figure);
+            console.log(figure);
             if (store === 'indexeddb') {
               const expected = Array.from({ length: COUNT }, (_, i) => String(i + 1));
               assert.deepEqual([...distinct].sort((a, b) => a - b), expected, 'every message arrived');
             } else {
               assert.equal(distinct.size, 0, 'without a store, a reload loses them');
             }
-            // Firefox reports each refused WebSocket (the broker was down) as a page error of its own.
-            assert.deepEqual(tab.errors.filter((e) => !e.startsWith('Firefox can’t establish a connection to the server at ')), []);
+            // Firefox reports each refused WebSocket (the broker was down), and one a reload cut
+            // short, as page errors of its own.
+            const own = /^Firefox can’t establish a connection to the server at |^The connection to ws:\/\/\S+ was interrupted while the page was loading\.$/;
+            assert.deepEqual(tab.errors.filter((e) => !own.test(e)), []);
           } finally {
             receiver.stop();
             await tab.close();
