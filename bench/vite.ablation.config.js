@@ -6,7 +6,10 @@
 //                                    received it (one Lit update per message, as MQTT.js does)
 import { fileURLToPath } from 'node:url';
 import { mergeConfig } from 'vite';
-import base, { mqttStandIns } from '../vite.config.ts';
+import config, { mqttStandIns } from '../vite.config.ts';
+
+// vite.config.ts exports a function of the mode (`--mode chart` builds the chart): the main CDN build's config.
+const base = typeof config === 'function' ? config({ command: 'build', mode: 'production' }) : config;
 
 const ablation = process.env.BENCH_ABLATION;
 
