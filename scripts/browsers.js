@@ -12,3 +12,23 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
 ];
+
+/**
+ * Playwright's flags that keep background pages running at full speed: a test of what a
+ * background tab does starts Chromium without them (`ignoreDefaultArgs`; Puppeteer passes the
+ * first three too).
+ */
+export const CHROMIUM_UNTHROTTLING_ARGS = [
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/**
+ * Chromium's intensive wake-up throttling of hidden tabs (chained timers woken once a minute), on
+ * for sure and after 10 s hidden instead of 5 minutes, so that a bounded test sees it.
+ */
+export const CHROMIUM_INTENSIVE_THROTTLING_ARGS = [
+  '--enable-features=IntensiveWakeUpThrottling:grace_period_seconds/10',
+  '--intensive-wake-up-throttling-policy=1',
+];

@@ -13,6 +13,15 @@
  * does not reach; if the page refuses it (an exception, an `error`, or no answer within a
  * second), native timers stay, and nothing fails. A page whose CSP refuses it logs that one
  * refusal when it is first hidden, and visible pages under any CSP never see one.
+ *
+ * Native timers in a hidden tab: Chromium runs them only on whole-second wake-ups, so an interval
+ * started just after one fires a whole second late, every time; MQTT.js pings on its second tick,
+ * so a 2 s keepalive pinged every 4 s there and the broker dropped it (its limit is 1.5 ×
+ * keepalive; measured in test/e2e/background.test.js). An interval started while the page is
+ * hidden therefore runs up to a second (at most half) shorter, so that the rounding up lands it
+ * on time; one running already gets that at MQTT.js's next reschedule (each PINGRESP). They stay
+ * two ticks per ping: MQTT.js starts a fresh interval at each PINGRESP, from a socket task, so the
+ * chain never gets long enough for Chromium's once-a-minute intensive throttling.
  */
 
 type Tick = () => void;
@@ -55,8 +64,13 @@ function watchVisibility(): void {
   hidden();
 }
 
+/** The period of a native interval: exact while visible, early enough for whole-second wake-ups while hidden. */
+function nativePeriod(ms: number, hidden = globalThis.document?.hidden === true): number {
+  return hidden ? ms - Math.min(1000, ms / 2) : ms;
+}
+
 function runNative(id: number, callback: Tick, ms: number): void {
-  native.set(id, { callback, ms, handle: setInterval(callback, ms) });
+  native.set(id, { callback, ms, handle: setInterval(callback, nativePeriod(ms)) });
 }
 
 function runInWorker(id: number, callback: Tick, ms: number): void {
