@@ -5,6 +5,8 @@
 window.probe = {
   /** text -> epoch ms (sub-millisecond) at which #value first showed it */
   seen: {},
+  /** when the page's own script had run: the bundle evaluated, or the worker's tab script started */
+  readyAt: undefined,
   /** the directives of any CSP violation the page reported */
   violations: [],
   state() {
@@ -21,3 +23,7 @@ new MutationObserver(() => {
   if (text && !(text in window.probe.seen)) window.probe.seen[text] = performance.timeOrigin + performance.now();
 }).observe(document, { subtree: true, childList: true, characterData: true });
 document.addEventListener('securitypolicyviolation', (e) => window.probe.violations.push(e.effectiveDirective));
+// The elected tab's script has run once the bundle defined its elements (a microtask after).
+customElements.whenDefined('mqtt-connection').then(() => {
+  window.probe.readyAt = performance.timeOrigin + performance.now();
+});

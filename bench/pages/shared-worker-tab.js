@@ -1,5 +1,6 @@
 // A tab's half of the SharedWorker variant (shared-worker-tab.html): asks the worker for one
 // filter, shows what it relays with textContent (never markup), publishes on a click.
+window.probe.readyAt = performance.timeOrigin + performance.now();
 const params = new URLSearchParams(location.search);
 const url = params.get('url');
 const clientId = params.get('clientId');
