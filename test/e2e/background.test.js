@@ -209,7 +209,7 @@ describe('background tabs keep their keepalive', () => {
 
       if (name !== 'chromium') return;
 
-      it(`frozen for ${FREEZE_MS / 1000} s and resumed: the broker drops every client; the elements say so and are back within 3 s`, async () => {
+      it(`frozen for ${FREEZE_MS / 1000} s and resumed: MQTT.js by hand loses its session; the elements, if dropped, say so and are back within 3 s`, async () => {
         const pages = [
           await open('mqttjs', 'none'), // MQTT.js's defaults: worker-timers, frozen with the page
           await open('elements', 'worker'),
@@ -218,35 +218,51 @@ describe('background tabs keep their keepalive', () => {
         const sessions = await Promise.all(pages.map((p) => p.tab.createCDPSession()));
         await Promise.all(sessions.map((s) => s.send('Page.setWebLifecycleState', { state: 'frozen' })));
         await pause(FREEZE_MS);
-        const droppedWhileFrozen = pages.map((p) => count(`Client ${p.id} closed its connection`));
         await Promise.all(sessions.map((s) => s.send('Page.setWebLifecycleState', { state: 'active' })));
-        for (const [i, p] of pages.entries()) {
-          await p.tab.waitForFunction(
-            (elements) =>
-              elements
-                ? document.querySelector('mqtt-subscribe')?.getAttribute('status') === 'subscribed' &&
-                  window.probe.status.at(-1)?.startsWith('connected@') &&
-                  window.probe.status.filter((s) => s.startsWith('connected@')).length === 2
-                : window.probe.status.filter((s) => s.startsWith('connect@')).length === 2,
-            { timeout: 10000, polling: 50 },
-            p.kind === 'elements',
-          );
-          const { status, lifecycle } = await p.tab.evaluate(() => window.probe);
+        // mosquitto says "closed its connection" or "has exceeded timeout" for a client it dropped.
+        const dropped = (id) => count(`Client ${id} closed its connection`) + count(`Client ${id} has exceeded timeout`);
+        for (const p of pages) {
+          // Back: connected (and subscribed) once more than before if the broker dropped it, still
+          // connected if it did not. Polled from here, since the drop is known only to the broker.
+          const deadline = Date.now() + 10000;
+          let state;
+          for (;;) {
+            state = await p.tab.evaluate(() => ({
+              ...window.probe,
+              subscribed: document.querySelector('mqtt-subscribe')?.getAttribute('status') === 'subscribed',
+            }));
+            const lost = dropped(p.id) > 0 ? 1 : 0;
+            const back =
+              p.kind === 'elements'
+                ? state.subscribed &&
+                  state.status.at(-1)?.startsWith('connected@') &&
+                  state.status.filter((st) => st.startsWith('connected@')).length === 1 + lost
+                : state.status.filter((st) => st.startsWith('connect@')).length === 1 + lost;
+            if (back) break;
+            assert.ok(Date.now() < deadline, `${p.label}: not back within 10 s of the resume: ${state.status.join(' ')}`);
+            await pause(50);
+          }
+          const { status, lifecycle } = state;
           const resumedAt = Number(lifecycle.find((l) => l.startsWith('resume@')).split('@')[1]);
-          const back = Number(status.at(-1).split('@')[1]) - resumedAt;
-          const after = status.filter((s) => Number(s.split('@')[1]) >= resumedAt);
+          const backIn = Number(status.at(-1).split('@')[1]) - resumedAt;
+          const after = status.filter((st) => Number(st.split('@')[1]) >= resumedAt);
+          const lost = dropped(p.id) > 0;
           console.log(
-            `${name} ${p.label} frozen ${FREEZE_MS} ms: dropped by the broker ${droppedWhileFrozen[i]}, ` +
-              `${connects(p.id)} CONNECTs, after the resume: ${after.join(' ')} (connected again in ${back} ms)`,
+            `${name} ${p.label} frozen ${FREEZE_MS} ms: dropped by the broker ${dropped(p.id)}, ` +
+              `${connects(p.id)} CONNECTs, after the resume: ${after.join(' ')}` +
+              (lost ? ` (connected again in ${backIn} ms)` : ' (kept its session)'),
           );
-          // The reproduction: a frozen tab loses its session, MQTT.js's worker timers or not.
-          assert.equal(droppedWhileFrozen[i], 1, `${p.label}: mosquitto dropped it for its keepalive while frozen`);
-          if (p.kind === 'elements') {
+          if (p.kind === 'mqttjs') {
+            // The reproduction: a frozen tab loses its session, MQTT.js's worker timers or not.
+            assert.ok(lost, `${p.label}: mosquitto dropped it for its keepalive while frozen`);
+          } else if (lost) {
             // Honest: the lost connection shows before the new one.
             assert.match(after[0], /^offline@/, `${p.label}: statuses after the resume ${after.join(' ')}`);
-            assert.ok(back <= 3000, `${p.label}: connected again ${back} ms after the resume`);
+            assert.ok(backIn <= 3000, `${p.label}: connected again ${backIn} ms after the resume`);
           }
-          assert.equal(connects(p.id), 2, `${p.label}: one reconnect`);
+          // A page whose worker the freeze did not stop in time (seen once in CI, under load) keeps
+          // its session: one CONNECT, as good as it gets.
+          assert.equal(connects(p.id), lost ? 2 : 1, `${p.label}: one reconnect if dropped, none if not`);
           assert.deepEqual(p.errors, [], p.label);
         }
         await Promise.all(pages.map((p) => p.tab.close()));
