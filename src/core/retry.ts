@@ -28,6 +28,9 @@ export function backoffDelay(retries: number, period: number, max: number, rando
   return Math.floor(random() * bound);
 }
 
+/** ms after a wake (online, visible, resumed) in which a lost connection is retried at once. */
+export const WAKE_MS = 3000;
+
 /** How a client retries. */
 export interface RetryPlan {
   /** The broker URLs, tried in turn; the first is the one connected to first. */
@@ -70,6 +73,8 @@ export class RetrySchedule {
   #timer?: ReturnType<typeof setTimeout>;
   #redirect?: string;
   #attempting = false;
+  /** When {@link now} found nothing waiting (Date.now()). */
+  #wokeAt = -Infinity;
 
   constructor(plan: RetryPlan, target: RetryTarget, firstUrl = plan.urls[0]!) {
     this.#plan = plan;
@@ -93,7 +98,11 @@ export class RetrySchedule {
     if (this.#plan.period <= 0 || this.#timer !== undefined || this.#attempting) return;
     if (this.#redirect === undefined && this.#plan.urls.length > 1) this.#at = (this.#at + 1) % this.#plan.urls.length;
     const { period, max, random = Math.random } = this.#plan;
-    const delay = this.#redirect !== undefined ? 0 : backoffDelay(this.#retries, period, max, random);
+    // One loss right after a wake goes at once; the wake is used up, so a broker that keeps
+    // refusing is not hammered.
+    const woken = Date.now() - this.#wokeAt < WAKE_MS;
+    this.#wokeAt = -Infinity;
+    const delay = this.#redirect !== undefined || woken ? 0 : backoffDelay(this.#retries, period, max, random);
     this.#timer = setTimeout(() => this.#attempt(), delay);
   }
 
@@ -102,9 +111,16 @@ export class RetrySchedule {
     this.#redirect = url;
   }
 
-  /** Waiting for a retry: try at once instead (the browser is online again, the page visible). */
+  /**
+   * The browser is online again, or the page visible or resumed: waiting for a retry, try at
+   * once; otherwise the first loss within {@link WAKE_MS} is retried at once. A page resumed from
+   * a freeze, or back on the network, often learns that its socket died only after the event.
+   */
   now(): void {
-    if (this.#timer === undefined) return;
+    if (this.#timer === undefined) {
+      this.#wokeAt = Date.now();
+      return;
+    }
     this.#cancel();
     this.#attempt();
   }

@@ -45,15 +45,22 @@ export class ConnectionLifecycle implements ReactiveController {
     });
   }
 
-  /** The browser is back online or the page visible again: a connection waiting to retry tries now. */
-  readonly #wake = (): void => {
-    if (globalThis.document?.visibilityState !== 'hidden') this.#connection.retryNow();
+  /**
+   * The browser is back online, or the page visible or resumed: a connection waiting to retry
+   * tries now. Online and resumed count in a hidden tab too: a dashboard left in the background
+   * should be connected when its user comes back.
+   */
+  readonly #wake = (event: Event): void => {
+    if (event.type === 'visibilitychange' && globalThis.document?.visibilityState === 'hidden') return;
+    this.#connection.retryNow();
   };
 
   /** Back in a document: a pending teardown (a DOM move) is cancelled; ended before, connect again. */
   hostConnected(): void {
     globalThis.addEventListener?.('online', this.#wake);
     globalThis.document?.addEventListener('visibilitychange', this.#wake);
+    // Chromium's Page Lifecycle: a page frozen in the background is resumed without becoming visible.
+    globalThis.document?.addEventListener('resume', this.#wake);
     clearTimeout(this.#teardown);
     this.#teardown = undefined;
     if (!this.#host.hasAttribute('status')) this.#host.setAttribute('status', this.#connection.status);
@@ -64,6 +71,7 @@ export class ConnectionLifecycle implements ReactiveController {
   hostDisconnected(): void {
     globalThis.removeEventListener?.('online', this.#wake);
     globalThis.document?.removeEventListener('visibilitychange', this.#wake);
+    globalThis.document?.removeEventListener('resume', this.#wake);
     this.#teardown = setTimeout(() => {
       this.#teardown = undefined;
       if (this.#host.isConnected) return;

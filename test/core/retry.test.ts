@@ -2,7 +2,7 @@
 // over several URLs, redirects, an attempt at once on request, credentials before every attempt.
 // Pure: a fake target stands for the client. No broker.
 import { expect } from '@open-wc/testing';
-import { backoffDelay, RetrySchedule, type RetryPlan, type RetryTarget } from '../../src/core/retry.js';
+import { backoffDelay, RetrySchedule, WAKE_MS, type RetryPlan, type RetryTarget } from '../../src/core/retry.js';
 import { MqttElementsError } from '../../src/errors.js';
 import { waitFor } from '../support/wait.js';
 
@@ -141,6 +141,35 @@ describe('core/retry', () => {
       schedule.now();
       await waitFor(() => t.attempts.length === 1, { timeout: 500 });
       expect(t.attempts).to.deep.equal([A]);
+    });
+
+    it('with nothing waiting, the first loss soon after is retried at once, and only the first', async () => {
+      // A page resumed from a freeze hears `resume` first and its socket's close after.
+      const t = target();
+      const schedule = new RetrySchedule(plan({ period: 60000, max: 60000 }), t);
+      schedule.now();
+      schedule.down();
+      await waitFor(() => t.attempts.length === 1, { timeout: 500, message: 'the loss after the wake retried at once' });
+      schedule.down(); // that attempt failed: back to the schedule, 60 s
+      await new Promise((r) => setTimeout(r, 100)); // a retry at once would have come by now
+      expect(t.attempts, 'the wake is used up').to.have.length(1);
+      schedule.stop();
+    });
+
+    it('a wake long before the loss changes nothing', async () => {
+      const t = target();
+      const schedule = new RetrySchedule(plan({ period: 60000, max: 60000 }), t);
+      const realNow = Date.now;
+      try {
+        schedule.now();
+        Date.now = () => realNow() + WAKE_MS + 1;
+        schedule.down();
+      } finally {
+        Date.now = realNow;
+      }
+      await new Promise((r) => setTimeout(r, 100)); // a retry at once would have come by now
+      expect(t.attempts).to.deep.equal([]);
+      schedule.stop();
     });
   });
 

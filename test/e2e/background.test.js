@@ -209,7 +209,7 @@ describe('background tabs keep their keepalive', () => {
 
       if (name !== 'chromium') return;
 
-      it(`frozen for ${FREEZE_MS / 1000} s and resumed: MQTT.js by hand loses its session; the elements, if dropped, say so and are back within 3 s`, async () => {
+      it(`frozen for ${FREEZE_MS / 1000} s and resumed: MQTT.js by hand loses its session; the elements, if dropped, say so and are back within 1.5 s`, async () => {
         const pages = [
           await open('mqttjs', 'none'), // MQTT.js's defaults: worker-timers, frozen with the page
           await open('elements', 'worker'),
@@ -258,7 +258,9 @@ describe('background tabs keep their keepalive', () => {
           } else if (lost) {
             // Honest: the lost connection shows before the new one.
             assert.match(after[0], /^offline@/, `${p.label}: statuses after the resume ${after.join(' ')}`);
-            assert.ok(backIn <= 3000, `${p.label}: connected again ${backIn} ms after the resume`);
+            // At once on `resume` (0.2-0.4 s here; MQTT.js by hand waits its period, 1.6-2.3 s): a
+            // hidden tab's timers still round up to the next whole second.
+            assert.ok(backIn <= 1500, `${p.label}: connected again ${backIn} ms after the resume`);
           }
           // A page whose worker the freeze did not stop in time (seen once in CI, under load) keeps
           // its session: one CONNECT, as good as it gets.
