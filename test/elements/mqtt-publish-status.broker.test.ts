@@ -52,6 +52,9 @@ describe('<mqtt-publish status> (mosquitto)', () => {
     expect(el.status).to.equal('pending');
     await restarting;
     await waitFor(() => el.status === 'sent', { timeout: 10000, message: 'sent after the broker came back' });
+    // MQTT.js emits `connect` only once it has sent what it kept for the broker, so the PUBACK may
+    // be handled first: `sent` can come just before `connected`.
+    await waitFor(() => connection.status === 'connected', { message: 'connected again' });
     expect(reconnects, 'acknowledged over the new connection').to.equal(1);
     expect(seen.filter((s) => s !== 'idle')).to.deep.equal(['pending', 'sent']);
     expect(el.error).to.equal(undefined);
