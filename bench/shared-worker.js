@@ -20,8 +20,10 @@ import { cpus } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { escapeHtml } from '../scripts/escape-html.js';
 import { CHROMIUM, FIREFOX } from '../scripts/browsers.js';
-import { descendants, killDescendants } from '../scripts/kill-tree.js';
+import { killTree } from '../scripts/kill-tree.js';
+import { browserPss } from '../scripts/process-memory.js';
 import { startMosquitto } from '../scripts/mosquitto.js';
 import { publishPacket } from '../scripts/mqtt-wire.js';
 import { within } from '../scripts/time-limit.js';
@@ -68,20 +70,11 @@ if (!existsSync(join(root, 'cdn/mqtt-elements.js'))) throw new Error('cdn/mqtt-e
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The clock the pages' probe uses too (ms since the epoch, sub-millisecond). */
 const now = () => performance.timeOrigin + performance.now();
-const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const running = { browser: undefined, mosquitto: undefined };
 const watchdog = setTimeout(() => {
   console.error(`bench:shared-worker: not done within ${WATCHDOG_MS / 1000} s, stopping everything`);
-  const pid = running.browser?.pid();
-  if (pid) {
-    killDescendants(pid);
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killTree(running.browser?.pid());
   Promise.resolve(running.mosquitto?.close()).finally(() => process.exit(2));
   setTimeout(() => process.exit(2), 3000).unref();
 }, WATCHDOG_MS);
@@ -102,19 +95,6 @@ function serve() {
     res.writeHead(200, headers).end(body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })));
-}
-
-/** The memory a browser's processes hold, kB: their PSS summed (as test/e2e/shared.test.js). */
-function browserPss(pid) {
-  let kb = 0;
-  for (const p of [pid, ...descendants(pid)]) {
-    try {
-      kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return kb;
 }
 
 /** Polls the tabs until `ok(state)` holds in each (the pages fire no event for Node to await). */

@@ -14,8 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
+import { escapeHtml } from '../scripts/escape-html.js';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../scripts/browsers.js';
-import { killDescendants } from '../scripts/kill-tree.js';
+import { killTree } from '../scripts/kill-tree.js';
 import { startMosquitto } from '../scripts/mosquitto.js';
 import { publishPacket } from '../scripts/mqtt-wire.js';
 import { closeWithin, within } from '../scripts/time-limit.js';
@@ -47,7 +48,6 @@ const WATCHDOG_MS = 7.5 * 60 * 1000;
 if (!existsSync(join(root, 'cdn/mqtt-elements.js'))) throw new Error('cdn/mqtt-elements.js is missing: run npm run build first');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Everything started that must not outlive the run, stopped by the watchdog if need be. */
 const browserPids = new Set();
@@ -55,19 +55,10 @@ let mosquitto;
 
 const watchdog = setTimeout(() => {
   console.error(`bench:tabs: not done within ${WATCHDOG_MS / 1000} s, stopping everything`);
-  for (const pid of browserPids) killBrowser(pid);
+  for (const pid of browserPids) killTree(pid);
   mosquitto?.kill().finally(() => process.exit(2));
   setTimeout(() => process.exit(2), 3000).unref();
 }, WATCHDOG_MS);
-
-function killBrowser(pid) {
-  killDescendants(pid);
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 /** The repository on 127.0.0.1, and the dashboard page with its values filled in. */
 function serve() {
@@ -110,7 +101,7 @@ const launchers = {
         const context = await browser.newContext();
         return { newTab: async () => adapt(await context.newPage()), close: () => context.close() };
       },
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killBrowser(pid)).finally(() => browserPids.delete(pid)),
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(pid)).finally(() => browserPids.delete(pid)),
     };
   },
   firefox: async () => {
@@ -122,7 +113,7 @@ const launchers = {
         const context = await browser.createBrowserContext();
         return { newTab: async () => adapt(await context.newPage()), close: () => context.close() };
       },
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => pid && killBrowser(pid)).finally(() => browserPids.delete(pid)),
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => pid && killTree(pid)).finally(() => browserPids.delete(pid)),
     };
   },
 };
@@ -395,7 +386,7 @@ main()
     console.error(err);
     process.exitCode = 1;
     clearTimeout(watchdog);
-    for (const pid of browserPids) killBrowser(pid);
+    for (const pid of browserPids) killTree(pid);
     // What a failed step left open (a proxy, a client) must not keep the process alive.
     setTimeout(() => process.exit(1), 5000).unref();
   });

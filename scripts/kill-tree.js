@@ -48,3 +48,14 @@ export function killDescendants(root = process.pid) {
   }
   return killed;
 }
+
+/** SIGKILLs `pid` and everything below it: a browser whose close hung, with its helpers. */
+export function killTree(pid) {
+  if (!pid) return;
+  killDescendants(pid);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

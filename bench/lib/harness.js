@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browsers.js';
 
@@ -64,9 +65,6 @@ export function buildChartCdn() {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
-
-const escapeHtml = (s) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 /**
  * Serves the repository read-only on 127.0.0.1. Pages under /pages/ are bench/pages/*.html with

@@ -19,7 +19,7 @@ import {
   CHROMIUM_UNTHROTTLING_ARGS,
   FIREFOX,
 } from '../../scripts/browsers.js';
-import { killDescendants } from '../../scripts/kill-tree.js';
+import { killTree } from '../../scripts/kill-tree.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { closeWithin } from '../../scripts/time-limit.js';
 import { BROWSERS, serveStatic } from './support.js';
@@ -53,17 +53,6 @@ function page(kind, policy, params) {
 <title>${kind} under ${policy} in the background</title>
 <script src="/test/e2e/pages/background-probe.js"></script>
 </head><body>${body}</body></html>`;
-}
-
-/** SIGKILLs a browser and everything it started. */
-function kill(pid) {
-  if (!pid) return;
-  killDescendants(pid);
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 /**
@@ -121,7 +110,7 @@ describe('background tabs keep their keepalive', () => {
       before(async () => {
         browser = await launch(name);
       });
-      after(() => closeWithin(browser?.close(), 15000, name, () => kill(browser?.process()?.pid)));
+      after(() => closeWithin(browser?.close(), 15000, name, () => killTree(browser?.process()?.pid)));
 
       /** Opens a page and waits until it is connected (and subscribed, for the elements). */
       async function open(kind, policy, timer) {

@@ -16,7 +16,7 @@ import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 import { startDemoServer } from '../../scripts/demo-server.js';
-import { killDescendants } from '../../scripts/kill-tree.js';
+import { killTree } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
 import { BROWSERS } from './support.js';
 
@@ -65,7 +65,7 @@ const launchers = {
         await page.setViewportSize(viewport);
         return adapt(page, 'playwright');
       },
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => kill(server.process().pid)),
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(server.process().pid)),
     };
   },
   firefox: async () => {
@@ -76,20 +76,10 @@ const launchers = {
         await page.setViewport(viewport);
         return adapt(page, 'puppeteer');
       },
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => kill(browser.process()?.pid)),
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
     };
   },
 };
-
-function kill(pid) {
-  if (!pid) return;
-  killDescendants(pid);
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 /** A 127.0.0.1 port nothing listens on (bound, then released). */
 function closedPort() {

@@ -5,19 +5,8 @@ import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
-import { descendants, killDescendants } from '../../scripts/kill-tree.js';
+import { descendants, killTree } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
-
-/** SIGKILLs a browser and everything it started. */
-function killBrowser(pid) {
-  if (!pid) return;
-  killDescendants(pid);
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 /** The bit of Playwright's and Puppeteer's page APIs used here. */
 function adapt(page, crash) {
@@ -54,7 +43,7 @@ export const launchers = {
         }),
       /** The browser's main process: its tree is what the tabs cost. */
       pid: () => server.process().pid,
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killBrowser(server.process().pid)),
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(server.process().pid)),
     };
   },
   firefox: async () => {
@@ -76,7 +65,7 @@ export const launchers = {
           }
         }),
       pid: () => browser.process()?.pid,
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killBrowser(browser.process()?.pid)),
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
     };
   },
 };

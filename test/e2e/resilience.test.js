@@ -14,12 +14,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { inEachBrowser, mosquittoPeers, serveStatic } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('./pages/resilience.html', import.meta.url));
-const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const render = (pathname, url) =>
   pathname === '/pages/resilience.html'
     ? readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(url.searchParams.get(key) ?? ''))

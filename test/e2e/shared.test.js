@@ -4,37 +4,21 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { descendants } from '../../scripts/kill-tree.js';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
+import { browserPss } from '../../scripts/process-memory.js';
 import { launchers } from './one-context.js';
 import { BROWSERS, mosquittoPeers, serveStatic } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('./pages/shared.html', import.meta.url));
-const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function render(pathname, url) {
   if (pathname !== '/pages/shared.html') return undefined;
   const id = url.searchParams.get('CLIENT_ID');
   const vars = { ...Object.fromEntries(url.searchParams), CLIENT_ID_ATTR: id ? `client-id="${escapeHtml(id)}"` : '' };
   return readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => (key === 'CLIENT_ID_ATTR' ? vars[key] : escapeHtml(vars[key] ?? '')));
-}
-
-/**
- * The memory a browser's processes hold, kB: the sum of their PSS (proportional set size, so
- * pages shared between processes are counted once), from Linux's /proc/<pid>/smaps_rollup.
- */
-function browserPss(pid) {
-  let kb = 0;
-  for (const p of [pid, ...descendants(pid)]) {
-    try {
-      kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return kb;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

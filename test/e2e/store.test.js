@@ -9,14 +9,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { closeWithin } from '../../scripts/time-limit.js';
 import { launchers } from './one-context.js';
-import { BROWSERS, serveStatic } from './support.js';
+import { BROWSERS, serveStatic, withoutFirefoxSocketNotes } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('./pages/store.html', import.meta.url));
-const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const render = (pathname, url) =>
   pathname === '/pages/store.html'
     ? readFileSync(PAGE, 'utf8')
@@ -121,10 +121,7 @@ describe('store="indexeddb": QoS 1 messages in flight survive a reload, a crash 
             } else {
               assert.equal(distinct.size, 0, 'without a store, a reload loses them');
             }
-            // Firefox reports each refused WebSocket (the broker was down), and one a reload cut
-            // short, as page errors of its own.
-            const own = /^Firefox can’t establish a connection to the server at |^The connection to ws:\/\/\S+ was interrupted while the page was loading\.$/;
-            assert.deepEqual(tab.errors.filter((e) => !own.test(e)), []);
+            assert.deepEqual(withoutFirefoxSocketNotes(tab.errors), []);
           } finally {
             receiver.stop();
             await tab.close();

@@ -9,7 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
-import { killDescendants } from '../../scripts/kill-tree.js';
+import { killTree } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
 
 /** BROWSERS=chromium or BROWSERS=firefox runs one; the default is both. */
@@ -64,15 +64,12 @@ function adapt(page, kind) {
   return adapted;
 }
 
-/** SIGKILLs a browser and everything it started. */
-function killBrowser(pid) {
-  if (!pid) return;
-  killDescendants(pid);
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+/**
+ * Firefox reports, as page errors of its own, each WebSocket it could not open (a broker down)
+ * and one a reload or a closed tab cut short: `errors` without those.
+ */
+export function withoutFirefoxSocketNotes(errors) {
+  return errors.filter((e) => !/^Firefox can’t establish a connection to the server at |^The connection to ws:\/\/\S+ was interrupted while the page was loading\.$/.test(e));
 }
 
 const launchers = {
@@ -82,14 +79,14 @@ const launchers = {
     const browser = await chromium.connect(server.wsEndpoint());
     return {
       newPage: async () => adapt(await browser.newPage(), 'playwright'),
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killBrowser(server.process().pid)),
+      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(server.process().pid)),
     };
   },
   firefox: async () => {
     const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
     return {
       newPage: async () => adapt(await browser.newPage(), 'puppeteer'),
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killBrowser(browser.process()?.pid)),
+      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
     };
   },
 };

@@ -9,30 +9,22 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { launchers } from './one-context.js';
-import { BROWSERS, mosquittoPeers, serveStatic } from './support.js';
+import { BROWSERS, mosquittoPeers, serveStatic, withoutFirefoxSocketNotes } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('./pages/tabs.html', import.meta.url));
 
 if (!existsSync(join(root, 'cdn/mqtt-elements.js'))) throw new Error('cdn/mqtt-elements.js is missing: run npm run build first');
 
-const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** /pages/tabs.html with {{VAR}} filled in from the query string, escaped for an attribute. */
 function renderTabs(pathname, url) {
   if (pathname !== '/pages/tabs.html') return undefined;
   return readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(url.searchParams.get(key) ?? ''));
 }
-
-/**
- * Page errors other than Firefox's own words for a WebSocket the page closed or could not open
- * (a tab that stops ends its socket, possibly while it is still opening): those are the browser
- * logging, not the page failing.
- */
-const pageErrors = (errors) =>
-  errors.filter((e) => !/^Firefox can’t establish a connection to the server at |^The connection to ws:\/\/\S+ was interrupted while the page was loading\.$/.test(e));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -157,7 +149,7 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
         // 1 when the second tab hears the first one's claim before its own CONNECT goes out (it then
         // stops without connecting at all).
         assert.ok(count >= 1 && count <= 3, `${count} CONNECTs as ${clientId} in 10 s (1 to 3 expected)`);
-        assert.deepEqual(pageErrors([...tabs[0].errors, ...tabs[1].errors]), []);
+        assert.deepEqual(withoutFirefoxSocketNotes([...tabs[0].errors, ...tabs[1].errors]), []);
         assert.equal(await tabs[1].evaluate(() => window.probed), 'hello', 'BroadcastChannel reached across the tabs');
       });
 
@@ -187,7 +179,7 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
         await peers.pub(topic, 'second');
         await until([loser], (s) => s.value === 'second', 'the taker received the message');
         assert.equal((await holder.evaluate(tabState)).value, 'first', 'the tab taken over received nothing more');
-        assert.deepEqual(pageErrors([...loser.errors, ...holder.errors]), []);
+        assert.deepEqual(withoutFirefoxSocketNotes([...loser.errors, ...holder.errors]), []);
       });
     });
   }

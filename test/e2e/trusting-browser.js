@@ -4,18 +4,8 @@
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
-import { killDescendants } from '../../scripts/kill-tree.js';
+import { killTree } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
-
-function kill(pid) {
-  if (!pid) return;
-  killDescendants(pid);
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 /** The page API of support.js's pages (goto, evaluate, waitFor, errors), plus close. */
 function adapt(page, kind) {
@@ -51,7 +41,7 @@ export async function launchTrustingBrowser(name, { spki, hosts }) {
     const browser = await chromium.connect(server.wsEndpoint());
     return {
       newPage: async () => adapt(await browser.newPage(), 'playwright'),
-      close: () => closeWithin(server.close(), 15000, 'trusting Chromium', () => kill(server.process().pid)),
+      close: () => closeWithin(server.close(), 15000, 'trusting Chromium', () => killTree(server.process().pid)),
     };
   }
   if (name === 'firefox') {
@@ -64,7 +54,7 @@ export async function launchTrustingBrowser(name, { spki, hosts }) {
     });
     return {
       newPage: async () => adapt(await browser.newPage(), 'puppeteer'),
-      close: () => closeWithin(browser.close(), 15000, 'trusting Firefox', () => kill(browser.process()?.pid)),
+      close: () => closeWithin(browser.close(), 15000, 'trusting Firefox', () => killTree(browser.process()?.pid)),
     };
   }
   throw new Error(`unknown browser ${name} (use chromium, firefox)`);

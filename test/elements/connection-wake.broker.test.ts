@@ -6,6 +6,7 @@ import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement } from '../../src/index.js';
 import { mount } from '../support/mount.js';
+import { restoreVisibility, setHidden } from '../support/visibility.js';
 import { waitFor } from '../support/wait.js';
 
 /** Nothing listens on port 1 of the loopback: the WebSocket is refused at once. */
@@ -20,16 +21,9 @@ function attempts(connection: MqttConnectionElement): () => number {
   return () => count;
 }
 
-function setHidden(hidden: boolean | undefined): void {
-  if (hidden === undefined) delete (document as { hidden?: boolean }).hidden;
-  else Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-  if (hidden === undefined) delete (document as { visibilityState?: string }).visibilityState;
-  else Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
-}
-
 describe('mqtt-connection: an attempt at once when the browser is online again, the page visible or resumed', function () {
   this.timeout(20000);
-  afterEach(() => setHidden(undefined));
+  afterEach(() => restoreVisibility());
 
   it('online, visible and resume each start an attempt while the next retry is a minute away; hidden does not', async () => {
     const { $ } = await mount(html`<mqtt-connection url=${DEAD} reconnect-period="60000" reconnect-max="60000"></mqtt-connection>`);
@@ -45,7 +39,7 @@ describe('mqtt-connection: an attempt at once when the browser is online again, 
     let woken = 0;
     for (const [name, fire] of [
       ['online', () => window.dispatchEvent(new Event('online'))],
-      ['visible', () => (setHidden(false), document.dispatchEvent(new Event('visibilitychange')))],
+      ['visible', () => setHidden(false)],
       ['resume', () => document.dispatchEvent(new Event('resume'))],
     ] as const) {
       await waitFor(() => connection.status === 'error', { message: `failed again before ${name}` });
@@ -57,7 +51,6 @@ describe('mqtt-connection: an attempt at once when the browser is online again, 
     // Used up by now: the loss after a wake went at once once, not again.
     await nothingFor(300);
     setHidden(true);
-    document.dispatchEvent(new Event('visibilitychange'));
     await nothingFor(300);
   });
 });

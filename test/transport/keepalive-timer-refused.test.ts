@@ -5,12 +5,8 @@
 // once per page, and the other file's page accepts it.
 import { expect } from '@open-wc/testing';
 import { keepaliveTimer, keepaliveTimerKind } from '../../src/transport/keepalive-timer.js';
+import { restoreVisibility, setHidden } from '../support/visibility.js';
 import { waitFor } from '../support/wait.js';
-
-function setHidden(hidden: boolean): void {
-  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-  document.dispatchEvent(new Event('visibilitychange'));
-}
 
 /**
  * The period the timer asks the page's `setInterval` for when MQTT.js sets an interval of `ms`,
@@ -48,7 +44,7 @@ describe('transport/keepalive-timer where the page refuses its worker', () => {
   });
   after(() => {
     globalThis.Worker = RealWorker;
-    delete (document as { hidden?: boolean }).hidden;
+    restoreVisibility();
   });
 
   it('keeps native timers, exact while visible and half as long (up to a second shorter) while hidden', async () => {

@@ -3,17 +3,12 @@
 // into it. No broker. (Strict CSP pages, where the worker is refused: test/e2e/csp.test.js.)
 import { expect } from '@open-wc/testing';
 import { keepaliveTimer, keepaliveTimerKind } from '../../src/transport/keepalive-timer.js';
+import { restoreVisibility, setHidden } from '../support/visibility.js';
 import { waitFor } from '../support/wait.js';
-
-/** Makes the page report itself hidden (or visible again) and tells listeners, as a tab switch does. */
-function setHidden(hidden: boolean): void {
-  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-  document.dispatchEvent(new Event('visibilitychange'));
-}
 
 describe('transport/keepalive-timer', () => {
   after(() => {
-    delete (document as { hidden?: boolean }).hidden;
+    restoreVisibility();
   });
 
   it('runs on native timers while the page is visible, and makes no worker', async () => {
