@@ -13,6 +13,7 @@ export type MqttErrorCode =
   | 'publish-failed'
   | 'payload-format'
   | 'unsafe-binding'
+  | 'binding-failed'
   | 'no-connection'
   | 'client-id-in-use'
   | 'response-timeout'

@@ -6,6 +6,7 @@
  */
 import uPlot from 'uplot';
 import { formatValue } from '../core/format.js';
+import { writeText } from '../elements/write-value.js';
 import type { AlignedData } from './series-buffer.js';
 
 /** How the chart looks: changing any of these builds the uPlot chart anew. */
@@ -114,7 +115,8 @@ export class ChartView {
     const items = this.#summary.children;
     for (let i = 0; i < lines.length; i++) {
       const item = items[i] ?? this.#summary.appendChild(this.#host.ownerDocument.createElement('li'));
-      if (item.textContent !== lines[i]) item.textContent = lines[i]!;
+      // Topics are the broker's: written through the one guarded writer like every received text.
+      writeText(item, lines[i]!);
     }
     while (items.length > lines.length) items[items.length - 1]!.remove();
   }

@@ -41,17 +41,50 @@ export function attributeValue(value: unknown, text: (value: unknown) => string 
 const TEXT_SINKS = new Set(['textContent', 'innerText']);
 
 /**
- * Why writing this value through this binding is refused, or undefined when it is safe. A
- * `javascript:` URL written into `href` or `src` (or any other URL-taking sink) runs in the page:
- * browsers ignore leading spaces and control characters and tabs or newlines inside the scheme,
- * so those are removed before looking.
+ * URL schemes that run code or make a document of the value: `javascript:` and `vbscript:` run in
+ * the page; a `data:` HTML, XHTML or SVG document runs its script in a frame or a new window.
  */
-export function unsafeValueReason(name: string, value: unknown): string | undefined {
-  if (typeof value !== 'string' || TEXT_SINKS.has(name)) return undefined;
+const SCRIPT_URL = /^(?:javascript:|vbscript:|data:(?:text\/html|application\/xhtml\+xml|image\/svg\+xml)[;,])/;
+
+/**
+ * The text a sink makes of `written`: what a property setter or `setAttribute` converts it to.
+ * A JSON array becomes its items joined by commas, so `["javascript:…"]` is `javascript:…` for
+ * an `href`; checking only strings (as this package once did) let that through.
+ */
+export function sinkText(written: unknown): string | undefined {
+  if (written === null || written === undefined) return undefined;
+  if (typeof written === 'string') return written;
+  try {
+    return String(written);
+  } catch {
+    // An object whose conversion throws (no payload decodes to one): the sink would throw too.
+    return undefined;
+  }
+}
+
+/**
+ * Why writing `written` (the value as the sink will receive it) into the sink `name` is refused,
+ * or undefined when it is safe. Any sink but the text ones is checked, not only the known URL
+ * ones (`href`, `src`, `action`, `formAction`, `data`, `poster`, `ping`, `xlink:href`, …): a
+ * page's own custom elements have URL properties of their own. Browsers ignore leading spaces
+ * and control characters and tabs or newlines inside the scheme, so all of those are removed
+ * before looking.
+ */
+export function unsafeValueReason(name: string, written: unknown): string | undefined {
+  if (TEXT_SINKS.has(name)) return undefined;
+  const text = sinkText(written);
+  if (text === undefined) return undefined;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const scheme = value.replace(/[\u0000-\u0020]/g, '').slice(0, 11).toLowerCase();
-  if (scheme === 'javascript:') return `a "javascript:" value for "${name}" is refused: payloads never become script`;
-  return undefined;
+  const start = text.slice(0, 256).replace(/[\u0000-\u0020]/g, '').slice(0, 30).toLowerCase();
+  const match = SCRIPT_URL.exec(start);
+  if (!match) return undefined;
+  const scheme = match[0].replace(/[;,]$/, '');
+  return `a "${scheme}" value for "${name}" is refused: payloads never become script`;
+}
+
+/** Elements whose text is code: a `<script>` that has not run yet would run a payload written into it. */
+export function unsafeTargetReason(localName: string): string | undefined {
+  return localName.toLowerCase() === 'script' ? 'writing into a <script> element is refused: payloads never become script' : undefined;
 }
 
 /**

@@ -97,7 +97,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   @property({ type: Number }) limit = 100;
 
   readonly #errors = new ErrorReporter(this);
-  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'display'>(this.#errors.report);
+  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'rows' | 'display'>(this.#errors.report);
   readonly #subscription = new SubscriptionController(this, this.#problems, {
     message: (message) => this.#receive(message),
     status: () => this.#reflectStatus(),
@@ -179,7 +179,7 @@ export class MqttSubscribeElement extends ReactiveElement {
     this.#display.reflectLevel(this, this.#display.level);
     const text = (value: unknown) => this.#display.text(value);
     const template = this.#rows.template;
-    if (template) this.#rows.render(template, this.#display.rowFormat(), this.limit);
+    if (template) this.#problems.set('rows', this.#rows.render(template, this.#display.rowFormat(), this.limit));
     if (!this.target) return this.#view.show(this.#history, keepOf(this.history), this.#value, text);
     if (!this.#unboundValue || this.#value === undefined || this.#problems.has('binding')) return;
     const bound = bindValue(this.getRootNode() as Document | ShadowRoot, this.target, this, this.#value, text);

@@ -4,8 +4,11 @@
  * In a copy, `[data-value]` gets the formatted value as text, `[data-topic]` the topic and
  * `[data-topic-level="N"]` the topic's level N; its top-level elements carry `data-topic` and
  * reflect `level` and `stale` for their own topic. A zero-length payload removes its topic's copy;
- * beyond `limit` copies the one updated longest ago goes. Text only, never HTML.
+ * beyond `limit` copies the one updated longest ago goes. Text only, never HTML: every write goes
+ * through write-value.ts, which refuses a `<script>` marked `data-value` in the template.
  */
+import type { MqttElementsError } from '../errors.js';
+import { writeText } from './write-value.js';
 
 /** One topic's copy of the template. */
 interface Row {
@@ -42,6 +45,8 @@ export class RowsView {
   readonly #recent = new Set<string>();
   /** The latest message per topic since the last render. */
   readonly #pending = new Map<string, RowUpdate>();
+  /** Why the last render left a value or topic unwritten (a `<script data-value>`), if it did. */
+  #refused?: MqttElementsError | undefined;
 
   constructor(host: HTMLElement) {
     this.#host = host;
@@ -61,8 +66,12 @@ export class RowsView {
     this.#pending.set(topic, update);
   }
 
-  /** Applies the queued messages: one DOM update per topic that changed, whatever came in between. */
-  render(template: HTMLTemplateElement, format: RowFormat, limit: number): void {
+  /**
+   * Applies the queued messages: one DOM update per topic that changed, whatever came in between.
+   * Returns the error of a write the guard refused during this render, if any.
+   */
+  render(template: HTMLTemplateElement, format: RowFormat, limit: number): MqttElementsError | undefined {
+    this.#refused = undefined;
     for (const [topic, update] of this.#pending) {
       if (update.clear) this.#remove(topic);
       else this.#update(template, topic, update.value, format);
@@ -73,6 +82,7 @@ export class RowsView {
       if (this.#rows.size <= max) break;
       this.#remove(topic);
     }
+    return this.#refused;
   }
 
   /** Removes every row (the element leaves rows mode, or is removed). */
@@ -89,7 +99,7 @@ export class RowsView {
     this.#recent.delete(topic);
     this.#recent.add(topic);
     const text = format.text(value);
-    for (const element of row.values) if (element.textContent !== text) element.textContent = text;
+    for (const element of row.values) this.#write(element, text);
     const level = format.level(value);
     for (const top of row.tops) {
       if (level === undefined) top.removeAttribute('level');
@@ -108,9 +118,9 @@ export class RowsView {
   #create(template: HTMLTemplateElement, topic: string): Row {
     const fragment = template.content.cloneNode(true) as DocumentFragment;
     const levels = topic.split('/');
-    for (const element of fragment.querySelectorAll('[data-topic]')) element.textContent = topic;
+    for (const element of fragment.querySelectorAll('[data-topic]')) this.#write(element, topic);
     for (const element of fragment.querySelectorAll('[data-topic-level]')) {
-      element.textContent = levels[Number(element.getAttribute('data-topic-level'))] ?? '';
+      this.#write(element, levels[Number(element.getAttribute('data-topic-level'))] ?? '');
     }
     const values = [...fragment.querySelectorAll('[data-value]')];
     const tops = [...fragment.children];
@@ -121,6 +131,11 @@ export class RowsView {
     if (after) after.after(fragment);
     else this.#host.append(fragment);
     return { tops, nodes, values };
+  }
+
+  #write(element: Element, text: string): void {
+    const written = writeText(element, text);
+    if (written !== true) this.#refused ??= written;
   }
 
   #remove(topic: string): void {

@@ -1,11 +1,13 @@
 /**
  * How `<mqtt-subscribe>` writes what it received into the page: its own text, a history list,
  * or a `target` element's property or attribute. Text only: payloads are untrusted and never
- * reach an HTML parser (core/binding.ts decides what a binding may receive).
+ * reach an HTML parser: every write goes through write-value.ts.
  */
-import { attributeValue, propertyValue, unsafeValueReason } from '../core/binding.js';
-import { MqttElementsError } from '../errors.js';
+import type { MqttElementsError } from '../errors.js';
 import type { MessageHistory } from './message-history.js';
+import { writeText, writeValue, type BindingSink } from './write-value.js';
+
+export type { BindingSink } from './write-value.js';
 
 /**
  * The element's own content: the latest value as text, or the last messages as a list. The list
@@ -45,12 +47,8 @@ export class SubscribeView {
    */
   showText(text: string): void {
     this.#list = undefined;
-    const host = this.#host;
-    const first = host.firstChild;
-    if (first !== null && first === host.lastChild && first.nodeType === 3 /* Node.TEXT_NODE */ && (first as Text).data === text) {
-      return;
-    }
-    host.textContent = text;
+    // The host is an <mqtt-subscribe>, never a <script>: the write cannot be refused.
+    writeText(this.#host, text);
   }
 
   /**
@@ -75,20 +73,15 @@ export class SubscribeView {
 
 function item(display: () => string): HTMLLIElement {
   const li = document.createElement('li');
-  li.textContent = display();
+  writeText(li, display());
   return li;
-}
-
-/** Where a value goes: a property of the target (default `textContent`), or an attribute. */
-export interface BindingSink {
-  property: string;
-  attribute?: string | undefined;
 }
 
 /**
  * Writes `value` into the element `selector` finds in `root`. Returns false when there is no
- * such element yet (try again with the next value), true when it was written, or the
- * `unsafe-binding` error that refused this value (a `javascript:` URL into `href`, say).
+ * such element yet (try again with the next value), true when it was written, or the error
+ * that refused it (`unsafe-binding`: a `javascript:` URL into `href`, say; `binding-failed`: the
+ * target threw).
  */
 export function bindValue(
   root: Document | ShadowRoot,
@@ -104,14 +97,5 @@ export function bindValue(
     return false;
   }
   if (!target) return false;
-  const reason = unsafeValueReason(sink.attribute || sink.property, value);
-  if (reason) return new MqttElementsError('unsafe-binding', reason);
-  if (sink.attribute) {
-    const shown = attributeValue(value, text);
-    if (shown === null) target.removeAttribute(sink.attribute);
-    else target.setAttribute(sink.attribute, shown);
-  } else {
-    (target as unknown as Record<string, unknown>)[sink.property] = propertyValue(sink.property, value, text);
-  }
-  return true;
+  return writeValue(target, sink, value, text);
 }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { attributeValue, propertyValue, unsafeBindingReason, unsafeValueReason } from '../../src/core/binding.js';
+import { attributeValue, propertyValue, sinkText, unsafeBindingReason, unsafeTargetReason, unsafeValueReason } from '../../src/core/binding.js';
 
 describe('core/binding', () => {
   describe('unsafeBindingReason', () => {
@@ -100,5 +100,45 @@ describe('unsafeValueReason', () => {
     expect(unsafeValueReason('textContent', 'javascript:alert(1)')).to.equal(undefined);
     expect(unsafeValueReason('innerText', 'javascript:alert(1)')).to.equal(undefined);
     expect(unsafeValueReason('href', 42)).to.equal(undefined);
+    expect(unsafeValueReason('href', null)).to.equal(undefined);
+    expect(unsafeValueReason('href', 'data:image/png;base64,AAAA')).to.equal(undefined);
+    expect(unsafeValueReason('href', ['https://a', 'javascript:x'])).to.equal(undefined);
+  });
+
+  it('checks the value as the sink receives it: arrays join, whatever their depth', () => {
+    // Issue 18: `{"link":["javascript:…"]}` bound to `href` as a property became a javascript: URL.
+    for (const value of [['javascript:x'], [['javascript:x']], [[[' javascript:x']]], ['javascript:x', 'y']]) {
+      expect(unsafeValueReason('href', value), JSON.stringify(value)).to.match(/"javascript:" value for "href" is refused/);
+    }
+    expect(unsafeValueReason('formAction', { toString: () => 'javascript:x' })).to.match(/refused/);
+    expect(unsafeValueReason('textContent', ['javascript:x'])).to.equal(undefined);
+  });
+
+  it('refuses vbscript: and data: documents too', () => {
+    expect(unsafeValueReason('src', 'VBScript:msgbox')).to.match(/"vbscript:" value for "src"/);
+    expect(unsafeValueReason('src', 'data:text/html,<script>x</script>')).to.match(/"data:text\/html"/);
+    expect(unsafeValueReason('data', 'DATA:Text/HTML;base64,PHNjcmlwdD4=')).to.match(/"data:text\/html"/);
+    expect(unsafeValueReason('src', 'data:image/svg+xml,<svg onload=x>')).to.match(/refused/);
+    expect(unsafeValueReason('src', 'data:application/xhtml+xml,<x/>')).to.match(/refused/);
+  });
+});
+
+describe('sinkText', () => {
+  it('is the string a setter makes of a value', () => {
+    expect(sinkText('a')).to.equal('a');
+    expect(sinkText(['a', ['b', 'c']])).to.equal('a,b,c');
+    expect(sinkText({ a: 1 })).to.equal('[object Object]');
+    expect(sinkText(7)).to.equal('7');
+    expect(sinkText(null)).to.equal(undefined);
+    expect(sinkText(undefined)).to.equal(undefined);
+    expect(sinkText({ toString: () => { throw new Error('no'); } })).to.equal(undefined);
+  });
+});
+
+describe('unsafeTargetReason', () => {
+  it('refuses a <script> whatever its case, and nothing else', () => {
+    expect(unsafeTargetReason('script')).to.match(/<script>/);
+    expect(unsafeTargetReason('SCRIPT')).to.match(/<script>/);
+    for (const name of ['div', 'a', 'iframe', 'style', 'noscript']) expect(unsafeTargetReason(name), name).to.equal(undefined);
   });
 });
