@@ -145,7 +145,7 @@ const MAIN_CDN = './mqtt-elements.js';
  * main module does not export (checked against the cdn/mqtt-elements.js just built).
  */
 export function chartSharesMainCdn(): Plugin {
-  const FROM_MAIN = new Set(['define', 'errors', 'events', 'context', 'elements/subscription-controller'].map((m) => here(`./src/${m}.ts`)));
+  const FROM_MAIN = new Set(['define', 'errors', 'events', 'context', 'elements/subscription-controller', 'elements/write-value'].map((m) => here(`./src/${m}.ts`)));
   const SHARED_PACKAGES = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'mqtt'];
   const CHART_MAY_INLINE = ['core/format', 'core/payload', 'elements/problems', 'elements/error-reporter', 'elements/define-element'].map((m) =>
     here(`./src/${m}.ts`),

@@ -35,7 +35,23 @@ connection.addEventListener('mqtt-status', (event) => showStatus(event.detail.st
 // ---- Connect ---------------------------------------------------------------------------------
 
 const connectForm = byId<HTMLFormElement>('connect-form');
-byId<HTMLInputElement>('url').value = new URLSearchParams(location.search).get('url') ?? '/mqtt';
+/** The broker a link named (`?url=`): anyone can make such a link. */
+const linkUrl = new URLSearchParams(location.search).get('url')?.trim();
+byId<HTMLInputElement>('url').value = linkUrl ?? '/mqtt';
+
+/**
+ * Whether `url` is a broker on another host that only the link named: the person neither typed
+ * it nor confirmed it. A password (or one the browser filled in) never goes there unconfirmed,
+ * so a link cannot collect it (issue 18, item 8). A `/path` on this server is this site's own.
+ */
+function namedOnlyByLink(url: string): boolean {
+  if (!linkUrl || url !== linkUrl) return false;
+  try {
+    return new URL(url, location.href).host !== location.host;
+  } catch {
+    return true;
+  }
+}
 
 /** Sets an attribute of the connection, or removes it when the field is empty. */
 function setOrRemove(name: string, value: FormDataEntryValue | null): void {
@@ -46,6 +62,16 @@ function setOrRemove(name: string, value: FormDataEntryValue | null): void {
 
 async function connect(): Promise<void> {
   const form = new FormData(connectForm);
+  const url = String(form.get('url') ?? '').trim();
+  const trust = byId<HTMLElement>('trust-url-field');
+  if (form.get('password') && namedOnlyByLink(url) && !form.get('trustUrl')) {
+    trust.hidden = false;
+    byId('trust-url-host').textContent = new URL(url, location.href).host;
+    byId('connection-error').textContent =
+      'Not connected: the broker address came from the link you opened, not from you. Check it, then tick the box to send your password to it, or clear the password.';
+    byId<HTMLInputElement>('trust-url').focus();
+    return;
+  }
   // Start from a closed connection, so that the new settings make one attempt, not two.
   if (connection.status !== 'idle' && connection.status !== 'closed') await connection.disconnect();
   setOrRemove('url', form.get('url'));

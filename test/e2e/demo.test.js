@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { WebSocketServer } from 'ws';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 import { startDemoServer } from '../../scripts/demo-server.js';
@@ -322,6 +323,39 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
           await page.evaluate((t) => [...document.querySelectorAll('#subscriptions li')].find((li) => li.textContent.includes(t)).querySelector('button').click(), topic);
           await page.waitFor((t) => ![...document.querySelectorAll('#subscriptions mqtt-subscribe')].some((s) => s.topic === t), topic);
         }, { shot: 'console' });
+      });
+
+      it('client console: a password never goes to a broker that only a ?url= link named, until the person confirms it', async () => {
+        // A stranger's "broker": it records every byte a page sends it, and answers nothing.
+        const stranger = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+        await new Promise((resolve) => stranger.on('listening', resolve));
+        const received = [];
+        stranger.on('connection', (socket) => socket.on('message', (data) => received.push(Buffer.from(data).toString('latin1'))));
+        const url = `ws://127.0.0.1:${stranger.address().port}/mqtt`;
+        const sent = (text) => received.some((bytes) => bytes.includes(text));
+        try {
+          await onPage(`/console.html?url=${encodeURIComponent(url)}`, DESKTOP, async (page) => {
+            assert.equal(await page.evaluate(() => document.getElementById('url').value), url);
+            await page.evaluate(() => {
+              document.getElementById('username').value = 'me';
+              document.getElementById('password').value = 'hunter2-secret';
+            });
+            await page.click('#connect');
+            await page.waitFor(() => !document.getElementById('trust-url-field').hidden);
+            assert.match(await page.evaluate(() => document.getElementById('connection-error').textContent), /came from the link you opened/);
+            assert.equal(await page.evaluate(() => document.getElementById('trust-url-host').textContent), new URL(url).host);
+            assert.equal(sent('hunter2-secret'), false, 'no password before the person confirmed the address');
+            // Confirmed by the person: now it goes (which shows the stranger would have seen it).
+            await page.click('#trust-url');
+            await page.click('#connect');
+            const deadline = Date.now() + 10000;
+            while (!sent('hunter2-secret') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+          }, { connection: false, allowErrors: (e) => e.includes(url) });
+          assert.ok(sent('hunter2-secret'), 'the CONNECT after the box was ticked carried the password');
+        } finally {
+          for (const client of stranger.clients) client.terminate();
+          await new Promise((resolve) => stranger.close(resolve));
+        }
       });
 
       it('guide: the MQTT.js code and the elements both connect, and a publish on either side reaches both', async () => {
