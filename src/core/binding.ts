@@ -8,12 +8,17 @@ import { displayText } from './payload.js';
 /** Sinks that would parse a payload as HTML or run it as code. */
 const UNSAFE = new Set(['innerhtml', 'outerhtml', 'srcdoc']);
 
+/** Names whose assignment swaps an object's prototype or constructor instead of setting a value. */
+const PROTOTYPE = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Why a binding to this property or attribute is refused, or undefined when it is safe. */
 export function unsafeBindingReason(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const lower = name.trim().toLowerCase();
   if (UNSAFE.has(lower)) return `binding to "${name}" is refused: payloads are never parsed as HTML`;
   if (lower.startsWith('on')) return `binding to "${name}" is refused: payloads never become event handlers`;
+  // Assigning to these replaces what the element is rather than a value it holds.
+  if (PROTOTYPE.has(lower)) return `binding to "${name}" is refused: payloads never replace an element's prototype`;
   return undefined;
 }
 
@@ -64,14 +69,16 @@ export function sinkText(written: unknown): string | undefined {
 
 /**
  * Why writing `written` (the value as the sink will receive it) into the sink `name` is refused,
- * or undefined when it is safe. Any sink but the text ones is checked, not only the known URL
+ * or undefined when it is safe (`attribute`: the sink is an attribute of that name, not a
+ * property). Any sink but the text properties is checked, not only the known URL
  * ones (`href`, `src`, `action`, `formAction`, `data`, `poster`, `ping`, `xlink:href`, …): a
  * page's own custom elements have URL properties of their own. Browsers ignore leading spaces
  * and control characters and tabs or newlines inside the scheme, so all of those are removed
  * before looking.
  */
-export function unsafeValueReason(name: string, written: unknown): string | undefined {
-  if (TEXT_SINKS.has(name)) return undefined;
+export function unsafeValueReason(name: string, written: unknown, attribute = false): string | undefined {
+  // An attribute named `textContent` is only an attribute: the text exemption is the properties'.
+  if (!attribute && TEXT_SINKS.has(name)) return undefined;
   const text = sinkText(written);
   if (text === undefined) return undefined;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed

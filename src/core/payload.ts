@@ -113,5 +113,11 @@ export function displayText(value: unknown): string {
   if (value instanceof Uint8Array) {
     return Array.from(value, (b) => b.toString(16).padStart(2, '0')).join(' ');
   }
-  return JSON.stringify(value) ?? String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // JSON that parsed but is nested too deeply for the engine to write out again (Firefox's
+    // recursion limit is lower for stringify than for parse): said in words, not thrown.
+    return '(a value nested too deeply to show)';
+  }
 }

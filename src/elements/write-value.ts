@@ -37,7 +37,7 @@ export function writeValue(target: Element, sink: BindingSink, value: unknown, t
   const reason = unsafeBindingReason(name) ?? unsafeTargetReason(target.localName);
   if (reason) return new MqttElementsError('unsafe-binding', reason);
   const written = sink.attribute ? attributeValue(value, text) : propertyValue(sink.property, value, text);
-  const refused = unsafeValueReason(name, written);
+  const refused = unsafeValueReason(name, written, !!sink.attribute);
   if (refused) return new MqttElementsError('unsafe-binding', refused);
   try {
     if (!sink.attribute) (target as unknown as Record<string, unknown>)[sink.property] = written;

@@ -3,12 +3,14 @@
 // in the browser: a JSON array that a URL sink turns into `javascript:`, a reply aimed at
 // `innerHTML` or a handler, a `<script>` in a row template, and targets that throw.
 import { expect, html } from '@open-wc/testing';
+import fc from 'fast-check';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttPublishElement, MqttSubscribeElement } from '../../src/index.js';
 import { brokerEndpoint, once, uid, waitFor, type BrokerEndpoint } from '../support/brokers.js';
 import { codesFrom, connected, mount, subscribed } from '../support/elements.js';
+import { hostilePayload, PARSED, reportRuns, runsAsUrl } from '../support/hostile.js';
 
 type Hit = { __xss?: unknown };
 const ran = () => (window as Hit).__xss;
@@ -156,5 +158,42 @@ describe('one guarded writer (mosquitto)', () => {
       expect(s.error!.message, s.id).to.match(/refused the value for its (attribute|property) "/);
     }
     expect(uncaught, 'no setter error escaped').to.deep.equal([]);
+  });
+
+  it('property: random payloads through mosquitto into every sink of a page run nothing and are all events', async function () {
+    this.timeout(120000);
+    const t = uid('prop');
+    const { $, root, messages, errors, uncaught } = await mount(html`
+      <mqtt-connection url=${at.url} client-id=${uid('c')}>
+        <a id="a" href="/safe">link</a><iframe id="f"></iframe><input id="i" /><p id="p"></p>
+        <mqtt-subscribe id="text" topic="${t}/#" format="json"></mqtt-subscribe>
+        <mqtt-subscribe id="list" topic="${t}/#" history="3"></mqtt-subscribe>
+        <mqtt-subscribe id="href" topic="${t}/#" format="json" target="#a" property="href"></mqtt-subscribe>
+        <mqtt-subscribe id="src" topic="${t}/#" format="json" target="#f" attribute="src"></mqtt-subscribe>
+        <mqtt-subscribe id="num" topic="${t}/#" format="json" target="#i" property="valueAsNumber"></mqtt-subscribe>
+        <mqtt-subscribe id="title" topic="${t}/#" format="bytes" target="#p" attribute="title"></mqtt-subscribe>
+        <mqtt-subscribe id="rows" topic="${t}/#" format="json" limit="3"><template><p><b data-topic-level="1"></b><span data-value></span></p></template></mqtt-subscribe>
+      </mqtt-connection>`);
+    const subs = [...root.querySelectorAll<MqttSubscribeElement>('mqtt-subscribe')];
+    await subscribed(...subs);
+    device = await peer(at);
+    const parsedBefore = root.querySelectorAll(PARSED).length - root.querySelectorAll('mqtt-subscribe b').length;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('x', 'y', 'z'), hostilePayload.filter((p) => p.length > 0 && p.length < 200000), async (level, payload) => {
+        runs++;
+        const before = messages.length;
+        await new Promise<void>((resolve, reject) => device!.client.publish(`${t}/${level}`, payload as string, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+        await waitFor(() => messages.length === before + subs.length);
+        await Promise.all(subs.map((s) => s.updateComplete));
+        expect(uncaught).to.deep.equal([]);
+        expect(ran()).to.equal(undefined);
+        expect(root.querySelectorAll(PARSED).length - root.querySelectorAll('mqtt-subscribe b').length).to.equal(parsedBefore);
+        for (const el of [$('#a'), $('#f'), $('#i'), $('#p')]) for (const a of el.attributes) expect(runsAsUrl(a.value), `${el.id} ${a.name}`).to.equal(false);
+        for (const e of errors) expect(['payload-format', 'unsafe-binding', 'binding-failed']).to.include(e.detail.error.code);
+      }),
+      { numRuns: 40, includeErrorInReport: true },
+    );
+    reportRuns('payloads through mosquitto × 7 sinks', runs);
   });
 });
