@@ -15,6 +15,7 @@ export type MqttErrorCode =
   | 'unsafe-binding'
   | 'no-connection'
   | 'client-id-in-use'
+  | 'redirect-refused'
   | 'response-timeout'
   | 'unsupported';
 
