@@ -116,6 +116,9 @@ describe('core/retry', () => {
       schedule.down();
       await waitFor(() => t.attempts.length === 1, { timeout: 500, message: 'an attempt without the 10 s period' });
       expect(t.attempts, 'C, not B, which round robin would take').to.deep.equal([C]);
+      schedule.down();
+      schedule.now(); // not waiting the 10 s out
+      expect(t.attempts, 'after C comes A').to.deep.equal([C, A]);
       schedule.stop();
     });
 
