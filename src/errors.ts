@@ -16,6 +16,7 @@ export type MqttErrorCode =
   | 'binding-failed'
   | 'no-connection'
   | 'client-id-in-use'
+  | 'redirect-refused'
   | 'response-timeout'
   | 'unsupported';
 

@@ -2,9 +2,10 @@
  * One MQTT.js client's attempts, read as the connection's status machine. MQTT.js reports
  * `connect`, `reconnect`, `error`, `disconnect`, `close` and `end`; this decides what each means
  * for the status and which error to report, once per outage. No DOM; the connection supplies
- * the sink, so the rules are tested with a fake client (test/core/connection.test.ts).
+ * the sink, so the rules are tested with a fake client (test/core/connection.test.ts,
+ * test/core/attempt-redirect.test.ts).
  */
-import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient } from 'mqtt';
+import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { brokerReason, MqttElementsError, numericCode } from '../errors.js';
 import type { ConnectionStatus } from './connection.js';
 import { failedAttemptMessage } from './diagnosis.js';
@@ -31,6 +32,12 @@ export interface Attempt {
   readonly startedAt: number;
   /** When and where the client tries again (absent: it does not). */
   retry?: RetrySchedule | undefined;
+  /**
+   * A broker's server reference on this socket (DISCONNECT or CONNACK 0x9C/0x9D), until it
+   * closes: `followed` (the next attempt goes to that node of the list; the close is no failure)
+   * or `refused` (its error is this outage's).
+   */
+  moved?: 'followed' | 'refused' | undefined;
 }
 
 /** What an attempt tells its connection (which ignores all of it once the client is replaced). */
@@ -99,8 +106,34 @@ function refusedByClose(stream: unknown): { code: number; reason: string } | und
     : undefined;
 }
 
-/** MQTT 5 DISCONNECT 0x9C "use another server" and 0x9D "server moved": a server reference to go to. */
+/** MQTT 5 0x9C "use another server" and 0x9D "server moved" (DISCONNECT or CONNACK): a server reference to go to. */
 const REDIRECTS = new Set([0x9c, 0x9d]);
+
+/** What a DISCONNECT or CONNACK carries that may send the client to another server. */
+interface MovePacket {
+  reasonCode?: number | undefined;
+  properties?: { serverReference?: string; reasonString?: string; userProperties?: Record<string, string | string[]> } | undefined;
+}
+
+/**
+ * A DISCONNECT or CONNACK that sends the client to another server: followed only to a node of
+ * the url list (the retry schedule decides, server-reference.ts), so a broker cannot send the
+ * page's credentials to a host the page never named; a refusal is reported, and the schedule
+ * goes on over the list. False when the packet is no redirect (another reason, no reference).
+ */
+function serverMoved(attempt: Attempt, sink: AttemptSink, packet: MovePacket, via: 'DISCONNECT' | 'CONNACK'): boolean {
+  const { reasonCode, properties } = packet;
+  const reference = properties?.serverReference;
+  if (reasonCode === undefined || !REDIRECTS.has(reasonCode) || reference === undefined || !attempt.retry) return false;
+  const label = `${via} 0x${reasonCode.toString(16).toUpperCase()}`;
+  const refused = attempt.retry.redirect(reference, label, brokerReason(reasonCode, properties));
+  attempt.moved = refused ? 'refused' : 'followed';
+  if (refused) {
+    attempt.reported = true;
+    sink.fail(refused);
+  }
+  return true;
+}
 
 /** MQTT 5 DISCONNECT 0x8E: another client connected with this client id. */
 const SESSION_TAKEN_OVER = 0x8e;
@@ -118,6 +151,7 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
     }
     attempt.phase = 'open';
     attempt.reported = false;
+    attempt.moved = undefined;
     attempt.retry?.connected();
     sink.connected(connack);
   });
@@ -127,15 +161,15 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
     sink.status('reconnecting');
   });
   client.on('message', (topic, payload, packet) => sink.message(topic, payload, packet));
+  // A refused CONNACK reaches `error` as a bare code; its server reference is only on the packet,
+  // which MQTT.js emits as `packetreceive` before it handles it.
+  client.on('packetreceive', (packet: Packet) => {
+    if (packet.cmd === 'connack' && attempt.phase === 'opening') serverMoved(attempt, sink, packet, 'CONNACK');
+  });
   client.on('disconnect', (packet: IDisconnectPacket) => {
+    if (serverMoved(attempt, sink, packet, 'DISCONNECT')) return;
     const { reasonCode } = packet;
     const init = brokerReason(reasonCode, packet.properties);
-    const reference = packet.properties?.serverReference;
-    if (reasonCode !== undefined && REDIRECTS.has(reasonCode) && reference && /^wss?:\/\//i.test(reference)) {
-      // The broker names where to go: the next attempt goes there, at once (no error to report).
-      attempt.retry?.redirect(reference);
-      return;
-    }
     attempt.reported = true;
     if (reasonCode === SESSION_TAKEN_OVER) {
       const message =
@@ -149,6 +183,8 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   client.on('error', (error: Error) => {
     if (attempt.phase === 'halted') return;
     const code = numericCode(error);
+    // The CONNACK's server reference was already followed or reported (packetreceive).
+    if (attempt.moved && code !== undefined && REDIRECTS.has(code)) return;
     if (code !== undefined && AUTH_REFUSED.has(code) && attempt.phase === 'opening') {
       // A wrong password must not hammer the broker: stop until settings change or connect().
       const message = `the broker refused the credentials: ${error.message}`;
@@ -166,6 +202,8 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   client.on('close', () => {
     sink.closed();
     const was = attempt.phase;
+    const moved = attempt.moved;
+    attempt.moved = undefined;
     if (was === 'halted' || was === 'ended' || was === 'down' || client.disconnecting) return;
     const refused = was === 'opening' ? refusedByClose(client.stream) : undefined;
     if (refused) {
@@ -181,6 +219,8 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
       // An attempt that failed: status `error` (SPEC: errors reflect as status), until the next
       // attempt makes it `reconnecting`. The error itself is reported once per outage.
       sink.status('error');
+    } else if (moved === 'followed') {
+      // A CONNACK sent the client to another node of the list: the next attempt goes at once.
     } else {
       // Browsers report a refused WebSocket only as a close: this is the only sign of failure.
       attempt.reported = true;

@@ -6,16 +6,18 @@
  *   double the last bound, up to `max` (full jitter); a CONNACK starts again from `period`;
  *   `now()` (the browser came back online, the page became visible) tries at once;
  * - where: the next URL of the list after each failed attempt or lost connection (round robin),
- *   or the URL a credentials function answers, or the server a broker redirected to;
+ *   or the URL a credentials function answers, or the node of the list a broker redirected to
+ *   (server-reference.ts: never a node the page did not name);
  * - with what: fresh credentials from the `credentials` function before every attempt.
  * No DOM.
  */
-import type { MqttElementsError } from '../errors.js';
+import type { MqttElementsError, MqttErrorInit } from '../errors.js';
 import { retarget } from '../transport/connect.js';
 import { takeOverReconnects } from '../transport/mqtt-internals.js';
 import type { Attempt } from './attempt.js';
 import { fetchCredentials } from './credentials.js';
 import { resolveBrokerUrl, type ClientPlan } from './options.js';
+import { followReference } from './server-reference.js';
 import type { CredentialsProvider } from './settings.js';
 
 /**
@@ -40,8 +42,10 @@ export interface RetryPlan {
   /** ms, the longest delay between two attempts. */
   max: number;
   credentials?: CredentialsProvider | undefined;
-  /** Resolves a URL a credentials function answered (throws `invalid-url`). */
+  /** Resolves a URL a credentials function answered (throws `invalid-url`, `insecure-url`). */
   resolveUrl(url: string): string;
+  /** The page's URL: a redirect to `ws://` from an https page is `insecure-url`. */
+  pageUrl?: string | undefined;
   /** A number in [0, 1): Math.random unless a test fixes it. */
   random?: () => number;
 }
@@ -106,9 +110,20 @@ export class RetrySchedule {
     this.#timer = setTimeout(() => this.#attempt(), delay);
   }
 
-  /** The broker sent this client elsewhere (MQTT 5 server reference): the next attempt goes there, at once. */
-  redirect(url: string): void {
-    this.#redirect = url;
+  /**
+   * The broker sent this client elsewhere (an MQTT 5 server reference, as the broker wrote it):
+   * if it names a node of the url list, the next attempt goes there, at once. Anything else is
+   * not followed, and the refusal (`redirect-refused`, `insecure-url`) is returned for the
+   * caller to report; the schedule goes on over the list as after any other loss.
+   */
+  redirect(reference: unknown, via: string, init?: MqttErrorInit): MqttElementsError | undefined {
+    const { urls, pageUrl } = this.#plan;
+    const outcome = followReference({ reference, current: this.#url, urls, pageUrl, via, ...(init ? { init } : {}) });
+    if (outcome.error) return outcome.error;
+    this.#redirect = outcome.url;
+    // The next failure moves on from that node, round robin as usual.
+    this.#at = Math.max(0, urls.indexOf(outcome.url));
+    return undefined;
   }
 
   /**
@@ -185,6 +200,7 @@ export function retryFor(attempt: Attempt, plan: ClientPlan, hooks: RetryHooks):
     max: plan.reconnectMax,
     credentials: hooks.credentials,
     resolveUrl: (url) => resolveBrokerUrl(url, hooks.pageUrl),
+    pageUrl: hooks.pageUrl,
   };
   const target: RetryTarget = {
     // Nothing to do once the client is replaced, stopped, or connected again meanwhile.

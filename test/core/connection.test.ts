@@ -1137,8 +1137,8 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(client.subscribes.map((c) => c.filter), 'subscribed again after the failover').to.deep.equal(['t/#', 't/#']);
     });
 
-    it('MQTT 5 DISCONNECT 0x9D "server moved" with a ws:// server reference: the next attempt goes there, at once', async () => {
-      const { connection, factory, rec } = setup({ url: 'ws://a.test/mqtt', reconnectPeriod: 60000, reconnectMax: 60000 });
+    it('MQTT 5 DISCONNECT 0x9D "server moved" to a node of the url list: the next attempt goes there, at once', async () => {
+      const { connection, factory, rec } = setup({ url: 'ws://a.test/mqtt ws://b.test/mqtt', reconnectPeriod: 60000, reconnectMax: 60000 });
       connection.connect();
       const client = factory.client;
       client.accept();
@@ -1149,14 +1149,17 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       expect(rec.errors, 'a redirect is no error').to.deep.equal([]);
     });
 
-    it('a server reference that is not a ws:// URL is an ordinary DISCONNECT (connection-failed)', () => {
+    it('a server reference off the url list is refused (redirect-refused); without one, an ordinary DISCONNECT', () => {
       const { connection, factory, rec } = setup();
       connection.connect();
       const client = factory.client;
       client.accept();
       client.disconnectedByServer(0x9c, 'use another', 'mqtt.other.test:1883');
-      expect(only(rec.errors).code).to.equal('connection-failed');
+      expect(only(rec.errors).code).to.equal('redirect-refused');
       expect(only(rec.errors).reasonCode).to.equal(0x9c);
+      client.accept();
+      client.disconnectedByServer(0x9c, 'use another');
+      expect(rec.errors.map((e) => e.code)).to.deep.equal(['redirect-refused', 'connection-failed']);
     });
 
     it('retryNow() while waiting for a retry tries at once', async () => {

@@ -2,6 +2,7 @@
 // over several URLs, redirects, an attempt at once on request, credentials before every attempt.
 // Pure: a fake target stands for the client. No broker.
 import { expect } from '@open-wc/testing';
+import { resolveBrokerUrl } from '../../src/core/options.js';
 import { backoffDelay, RetrySchedule, WAKE_MS, type RetryPlan, type RetryTarget } from '../../src/core/retry.js';
 import { MqttElementsError } from '../../src/errors.js';
 import { waitFor } from '../support/wait.js';
@@ -108,13 +109,39 @@ describe('core/retry', () => {
       expect(schedule.url).to.equal(B);
     });
 
-    it('goes where the broker redirected, at once, then back to the list', async () => {
+    it('goes to the node of the list the broker redirected to, at once, then on round robin from there', async () => {
       const t = target();
-      const schedule = new RetrySchedule(plan({ urls: [A, B], period: 10000 }), t);
-      schedule.redirect(C);
+      const schedule = new RetrySchedule(plan({ urls: [A, B, C], period: 10000, max: 10000 }), t);
+      expect(schedule.redirect('c.test', 'DISCONNECT 0x9C'), 'a bare host of the list').to.equal(undefined);
       schedule.down();
       await waitFor(() => t.attempts.length === 1, { timeout: 500, message: 'an attempt without the 10 s period' });
-      expect(t.attempts).to.deep.equal([C]);
+      expect(t.attempts, 'C, not B, which round robin would take').to.deep.equal([C]);
+      schedule.down();
+      schedule.now(); // not waiting the 10 s out
+      expect(t.attempts, 'after C comes A').to.deep.equal([C, A]);
+      schedule.stop();
+    });
+
+    it('a redirect off the list is refused: no attempt there, and the list goes on after the usual delay', async () => {
+      const t = target();
+      const schedule = new RetrySchedule(plan({ urls: [A, B], period: 30, max: 30 }), t);
+      const started = performance.now();
+      for (const reference of ['ws://evil.test/mqtt', 'ws://a.test@evil.test/mqtt', '%%%', 'evil.test:80']) {
+        expect(schedule.redirect(reference, 'DISCONNECT 0x9C')?.code, reference).to.equal('redirect-refused');
+      }
+      schedule.down();
+      await waitFor(() => t.attempts.length === 1, { timeout: 1000 });
+      expect(t.attempts, 'the next node of the list').to.deep.equal([B]);
+      expect(performance.now() - started, 'after reconnect-period, as after any loss').to.be.at.least(25);
+    });
+
+    it('a ws:// redirect from an https page is insecure-url and not followed, even to a listed host', async () => {
+      const t = target();
+      const schedule = new RetrySchedule(plan({ urls: ['wss://a.test/mqtt'], pageUrl: 'https://page.test/' }), t, 'wss://a.test/mqtt');
+      expect(schedule.redirect('ws://a.test/mqtt', 'CONNACK 0x9D')?.code).to.equal('insecure-url');
+      schedule.down();
+      await waitFor(() => t.attempts.length === 1);
+      expect(t.attempts).to.deep.equal(['wss://a.test/mqtt']);
     });
 
     it('uses the URL a credentials function answers for that attempt', async () => {
@@ -184,6 +211,25 @@ describe('core/retry', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(t.attempts).to.deep.equal([]);
     expect(t2.attempts).to.deep.equal([]);
+  });
+
+  it("a credentials function's ws:// URL from an https page is insecure-url: not used, and the schedule goes on", async () => {
+    const t = target();
+    let n = 0;
+    const pageUrl = 'https://page.test/';
+    const schedule = new RetrySchedule(
+      plan({
+        credentials: () => ({ password: `p${++n}`, url: n === 1 ? 'ws://signed.test/mqtt' : 'wss://signed.test/mqtt' }),
+        resolveUrl: (url) => resolveBrokerUrl(url, pageUrl),
+        pageUrl,
+      }),
+      t,
+    );
+    schedule.down();
+    await waitFor(() => t.attempts.length === 1);
+    expect(t.failures.map((e) => e.code)).to.deep.equal(['insecure-url']);
+    expect(t.attempts).to.deep.equal(['wss://signed.test/mqtt']);
+    expect(t.credentials, 'no credentials set for the refused URL').to.deep.equal([{ password: 'p2' }]);
   });
 
   it('a failing credentials function is reported and the schedule goes on', async () => {
