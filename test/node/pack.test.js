@@ -95,7 +95,7 @@ describe('npm pack', () => {
 
   it('holds the built files, and no tests, configs or demo', () => {
     const built = [...entries].filter((file) => file.endsWith('.js') || file.endsWith('.d.ts'));
-    for (const file of ['dist/index.d.ts', 'dist/define.js', 'dist/react.d.ts', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.d.ts', 'dist/define.js', 'dist/react.d.ts', 'README.md', 'SECURITY.md', 'package.json']) {
       assert.ok(entries.has(file), `${file} is in the tarball`);
     }
     assert.ok(built.length > 10, `${built.length} built files`);
