@@ -1,0 +1,38 @@
+/**
+ * A broker URL as it may be shown: without its userinfo (`user:password@`), query string or
+ * fragment. Signed URLs carry their tokens there (`?token=…`, `?X-Amz-Signature=…`), and error
+ * messages and event details reach logs, error trackers and screenshots (SPEC, Errors). Pure text
+ * work, no `URL` parsing: the input is often the very string that did not parse, and a parser
+ * that reads `user:pass@host:1883` as the scheme `user:` would keep the password in the path.
+ */
+
+/** What stands for a query string that was left out: the reader sees there was one. */
+const QUERY_MARK = '?…';
+
+/**
+ * `url` without userinfo, query string or fragment: `wss://user:secret@host/mqtt?token=abc` →
+ * `wss://host/mqtt?…`. A URL that has none of them comes back unchanged, character for
+ * character. Works on anything, URL or not.
+ */
+export function redactUrl(url: string): string {
+  const text = String(url);
+  // The query starts at the first `?`, the fragment at the first `#`; whichever comes first ends
+  // what may be shown. A `?` after a `#` belongs to the fragment.
+  const end = text.search(/[?#]/);
+  const head = end === -1 ? text : text.slice(0, end);
+  const mark = end !== -1 && text[end] === '?' ? QUERY_MARK : '';
+  // The authority runs from after `scheme://` (or from the start, for `user:pass@host:port`)
+  // to the first `/` or `\` (which URL parsers read as `/`); its last `@` ends the userinfo.
+  const scheme = /^[a-z][a-z\d+.-]*:[\\/]{2}/i.exec(head)?.[0] ?? '';
+  const rest = head.slice(scheme.length);
+  const slash = rest.search(/[\\/]/);
+  const authority = slash === -1 ? rest : rest.slice(0, slash);
+  const at = authority.lastIndexOf('@');
+  if (at === -1) return head + mark;
+  return scheme + rest.slice(at + 1) + mark;
+}
+
+/** Every URL (`scheme://…` up to a space or quote) in a text, redacted: for messages that come from elsewhere. */
+export function redactUrlsIn(text: string): string {
+  return String(text).replace(/[a-z][a-z\d+.-]*:[\\/]{2}[^\s"'`<>]*/gi, (url) => redactUrl(url));
+}
