@@ -32,7 +32,10 @@ export function redactUrl(url: string): string {
   return scheme + rest.slice(at + 1) + mark;
 }
 
-/** Every URL (`scheme://…` up to a space or quote) in a text, redacted: for messages that come from elsewhere. */
+/**
+ * Every URL (`scheme://…` up to a space or quote, less a closing `.`, `,`, `:` or `)` of the
+ * sentence around it) in a text, redacted: for messages that come from elsewhere.
+ */
 export function redactUrlsIn(text: string): string {
-  return String(text).replace(/[a-z][a-z\d+.-]*:[\\/]{2}[^\s"'`<>]*/gi, (url) => redactUrl(url));
+  return String(text).replace(/[a-z][a-z\d+.-]*:[\\/]{2}[^\s"'`<>]*[^\s"'`<>.,;:!?)]/gi, (url) => redactUrl(url));
 }
