@@ -1,8 +1,8 @@
 // SPEC, Errors: error messages and event details never contain a URL's userinfo or query string,
 // where signed URLs carry their tokens. A real <mqtt-connection> (and a real MqttConnection for the
 // https page) over real WebSockets to ports where nothing answers, and to bad schemes; every
-// mqtt-error and mqtt-status detail is searched, as JSON and as the error's own texts (message,
-// stack, cause). No broker.
+// mqtt-error and mqtt-status detail is searched, as JSON, as the error's own texts (message,
+// stack, cause) and through every object reachable from it. No broker.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttErrorEvent, MqttStatusEvent } from '../../src/index.js';
@@ -23,8 +23,25 @@ function texts(detail: unknown): string[] {
   return out;
 }
 
+/** Every string reachable from `value` through own properties (an error's cause, an event's target's `url`…). */
+function reachable(value: unknown, seen = new Set<unknown>(), depth = 0): string[] {
+  if (typeof value === 'string') return [value];
+  if (!value || typeof value !== 'object' || seen.has(value) || depth > 6 || value instanceof Node) return [];
+  seen.add(value);
+  const keys = new Set([...Object.getOwnPropertyNames(value), 'target', 'url', 'message', 'cause']);
+  return [...keys].flatMap((key) => {
+    let next: unknown;
+    try {
+      next = (value as Record<string, unknown>)[key];
+    } catch {
+      return [];
+    }
+    return reachable(next, seen, depth + 1);
+  });
+}
+
 function leaks(details: unknown[]): string[] {
-  return details.flatMap(texts).filter((t) => SECRETS.some((s) => t.includes(s)));
+  return [...details.flatMap(texts), ...reachable(details)].filter((t) => SECRETS.some((s) => t.includes(s)));
 }
 
 const stops: Array<() => void> = [];
