@@ -154,6 +154,27 @@ describe('transport/idb-store', () => {
     });
   });
 
+  it("each attempt of a real client follows the user name it logs in with (connect.ts calls followLogin before CONNECT)", async () => {
+    const url = 'ws://127.0.0.1:1/mqtt'; // nothing listens: the client stays offline
+    const clientId = uid('login');
+    const alice = await openIdbStores(url, clientId, 'alice');
+    await put(alice.outgoingStore, publish(1, 'alice'));
+    const stores = await openIdbStores(url, clientId, 'alice');
+    // A credentials function answered bob for this attempt: the client's options say so.
+    const client = connectOverWebSocket(url, { ...stores, clientId, username: 'bob', reconnectPeriod: 0 });
+    try {
+      expect(await texts(stores.outgoingStore), "bob's attempt sends nothing of alice's").to.deep.equal([]);
+      await new Promise<void>((resolve) => client.publish('t', 'bob, offline', { qos: 1, cbStorePut: () => resolve() } as never));
+      expect(await texts((await openIdbStores(url, clientId, 'bob')).outgoingStore)).to.deep.equal(['bob, offline']);
+      expect(await texts((await openIdbStores(url, clientId, 'alice')).outgoingStore)).to.deep.equal(['alice']);
+    } finally {
+      client.end(true);
+    }
+    await del(alice.outgoingStore, 1);
+    const bob = await openIdbStores(url, clientId, 'bob');
+    for (const id of await ids(bob.outgoingStore)) await del(bob.outgoingStore, id);
+  });
+
   it("a publish made offline after loading a stored message never takes that message's id", async () => {
     const url = 'ws://127.0.0.1:1/mqtt'; // nothing listens: the client stays offline
     const clientId = uid('ids');
