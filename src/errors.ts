@@ -1,3 +1,5 @@
+import { redactUrlsIn } from './core/redact-url.js';
+
 /**
  * The stable error codes of SPEC.md. Code that reacts to errors should switch on `code`, never on
  * the message, which is written for people and may change.
@@ -81,8 +83,14 @@ export function isMqttElementsError(e: unknown): e is MqttElementsError {
   return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && e.name === 'MqttElementsError';
 }
 
-/** `e` if it is a coded error already, else a `connection-failed` error with its message. */
+/**
+ * `e` if it is a coded error already, else a `connection-failed` error with its message. A message
+ * that names a URL (a browser's `WebSocket` constructor does) shows it without userinfo or query,
+ * and then the original error is not kept as `cause`, since its own message still would.
+ */
 export function toCodedError(e: unknown): MqttElementsError {
   if (e instanceof MqttElementsError) return e;
-  return new MqttElementsError('connection-failed', (e as Error)?.message ?? String(e), { cause: e });
+  const message = (e as Error)?.message ?? String(e);
+  const shown = redactUrlsIn(message);
+  return new MqttElementsError('connection-failed', shown, shown === message ? { cause: e } : {});
 }

@@ -1,6 +1,7 @@
 import { MqttElementsError } from '../errors.js';
 import type { IClientOptions } from 'mqtt';
 import { resolveBrokerUrl, type ClientPlan } from './options.js';
+import { redactUrl, redactUrlsIn } from './redact-url.js';
 import { openIdbStores } from '../transport/idb-store.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 
@@ -24,10 +25,20 @@ export async function fetchCredentials(provider: CredentialsProvider | undefined
     if (answer.url !== undefined) credentials.url = answer.url;
     return credentials;
   } catch (e) {
-    throw new MqttElementsError('connection-failed', `the credentials function failed: ${(e as Error)?.message ?? e}`, { cause: e });
+    // Its message may name the signed URL it failed to make: shown without query or userinfo,
+    // and then without the original error as `cause`, whose message still holds them.
+    const message = String((e as Error)?.message ?? e);
+    const shown = redactUrlsIn(message);
+    throw new MqttElementsError('connection-failed', `the credentials function failed: ${shown}`, shown === message ? { cause: e } : {});
   }
 }
 
+
+/** The user name in a URL's userinfo, which the transport logs in with when nothing else sets one. */
+function userinfoName(url: string): string | undefined {
+  const name = URL.canParse(url) ? new URL(url).username : '';
+  return name ? decodeURIComponent(name) : undefined;
+}
 
 /**
  * The first attempt of a client whose connection needs to wait for something first: with a
@@ -50,7 +61,10 @@ export async function preparedStart(
     if (!config.clientId) {
       throw new MqttElementsError('connection-failed', 'store="indexeddb" needs a fixed client-id: the stored messages belong to it');
     }
-    options = { ...options, ...(await openIdbStores(plan.urls.join(' '), config.clientId)) };
+    // Per broker, client id and login (SPEC). The URLs without userinfo or query: a signed URL's
+    // token changes with every login, and the outbox must outlive it.
+    const username = options.username ?? userinfoName(url);
+    options = { ...options, ...(await openIdbStores(plan.urls.map(redactUrl).join(' '), config.clientId, username)) };
   }
   return { url, options };
 }

@@ -2,8 +2,10 @@
  * What went wrong, in words a page author can act on. A page cannot read why a WebSocket failed
  * (the browser reports close code 1006 for almost everything and writes the reason only to the
  * console), so these rules use what it can observe: the URL's shape and port, the page's
- * scheme, whether the socket opened, and whether a CONNACK came. Pure, no DOM.
+ * scheme, whether the socket opened, and whether a CONNACK came. Pure, no DOM. A URL in a
+ * message is shown through `redactUrl`: no userinfo, no query string (SPEC, Errors).
  */
+import { redactUrl } from './redact-url.js';
 
 /** Where the reason the browser itself gives is, added to every diagnosis. */
 const CONSOLE = "The browser console shows the browser's own reason.";
@@ -27,25 +29,26 @@ export function lacksScheme(raw: string): boolean {
  * message of its `invalid-url` error.
  */
 export function urlMistake(raw: string): string {
+  const shown = redactUrl(raw);
   if (lacksScheme(raw)) {
-    return `url "${raw}" has no scheme: write ws://${raw} (or wss://${raw} for TLS), or a path starting with /.`;
+    return `url "${shown}" has no scheme: write ws://${shown} (or wss://${shown} for TLS), or a path starting with /.`;
   }
   let scheme = '';
   try {
     scheme = new URL(raw).protocol;
   } catch {
-    return `url "${raw}" is not a URL: write ws://host:port/path (e.g. ws://localhost:8083/mqtt), wss:// for TLS, or a path starting with /.`;
+    return `url "${shown}" is not a URL: write ws://host:port/path (e.g. ws://localhost:8083/mqtt), wss:// for TLS, or a path starting with /.`;
   }
   if (TCP_SCHEMES.has(scheme)) {
     return (
-      `url "${raw}" uses ${scheme}//, MQTT over TCP, which browsers cannot open: use the broker's WebSocket ` +
+      `url "${shown}" uses ${scheme}//, MQTT over TCP, which browsers cannot open: use the broker's WebSocket ` +
       'listener instead, e.g. ws://host:8083/mqtt (EMQX; mosquitto: `listener 8083` with `protocol websockets`), wss:// for TLS.'
     );
   }
   if (scheme === 'http:' || scheme === 'https:') {
-    return `url "${raw}" uses ${scheme}//: write ${scheme === 'https:' ? 'wss' : 'ws'}://${raw.slice(scheme.length + 2)} for the broker's WebSocket listener.`;
+    return `url "${shown}" uses ${scheme}//: write ${scheme === 'https:' ? 'wss' : 'ws'}://${redactUrl(raw.slice(scheme.length + 2))} for the broker's WebSocket listener.`;
   }
-  return `url "${raw}" must use ws:// or wss:// (or be a path starting with /), not ${scheme}//.`;
+  return `url "${shown}" must use ws:// or wss:// (or be a path starting with /), not ${scheme}//.`;
 }
 
 /**
@@ -56,7 +59,7 @@ export function urlMistake(raw: string): string {
 export function insecureUrlReason(url: URL, pageUrl: string | undefined): string | undefined {
   if (url.protocol !== 'ws:' || !pageUrl || !pageUrl.startsWith('https:') || LOOPBACK.has(url.hostname)) return undefined;
   return (
-    `url "${url.href}" is ws:// on a page served over https: the browser refuses it as mixed content. ` +
+    `url "${redactUrl(url.href)}" is ws:// on a page served over https: the browser refuses it as mixed content. ` +
     `Use wss://${url.host}${url.pathname} (the broker's TLS WebSocket listener), or a path starting with / ` +
     "served by the page's own host."
   );
@@ -80,7 +83,7 @@ export function failedAttemptMessage(attempt: FailedAttempt): string {
   } catch {
     // Only resolved URLs reach a socket; keep the generic text for anything else.
   }
-  const head = `could not connect to ${attempt.url}`;
+  const head = `could not connect to ${redactUrl(attempt.url)}`;
   if (attempt.opened) {
     const other = attempt.protocolVersion === 5 ? 'protocol-version="4" (MQTT 3.1.1)' : 'protocol-version="5"';
     return (

@@ -5,6 +5,7 @@
 import type { IClientOptions } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import { insecureUrlReason, lacksScheme, urlMistake } from './diagnosis.js';
+import { redactUrl } from './redact-url.js';
 import type { ConnectionConfig } from './settings.js';
 import { topicNameError } from './topic.js';
 
@@ -47,7 +48,7 @@ export function resolveBrokerUrl(url: unknown, pageUrl?: string): string {
     }
   } catch (e) {
     if (e instanceof MqttElementsError) throw e;
-    throw new MqttElementsError('invalid-url', `cannot resolve url "${raw}": ${(e as Error).message}`, { cause: e });
+    throw new MqttElementsError('invalid-url', `cannot resolve url "${redactUrl(raw)}": ${(e as Error).message}`, { cause: e });
   }
   if (resolved.protocol !== 'ws:' && resolved.protocol !== 'wss:') throw new MqttElementsError('invalid-url', urlMistake(raw));
   const insecure = insecureUrlReason(resolved, pageUrl);

@@ -9,6 +9,7 @@
  */
 
 import { MqttElementsError } from '../errors.js';
+import { redactUrl } from './redact-url.js';
 
 const CHANNEL = 'mqtt-elements/client-ids';
 
@@ -16,7 +17,7 @@ const CHANNEL = 'mqtt-elements/client-ids';
 export function takenOverError(clientId: string, url: string): MqttElementsError {
   return new MqttElementsError(
     'client-id-in-use',
-    `another tab or window of this page's site connected with client-id "${clientId}" to ${url}, ` +
+    `another tab or window of this page's site connected with client-id "${clientId}" to ${redactUrl(url)}, ` +
       'so this one stopped (two clients with one id make the broker drop one of them, in a loop): give each ' +
       'page its own client-id, leave client-id out for a generated one, or call connect() to take the id back',
   );

@@ -98,7 +98,8 @@ export class MqttConnectionElement extends LitElement {
 
   /**
    * Where QoS 1/2 messages in flight are kept: `memory`, or `indexeddb`, which survives a reload,
-   * a crash or a closed tab (needs a fixed `client-id`).
+   * a crash or a closed tab (needs a fixed `client-id`); kept per URL, client id and username, so
+   * messages queued under one login never go out under another.
    */
   @property() store: 'memory' | 'indexeddb' = 'memory';
 

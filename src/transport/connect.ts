@@ -7,6 +7,7 @@
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { followLogin } from './idb-store.js';
 import { keepaliveTimer } from './keepalive-timer.js';
 import { DEFAULT_BUFFER_SIZE, WebSocketStream, type SocketLike } from './ws-stream.js';
 
@@ -70,6 +71,8 @@ export const connectOverWebSocket: ClientFactory = (url, options) => {
   const turn = { at: 0 };
   const build = (client: MqttClient) => {
     const o = client.options;
+    // Each attempt's CONNECT may log in as another user (a credentials function): the outbox follows.
+    followLogin(o);
     const subprotocol = o.protocolId === 'MQIsdp' && o.protocolVersion === 3 ? 'mqttv3.1' : 'mqtt';
     const target = nextUrl(client, merged.servers, turn);
     o.wsOptions ??= {};

@@ -1,20 +1,42 @@
 /**
  * `store="indexeddb"` (SPEC): MQTT.js's message store, kept in IndexedDB as well as in memory, so
  * that QoS 1/2 messages in flight (published offline, or not acknowledged yet) survive a reload,
- * a crash or a closed tab, and are sent when a page with the same broker and client id connects
- * again. Every write goes to IndexedDB before MQTT.js is told it is stored; a message is deleted
- * only when MQTT.js deletes it (on its acknowledgement). A full or missing IndexedDB is an error
- * passed to MQTT.js's callback (the publish fails with its reason), never silence. No wrapper
- * library: the four IndexedDB calls below are all it takes.
+ * a crash or a closed tab, and are sent when a page with the same broker, client id and user name
+ * connects again. Every write goes to IndexedDB before MQTT.js is told it is stored; a message is
+ * deleted only when MQTT.js deletes it (on its acknowledgement). A full, missing or closed
+ * IndexedDB is an error passed to MQTT.js's callback (the publish fails with its reason), never
+ * silence. No wrapper library: the four IndexedDB calls below are all it takes.
+ *
+ * Kept per login: a message queued under one user name goes out only under that user name, never
+ * on the next user's login on the same device. The client's user name can change between two
+ * attempts (a credentials function), so the stores hold every login's messages of that broker
+ * and client id, and {@link followLogin} picks the one of each attempt before its CONNECT.
  */
 import mqtt from 'mqtt';
-import type { IStore, Packet } from 'mqtt';
+import type { IClientOptions, IStore, Packet } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { OutboxIds } from './outbox-ids.js';
 
-const DB = 'mqtt-elements';
-const STORE = 'in-flight';
+/** The database's name (tests open it beside the stores). */
+export const DB_NAME = 'mqtt-elements';
+/**
+ * 2: the store `outbox`, keyed `[url, clientId, direction, username, messageId]`. Version 1's
+ * `in-flight` was keyed by URL and client id only: whose login its messages were queued under is
+ * unknown, so the upgrade drops them rather than send them under someone else's.
+ */
+export const DB_VERSION = 2;
+const STORE = 'outbox';
+const DROPPED_STORES = ['in-flight'];
 
 type Callback = (error?: Error, packet?: Packet) => void;
+interface Row {
+  seq: number;
+  login: string;
+  packet: Packet;
+}
+
+/** A stored packet's id (every packet MQTT.js stores has one). */
+const idOf = (packet: Pick<Packet, 'messageId'> | Packet): number => (packet as { messageId?: number }).messageId ?? 0;
 
 function request<T>(run: () => IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -26,72 +48,162 @@ function request<T>(run: () => IDBRequest<T>): Promise<T> {
 
 function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const open = indexedDB.open(DB, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-    open.onsuccess = () => resolve(open.result);
+    const open = indexedDB.open(DB_NAME, DB_VERSION);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      for (const name of DROPPED_STORES) if (db.objectStoreNames.contains(name)) db.deleteObjectStore(name);
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+    };
+    open.onsuccess = () => {
+      const db = open.result;
+      // A page with a later schema asks to upgrade: let it. This page's writes then fail with
+      // a coded error (a reload brings the new code), instead of blocking the other page.
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
     open.onerror = () => reject(open.error);
-    open.onblocked = () => reject(new Error('the database is blocked by another tab'));
+    open.onblocked = () => reject(new Error('another tab holds an older version of the database open: reload or close it'));
   });
 }
 
 /** The reason IndexedDB failed, as a coded error that says what is at stake. */
 function storeError(e: unknown, doing: string): MqttElementsError {
-  const reason = (e as Error)?.name === 'QuotaExceededError' ? 'it is full' : ((e as Error)?.message ?? String(e));
+  const name = (e as Error)?.name;
+  const reason =
+    name === 'QuotaExceededError'
+      ? 'it is full'
+      : name === 'InvalidStateError'
+        ? 'the database was closed (a page with a newer version upgraded it): reload the page'
+        : ((e as Error)?.message ?? String(e));
   return new MqttElementsError('publish-failed', `store="indexeddb" could not ${doing}: ${reason}`, { cause: e });
 }
 
-/** One direction's store (outgoing or incoming) of one broker and client id. */
-class IdbStore extends (mqtt.Store as unknown as new () => IStore) {
+/** A write transaction, or the error that kept it from starting (a closed database throws). */
+function write(db: IDBDatabase, run: (store: IDBObjectStore) => void, done: () => void, failed: (e: unknown) => void): void {
+  let tx: IDBTransaction;
+  try {
+    tx = db.transaction(STORE, 'readwrite');
+    run(tx.objectStore(STORE));
+  } catch (e) {
+    return failed(e);
+  }
+  tx.oncomplete = done;
+  tx.onerror = tx.onabort = () => failed(tx.error);
+}
+
+/** One direction's store (outgoing or incoming) of one broker and client id, every login's messages. */
+export class IdbStore implements IStore {
   readonly #db: IDBDatabase;
-  readonly #prefix: string;
+  /** `[url, clientId, direction]`: the start of every key of this store. */
+  readonly #scope: string[];
+  /** Each login's messages by id, in the order they were stored. */
+  readonly #logins = new Map<string, Map<number, Packet>>();
+  #login: string;
   #seq = 0;
 
-  constructor(db: IDBDatabase, prefix: string) {
-    super();
+  constructor(db: IDBDatabase, scope: string[], login: string) {
     this.#db = db;
-    this.#prefix = prefix;
+    this.#scope = scope;
+    this.#login = login;
   }
 
-  /** Loads what an earlier page left (in the order it was stored) into memory. */
+  /** Loads what an earlier page left, for every login (in the order it was stored), into memory. */
   async load(): Promise<void> {
-    const range = IDBKeyRange.bound(this.#prefix, `${this.#prefix}\uffff`);
+    // Arrays sort after strings: [...scope, []] is past every key that starts with scope.
+    const range = IDBKeyRange.bound(this.#scope, [...this.#scope, []]);
     const tx = this.#db.transaction(STORE, 'readonly');
-    const records = await request(() => tx.objectStore(STORE).getAll(range) as IDBRequest<Array<{ seq: number; packet: Packet }>>);
-    records.sort((a, b) => a.seq - b.seq);
-    for (const { seq, packet } of records) {
+    const rows = await request(() => tx.objectStore(STORE).getAll(range) as IDBRequest<Row[]>);
+    rows.sort((a, b) => a.seq - b.seq);
+    for (const { seq, login, packet } of rows) {
       this.#seq = Math.max(this.#seq, seq);
-      super.put(packet, () => {});
+      this.#messages(login).set(idOf(packet), packet);
     }
   }
 
-  override put(packet: Packet, cb: Callback): this {
-    const id = (packet as { messageId?: number }).messageId;
-    const record = { seq: ++this.#seq, packet: { ...packet } };
-    const tx = this.#db.transaction(STORE, 'readwrite');
-    tx.objectStore(STORE).put(record, `${this.#prefix}${id}`);
-    tx.oncomplete = () => {
-      super.put(packet, () => cb?.());
-    };
-    tx.onerror = tx.onabort = () => cb?.(storeError(tx.error, `keep message ${id}`));
+  /** From now on, the messages of the login `username` (absent: none). */
+  useLogin(username: string | undefined): void {
+    this.#login = username ?? '';
+  }
+
+  /** Whether any login's message has this id: a new message must not take it. */
+  holds(messageId: number): boolean {
+    for (const messages of this.#logins.values()) if (messages.has(messageId)) return true;
+    return false;
+  }
+
+  #messages(login = this.#login): Map<number, Packet> {
+    let messages = this.#logins.get(login);
+    if (!messages) this.#logins.set(login, (messages = new Map()));
+    return messages;
+  }
+
+  #key(messageId: number): IDBValidKey {
+    return [...this.#scope, this.#login, messageId];
+  }
+
+  put(packet: Packet, cb: Callback): this {
+    const id = idOf(packet);
+    const login = this.#login;
+    const row: Row = { seq: ++this.#seq, login, packet: { ...packet } };
+    write(
+      this.#db,
+      (store) => store.put(row, this.#key(id)),
+      () => {
+        this.#messages(login).set(id, packet);
+        cb?.();
+      },
+      (e) => cb?.(storeError(e, `keep message ${id}`)),
+    );
     return this;
   }
 
-  override del(packet: Pick<Packet, 'messageId'>, cb: Callback): this {
-    super.del(packet, (error, deleted) => {
-      const tx = this.#db.transaction(STORE, 'readwrite');
-      tx.objectStore(STORE).delete(`${this.#prefix}${packet.messageId}`);
-      tx.oncomplete = () => cb?.(error, deleted);
-      tx.onerror = tx.onabort = () => cb?.(storeError(tx.error, `forget message ${packet.messageId}`), deleted);
-    });
+  get(packet: Pick<Packet, 'messageId'>, cb: Callback): this {
+    const stored = this.#messages().get(idOf(packet));
+    if (stored) cb(undefined, stored);
+    else cb?.(new Error('missing packet'));
     return this;
+  }
+
+  del(packet: Pick<Packet, 'messageId'>, cb: Callback): this {
+    const id = idOf(packet);
+    const messages = this.#messages();
+    const deleted = messages.get(id);
+    messages.delete(id);
+    const missing = deleted ? undefined : new Error('missing packet');
+    write(
+      this.#db,
+      (store) => store.delete(this.#key(id)),
+      () => cb?.(missing, deleted),
+      (e) => cb?.(storeError(e, `forget message ${id}`), deleted),
+    );
+    return this;
+  }
+
+  /** The current login's messages, in the order they were stored (MQTT.js sends them on CONNACK). */
+  createStream(): ReturnType<IStore['createStream']> {
+    const memory = new mqtt.Store();
+    for (const packet of this.#messages().values()) memory.put(packet, () => {});
+    return memory.createStream();
+  }
+
+  close(cb: (error?: Error) => void): void {
+    cb?.();
   }
 }
 
+/** The stores of one client, and the message ids they keep free. */
+export interface IdbStores {
+  incomingStore: IdbStore;
+  outgoingStore: IdbStore;
+  messageIdProvider: OutboxIds;
+}
+
 /**
- * The incoming and outgoing stores of the broker `url` and `clientId`, loaded with what an
- * earlier page left. Rejects with a coded error when IndexedDB cannot be used.
+ * The incoming and outgoing stores of the broker `url`, `clientId` and the login `username`,
+ * loaded with what earlier pages left, and a message id provider that keeps their ids free.
+ * Rejects with a coded error when IndexedDB cannot be used.
  */
-export async function openIdbStores(url: string, clientId: string): Promise<{ incomingStore: IStore; outgoingStore: IStore }> {
+export async function openIdbStores(url: string, clientId: string, username?: string): Promise<IdbStores> {
   let db: IDBDatabase;
   try {
     if (typeof indexedDB === 'undefined') throw new Error('this browser has no IndexedDB');
@@ -103,9 +215,18 @@ export async function openIdbStores(url: string, clientId: string): Promise<{ in
       { cause: e },
     );
   }
-  const key = `${url}|${clientId}|`;
-  const incomingStore = new IdbStore(db, `${key}in|`);
-  const outgoingStore = new IdbStore(db, `${key}out|`);
+  const incomingStore = new IdbStore(db, [url, clientId, 'in'], username ?? '');
+  const outgoingStore = new IdbStore(db, [url, clientId, 'out'], username ?? '');
   await Promise.all([incomingStore.load(), outgoingStore.load()]);
-  return { incomingStore, outgoingStore };
+  return { incomingStore, outgoingStore, messageIdProvider: new OutboxIds((id) => outgoingStore.holds(id)) };
+}
+
+/**
+ * Before each attempt's CONNECT: the stores follow the user name it logs in with, so what is sent
+ * on its CONNACK, and what is queued while it lasts, belongs to that login.
+ */
+export function followLogin(options: IClientOptions): void {
+  for (const store of [options.incomingStore, options.outgoingStore]) {
+    if (store instanceof IdbStore) store.useLogin(options.username);
+  }
 }

@@ -93,4 +93,26 @@ describe('core/diagnosis', () => {
       expect(v4).to.contain('may not speak MQTT 3.1.1 (try protocol-version="5")');
     });
   });
+
+  describe('no secret of a URL in any message (SPEC, Errors)', () => {
+    const SECRETS = ['pw-1', 'tok-2', 'frag-3'];
+    const noSecret = (message: string) => expect(SECRETS.filter((x) => message.includes(x)), message).to.deep.equal([]);
+
+    it('every rule names the URL without its userinfo, query or fragment', () => {
+      for (const raw of ['mqtt://u:pw-1@h:1883/?t=tok-2', 'https://u:pw-1@h/mqtt?t=tok-2#frag-3', 'u:pw-1@h:8083/mqtt?t=tok-2', 'ftp://u:pw-1@h/?t=tok-2', 'ws://u:pw-1@[bad/?t=tok-2']) {
+        const message = urlMistake(raw);
+        noSecret(message);
+        const e = thrown(() => resolveBrokerUrl(raw));
+        noSecret(e.message);
+      }
+      noSecret(insecureUrlReason(new URL('ws://u:pw-1@broker.test/mqtt?t=tok-2#frag-3'), 'https://page.test/')!);
+      for (const opened of [true, false]) {
+        for (const url of ['ws://u:pw-1@h:1883/?t=tok-2', 'wss://u:pw-1@h:8084/mqtt?t=tok-2#frag-3']) {
+          const m = failedAttemptMessage({ url, opened, protocolVersion: 4 });
+          noSecret(m);
+          expect(m).to.contain(`could not connect to ${url.replace('u:pw-1@', '').replace(/\?.*$/, '?…')}:`);
+        }
+      }
+    });
+  });
 });
