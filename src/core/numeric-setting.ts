@@ -1,7 +1,8 @@
 /**
  * One rule for every numeric attribute (SPEC, Errors: "a numeric attribute that does not parse is
- * an error with its default applied"): `history` and `limit` on `<mqtt-subscribe>`, `window`,
- * `max-points`, `max-series` and `label-level` on `<mqtt-chart>`. Pure: no DOM.
+ * an error with its default applied"): `history`, `limit`, `stale-after` and `throttle` on
+ * `<mqtt-subscribe>`, `window`, `max-points`, `max-series` and `label-level` on `<mqtt-chart>`.
+ * Pure: no DOM.
  *
  * The code is `payload-format`, as for a bad `decimals` or `thresholds`: SPEC lists no code of its
  * own for a setting, and one code for every unreadable setting lets a page handle them alike.
@@ -36,7 +37,7 @@ export function numericSetting<T extends number | undefined>(name: string, value
   const low = rule.aboveMin ? n > rule.min : n >= rule.min;
   if (Number.isFinite(n) && low && (!rule.whole || Number.isInteger(n))) return { value: n };
   const wanted = `${rule.whole ? 'a whole number' : 'a number'} ${rule.aboveMin ? 'above' : 'from'} ${rule.min}${rule.aboveMin ? '' : ' up'}`;
-  const applied = fallback === undefined ? 'no value applies' : `the default ${fallback} applies`;
+  const applied = `the default ${fallback === undefined ? '(none)' : fallback} applies`;
   const written = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return {
     value: fallback,

@@ -10,6 +10,7 @@ import { MqttMessageEvent } from '../events.js';
 import { ErrorReporter } from './error-reporter.js';
 import { defineElement } from './define-element.js';
 import { MessageHistory } from './message-history.js';
+import { writtenSetting } from './written-setting.js';
 import { Problems } from './problems.js';
 import { RowsView } from './rows-view.js';
 import { bindValue, SubscribeView } from './subscribe-view.js';
@@ -104,7 +105,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   @property({ type: Number }) limit = 100;
 
   readonly #errors = new ErrorReporter(this);
-  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'display' | 'history' | 'limit'>(this.#errors.report);
+  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'display' | 'history' | 'limit' | 'staleAfter' | 'throttle'>(this.#errors.report);
   readonly #subscription = new SubscriptionController(this, this.#problems, {
     message: (message) => this.#receive(message),
     status: () => this.#reflectStatus(),
@@ -200,15 +201,9 @@ export class MqttSubscribeElement extends ReactiveElement {
     this.#problems.set('value', bound instanceof MqttElementsError ? bound : undefined);
   }
 
-  /**
-   * Reads the count setting `name` (a whole number from `min` up), reporting a bad one. Lit's
-   * Number converter turns `history="abc"` into NaN: the error quotes the attribute as written.
-   */
+  /** Reads the count setting `name` (a whole number from `min` up), reporting a bad one. */
   #count(name: 'history' | 'limit', fallback: number, min: number): number {
-    const value = this[name];
-    const text = this.getAttribute(name);
-    const written = text !== null && Object.is(Number(text), value) ? text : value;
-    const setting = numericSetting(name, written, fallback, { min, whole: true });
+    const setting = numericSetting(name, writtenSetting(this, name, this[name]), fallback, { min, whole: true });
     this.#problems.set(name, setting.error);
     return setting.value;
   }

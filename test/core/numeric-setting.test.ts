@@ -40,9 +40,9 @@ describe('core/numeric-setting', () => {
     }
   });
 
-  it('with no default, says that no value applies', () => {
+  it('with no default, says that none applies', () => {
     const { value, error } = numericSetting('label-level', 'one', undefined, { min: 0, whole: true });
     expect(value).to.equal(undefined);
-    expect(error?.message).to.contain('label-level="one"').and.contain('no value applies');
+    expect(error?.message).to.contain('label-level="one"').and.contain('the default (none) applies');
   });
 });

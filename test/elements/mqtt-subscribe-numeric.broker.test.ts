@@ -68,4 +68,27 @@ describe('<mqtt-subscribe> numeric settings (aedes)', () => {
     expect(el.status).to.equal('subscribed');
     expect(rows()).to.deep.equal(['b', 'c']);
   });
+
+  it('stale-after="soon" and throttle="x" are errors; no stale timer and no throttling apply; fixing them clears it', async () => {
+    const { el, errors, topic } = await mountSubscribed();
+    el.setAttribute('stale-after', 'soon');
+    el.setAttribute('throttle', 'x');
+    await el.updateComplete;
+    expect(codesFrom(errors, el)).to.deep.equal(['payload-format', 'payload-format']);
+    const messages = errors.map((e) => e.detail.error.message);
+    expect(messages[0]).to.contain('stale-after="soon"').and.contain('the default (none) applies');
+    expect(messages[1]).to.contain('throttle="x"').and.contain('the default 0 applies');
+    expect(el.status).to.equal('error');
+    await aedesPublish({ topic, payload: 'a', qos: 1 });
+    await waitFor(() => el.textContent === 'a');
+    await aedesPublish({ topic, payload: 'b', qos: 1 });
+    await waitFor(() => el.textContent === 'b', { message: 'rendered at once: no throttling' });
+    el.setAttribute('throttle', '0');
+    await el.updateComplete;
+    expect(el.status).to.equal('error');
+    el.setAttribute('stale-after', '0.2');
+    await el.updateComplete;
+    expect(el.status).to.equal('subscribed');
+    await waitFor(() => el.hasAttribute('stale'), { timeout: 2000, message: 'stale after 0.2 s' });
+  });
 });
