@@ -31,14 +31,14 @@ export interface NumericSetting<T> {
  * attribute, what was written and the default now applied.
  */
 export function numericSetting<T extends number | undefined>(name: string, value: unknown, fallback: T, rule: NumericRule): NumericSetting<T> {
-  if (value === undefined || value === null || String(value).trim() === '') return { value: fallback };
-  // Number('') and Number(true) are numbers; only strings and numbers are settings.
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return { value: fallback };
+  // Number(true) and Number([]) are numbers; only strings and numbers are settings.
   const n = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
   const low = rule.aboveMin ? n > rule.min : n >= rule.min;
   if (Number.isFinite(n) && low && (!rule.whole || Number.isInteger(n))) return { value: n };
   const wanted = `${rule.whole ? 'a whole number' : 'a number'} ${rule.aboveMin ? 'above' : 'from'} ${rule.min}${rule.aboveMin ? '' : ' up'}`;
   const applied = `the default ${fallback === undefined ? '(none)' : fallback} applies`;
-  const written = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const written = typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value);
   return {
     value: fallback,
     error: new MqttElementsError('payload-format', `${name}=${written} is not ${wanted}; ${applied} until it is set to one (or removed)`),

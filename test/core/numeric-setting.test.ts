@@ -2,6 +2,7 @@
 // number that keeps the rule is used, anything else is a payload-format error that names the
 // attribute, what was written and the default applied. Pure: no DOM, no broker.
 import { expect } from '@open-wc/testing';
+import fc from 'fast-check';
 import { numericSetting } from '../../src/core/numeric-setting.js';
 
 describe('core/numeric-setting', () => {
@@ -31,6 +32,7 @@ describe('core/numeric-setting', () => {
       ['history', 'Infinity', 1, count, 'history="Infinity"'],
       ['history', true, 1, count, 'history=true'],
       ['history', {}, 1, count, 'history=[object Object]'],
+      ['history', [], 1, count, 'history=[]'],
     ];
     for (const [name, value, fallback, rule, message] of cases) {
       const { value: used, error } = numericSetting(name, value, fallback, rule);
@@ -44,5 +46,24 @@ describe('core/numeric-setting', () => {
     const { value, error } = numericSetting('label-level', 'one', undefined, { min: 0, whole: true });
     expect(value).to.equal(undefined);
     expect(error?.message).to.contain('label-level="one"').and.contain('the default (none) applies');
+  });
+
+  it('any value at all: either a number that keeps the rule, or the default with an error that names it', () => {
+    const rules = fc.record({ min: fc.integer({ min: -5, max: 5 }), aboveMin: fc.boolean(), whole: fc.boolean() });
+    const values = fc.oneof(fc.string(), fc.double(), fc.integer().map(String), fc.constantFrom(null, undefined, true, {}, [], '1e400', '0x10'));
+    fc.assert(
+      fc.property(values, rules, fc.integer(), (value, rule, fallback) => {
+        const { value: used, error } = numericSetting('x-setting', value, fallback, rule);
+        if (error) {
+          expect(used).to.equal(fallback);
+          expect(error.code).to.equal('payload-format');
+          expect(error.message).to.contain('x-setting=').and.contain(`the default ${fallback} applies`);
+        } else if (value != null && !(typeof value === 'string' && value.trim() === '')) {
+          expect(Number.isFinite(used), String(used)).to.equal(true);
+          expect(rule.aboveMin ? used > rule.min : used >= rule.min).to.equal(true);
+          if (rule.whole) expect(Number.isInteger(used)).to.equal(true);
+        }
+      }),
+    );
   });
 });
