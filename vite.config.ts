@@ -139,15 +139,19 @@ const MAIN_CDN = './mqtt-elements.js';
 /**
  * cdn/mqtt-chart.js shares cdn/mqtt-elements.js instead of inlining a second lit, @lit/context or
  * MQTT.js: imports of those packages, and of the own modules that carry state or bring them in
- * (`FROM_MAIN`), become imports of the same names from `./mqtt-elements.js`, whose entry (src/cdn.ts) exports what
+ * (`FROM_MAIN`, with `core/format` and `core/numeric-setting`, which the main module has anyway), become imports of the same names from `./mqtt-elements.js`, whose entry (src/cdn.ts) exports what
  * the chart takes. What the chart bundles itself is checked: uPlot, src/chart/, small own modules
  * without state (`CHART_MAY_INLINE`) and the bundler's helpers; anything else fails the build. So does a name the
  * main module does not export (checked against the cdn/mqtt-elements.js just built).
  */
 export function chartSharesMainCdn(): Plugin {
-  const FROM_MAIN = new Set(['define', 'errors', 'events', 'context', 'elements/subscription-controller', 'elements/write-value'].map((m) => here(`./src/${m}.ts`)));
+  const FROM_MAIN = new Set(
+    ['define', 'errors', 'events', 'context', 'core/format', 'core/numeric-setting', 'elements/subscription-controller', 'elements/write-value'].map((m) =>
+      here(`./src/${m}.ts`),
+    ),
+  );
   const SHARED_PACKAGES = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'mqtt'];
-  const CHART_MAY_INLINE = ['core/format', 'core/payload', 'elements/problems', 'elements/error-reporter', 'elements/define-element'].map((m) =>
+  const CHART_MAY_INLINE = ['core/payload', 'elements/problems', 'elements/error-reporter', 'elements/define-element'].map((m) =>
     here(`./src/${m}.ts`),
   );
   const allowed = (id: string) =>

@@ -1,36 +1,41 @@
 /**
- * `<mqtt-chart>`'s own settings (`window`, `max-points`, `label-level`) and what they mean for a
- * series: pure, no DOM. A bad value is a `payload-format` error, as a bad `decimals` is on
- * `<mqtt-subscribe>`, and the default is used meanwhile.
+ * `<mqtt-chart>`'s own settings (`window`, `max-points`, `max-series`, `label-level`) and what they
+ * mean for a series: pure, no DOM. Each is read by `numericSetting` (core/numeric-setting.ts): a
+ * bad value is a `payload-format` error and that setting's default applies, the others keep theirs.
  */
-import { MqttElementsError } from '../errors.js';
+import type { MqttElementsError } from '../errors.js';
+import { numericSetting } from '../core/numeric-setting.js';
 import type { SeriesLimits } from './series-buffer.js';
 
-/** SPEC's defaults: 300 s of data, 1000 points a series. */
+/** SPEC's defaults: 300 s of data, 1000 points a series, 20 series. */
 export const DEFAULT_WINDOW_S = 300;
 export const DEFAULT_MAX_POINTS = 1000;
+export const DEFAULT_MAX_SERIES = 20;
 
-/**
- * A number setting: `fallback` when absent (undefined, null, empty), else a number that passes
- * `valid`, else a `payload-format` error saying `rule`.
- */
-function numberSetting<T>(name: string, value: unknown, fallback: T, valid: (n: number) => boolean, rule: string): number | T {
-  if (value === undefined || value === null || String(value).trim() === '') return fallback;
-  const n = Number(value);
-  if (!valid(n)) throw new MqttElementsError('payload-format', `${name} must be ${rule}, not ${JSON.stringify(value)}`);
-  return n;
+/** The chart settings that limit the buffer, by property name. */
+export type LimitSetting = 'window' | 'maxPoints' | 'maxSeries';
+
+/** The buffer's limits, and each setting that could not be used (its default is in the limits). */
+export interface ParsedLimits {
+  limits: SeriesLimits;
+  errors: Partial<Record<LimitSetting, MqttElementsError>>;
 }
 
-/** `window` (seconds, > 0) and `max-points` (a whole number ≥ 1) as the buffer's limits. */
-export function parseLimits(window: unknown, maxPoints: unknown): SeriesLimits {
-  const seconds = numberSetting('window', window, DEFAULT_WINDOW_S, (n) => n > 0 && n < Infinity, 'a number of seconds above 0');
-  const most = numberSetting('max-points', maxPoints, DEFAULT_MAX_POINTS, (n) => Number.isInteger(n) && n >= 1, 'a whole number from 1 up');
-  return { windowMs: seconds * 1000, maxPoints: most };
+/** `window` (seconds, > 0), `max-points` and `max-series` (whole numbers ≥ 1) as the buffer's limits. */
+export function parseLimits(window: unknown, maxPoints: unknown, maxSeries: unknown): ParsedLimits {
+  const seconds = numericSetting('window', window, DEFAULT_WINDOW_S, { min: 0, aboveMin: true });
+  const points = numericSetting('max-points', maxPoints, DEFAULT_MAX_POINTS, { min: 1, whole: true });
+  const series = numericSetting('max-series', maxSeries, DEFAULT_MAX_SERIES, { min: 1, whole: true });
+  const errors: ParsedLimits['errors'] = {};
+  if (seconds.error) errors.window = seconds.error;
+  if (points.error) errors.maxPoints = points.error;
+  if (series.error) errors.maxSeries = series.error;
+  return { limits: { windowMs: seconds.value * 1000, maxPoints: points.value, maxSeries: series.value }, errors };
 }
 
 /** `label-level`: a topic level (0-based), or undefined for the whole topic. */
-export function parseLabelLevel(value: unknown): number | undefined {
-  return numberSetting('label-level', value, undefined, (n) => Number.isInteger(n) && n >= 0, 'a whole number from 0 up');
+export function parseLabelLevel(value: unknown): { value: number | undefined; error?: MqttElementsError } {
+  return numericSetting('label-level', value, undefined, { min: 0, whole: true });
 }
 
 /**

@@ -39,6 +39,14 @@ export class ChartView {
   #look: ChartLook = { sparkline: false };
   /** The series names the plot has, in order. */
   #names: string[] = [];
+  /** The key (topic) of each of the plot's series, in order. */
+  #keys: string[] = [];
+  /**
+   * Each series' colour slot (`--mqtt-chart-color-<slot + 1>`): its index when the chart was
+   * built, else the lowest slot free when it came, so that a series keeps its colour when another
+   * is dropped and a new one takes a colour no live series has.
+   */
+  #slots: number[] = [];
   #width = 0;
   #height = 0;
   /** How many times data was handed to uPlot (`setData`, or a new chart made with data). */
@@ -74,7 +82,7 @@ export class ChartView {
     this.#drop();
   }
 
-  /** The series names changed other than by new ones at the end (`label-level`): build anew. */
+  /** The series names changed (`label-level`), not the series: build anew. */
   rename(): void {
     this.#drop();
   }
@@ -88,26 +96,54 @@ export class ChartView {
   }
 
   /**
-   * Hands `data` to uPlot: series named `names` (new ones are added at the end). Nothing happens
-   * while the box has no size; false then, so that the caller draws again once it has one.
+   * Hands `data` to uPlot: series named `names`, one per key in `keys` (a series' topic). Series
+   * whose key went are removed from the plot and its legend; new keys come at the end and are
+   * added. Nothing happens while the box has no size; false then, so that the caller draws again
+   * once it has one.
    */
-  draw(names: readonly string[], data: AlignedData): boolean {
+  draw(keys: readonly string[], names: readonly string[], data: AlignedData): boolean {
     if (this.#width <= 0 || this.#height <= 0) return false;
     this.draws++;
+    if (this.#plot && !sameKeys(this.#keys, keys)) this.#follow(keys, names);
     const plot = this.#plot;
     if (!plot) {
       this.#names = [...names];
+      this.#keys = [...keys];
+      this.#slots = keys.map((_key, i) => i);
       this.#plot = new uPlot(this.#options(), data, this.#box);
       this.#fit();
       return true;
     }
-    if (names.length !== this.#names.length) {
-      for (let i = this.#names.length; i < names.length; i++) plot.addSeries(this.#seriesOptions(names[i]!, i), i + 1);
-      this.#names = [...names];
-      this.#fit();
-    }
     plot.setData(data);
     return true;
+  }
+
+  /**
+   * Makes the plot's series those of `keys`: removes the ones that went (in place, keeping the
+   * others' colours) and adds the new ones at the end. Keys in another order (never from the
+   * buffer, which only drops and appends) drop the plot, and `draw` builds it anew.
+   */
+  #follow(keys: readonly string[], names: readonly string[]): void {
+    const plot = this.#plot!;
+    const wanted = new Set(keys);
+    for (let i = this.#keys.length - 1; i >= 0; i--) {
+      if (wanted.has(this.#keys[i]!)) continue;
+      plot.delSeries(i + 1);
+      this.#keys.splice(i, 1);
+      this.#names.splice(i, 1);
+      this.#slots.splice(i, 1);
+    }
+    if (this.#keys.some((key, i) => keys[i] !== key)) return this.#drop();
+    for (let i = this.#keys.length; i < keys.length; i++) {
+      const used = new Set(this.#slots);
+      let slot = 0;
+      while (used.has(slot)) slot++;
+      plot.addSeries(this.#seriesOptions(names[i]!, slot), i + 1);
+      this.#keys.push(keys[i]!);
+      this.#names.push(names[i]!);
+      this.#slots.push(slot);
+    }
+    this.#fit();
   }
 
   /** The summary for assistive technology: one item per series, `name: value`, written as text. */
@@ -135,6 +171,8 @@ export class ChartView {
     this.#plot?.destroy();
     this.#plot = undefined;
     this.#names = [];
+    this.#keys = [];
+    this.#slots = [];
   }
 
   /** Plot height: the box's, less the legend's (which wraps as series are added). */
@@ -150,11 +188,11 @@ export class ChartView {
     return getComputedStyle(this.#host).getPropertyValue(name).trim() || fallback;
   }
 
-  #seriesOptions(label: string, index: number): uPlot.Series {
-    const fallback = this.#look.sparkline && index === 0 ? getComputedStyle(this.#host).color : PALETTE[index % PALETTE.length]!;
+  #seriesOptions(label: string, slot: number): uPlot.Series {
+    const fallback = this.#look.sparkline && slot === 0 ? getComputedStyle(this.#host).color : PALETTE[slot % PALETTE.length]!;
     return {
       label,
-      stroke: this.#color(`--mqtt-chart-color-${index + 1}`, fallback),
+      stroke: this.#color(`--mqtt-chart-color-${slot + 1}`, fallback),
       width: 1.5,
       spanGaps: true,
       points: this.#look.sparkline ? { show: false } : {},
@@ -188,7 +226,7 @@ export class ChartView {
         },
       },
       axes: [axis, look.decimals === undefined ? axis : { ...axis, values: (_u, splits) => splits.map((v) => this.text(v)) }],
-      series: [{}, ...this.#names.map((name, i) => this.#seriesOptions(name, i))],
+      series: [{}, ...this.#names.map((name, i) => this.#seriesOptions(name, this.#slots[i]!))],
       hooks: {
         draw: [
           (u: uPlot) => {
@@ -214,4 +252,9 @@ export class ChartView {
       },
     };
   }
+}
+
+/** Whether two key lists are the same, in the same order. */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
 }

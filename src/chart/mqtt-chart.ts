@@ -8,7 +8,7 @@ import { ErrorReporter } from '../elements/error-reporter.js';
 import { Problems } from '../elements/problems.js';
 import { SubscriptionController, type SubscriptionProblem } from '../elements/subscription-controller.js';
 import { MqttElementsError } from '../errors.js';
-import { DEFAULT_MAX_POINTS, DEFAULT_WINDOW_S, parseLabelLevel, parseLimits, seriesName } from './chart-settings.js';
+import { DEFAULT_MAX_POINTS, DEFAULT_MAX_SERIES, DEFAULT_WINDOW_S, parseLabelLevel, parseLimits, seriesName, type LimitSetting } from './chart-settings.js';
 import { chartStyles } from './chart-styles.js';
 import { ChartView, type ChartLook } from './chart-view.js';
 import { SeriesBuffer, type ChartSeries, type SeriesLimits } from './series-buffer.js';
@@ -16,7 +16,7 @@ import { SeriesBuffer, type ChartSeries, type SeriesLimits } from './series-buff
 export type { ChartSeries } from './series-buffer.js';
 
 /** The chart's own settings: what `#applySettings` reads. */
-const CHART_PROPERTIES = ['window', 'maxPoints', 'labelLevel', 'sparkline', 'decimals', 'thresholds'] as const;
+const CHART_PROPERTIES = ['window', 'maxPoints', 'maxSeries', 'labelLevel', 'sparkline', 'decimals', 'thresholds'] as const;
 
 /**
  * A live line chart of the numbers arriving on a topic filter, drawn by uPlot: one series per
@@ -25,6 +25,8 @@ const CHART_PROPERTIES = ['window', 'maxPoints', 'labelLevel', 'sparkline', 'dec
  * Payloads are decoded as on `<mqtt-subscribe>` (`format`, `path`; `json` by default); numbers and
  * numeric strings are plotted, anything else is a `payload-format` error and skipped. Points older
  * than `window` seconds before the newest point, or beyond `max-points` per series, are dropped.
+ * At most `max-series` series are kept: a new topic beyond it replaces the series updated longest
+ * ago, and a series with no point left in the window goes, from `series`, the plot and the summary.
  * It shares the broker subscription with every other element on its filter and connection.
  *
  * It draws at most once per animation frame, however many messages arrive, and follows its box's
@@ -60,6 +62,7 @@ export class MqttChartElement extends ReactiveElement {
     connection: {},
     window: {},
     maxPoints: { attribute: 'max-points' },
+    maxSeries: { attribute: 'max-series' },
     labelLevel: { attribute: 'label-level' },
     decimals: {},
     thresholds: {},
@@ -87,6 +90,13 @@ export class MqttChartElement extends ReactiveElement {
   /** The most points kept per series; the oldest go first. */
   maxPoints: number | string = DEFAULT_MAX_POINTS;
 
+  /**
+   * The most series kept (a whole number from 1 up): a new topic beyond it replaces the series
+   * updated longest ago, and a series with no point left in `window` is dropped. A filter such as
+   * `plant/#` over thousands of devices shows the latest `max-series` of them, not thousands.
+   */
+  maxSeries: number | string = DEFAULT_MAX_SERIES;
+
   /** Topic level (0-based) that names a series, e.g. `1` names `home/kitchen/temperature` `kitchen`; the whole topic when absent. */
   labelLevel?: number | string;
 
@@ -107,17 +117,16 @@ export class MqttChartElement extends ReactiveElement {
   readonly retainHandling?: number;
 
   readonly #errors = new ErrorReporter(this);
-  readonly #problems = new Problems<SubscriptionProblem | 'payload' | 'settings'>(this.#errors.report);
+  /** One problem per bad setting (`settings`: `decimals`, `thresholds`), each cleared by its own fix. */
+  readonly #problems = new Problems<SubscriptionProblem | LimitSetting | 'labelLevel' | 'payload' | 'settings'>(this.#errors.report);
   readonly #subscription = new SubscriptionController(this, this.#problems, {
     message: (message) => this.#receive(message),
     status: () => this.#reflectStatus(),
     error: this.#errors.report,
   });
   #buffer = new SeriesBuffer();
-  #limits: SeriesLimits = parseLimits(undefined, undefined);
+  #limits: SeriesLimits = parseLimits(undefined, undefined, undefined).limits;
   #labelLevel?: number | undefined;
-  /** Series names, in the buffer's order; new topics are named as they come. */
-  #names: string[] = [];
   #view?: ChartView | undefined;
   #resizes?: ResizeObserver | undefined;
   #frame?: number | undefined;
@@ -130,7 +139,10 @@ export class MqttChartElement extends ReactiveElement {
     return this.#problems.any ? 'error' : this.#subscription.status;
   }
 
-  /** The series, in order of first arrival: `{topic, points: [[receivedAt, value], …]}`, oldest point first. */
+  /**
+   * The series kept (at most `max-series`), in order of first arrival: `{topic, points:
+   * [[receivedAt, value], …]}`, oldest point first.
+   */
   get series(): readonly ChartSeries[] {
     return this.#buffer.series;
   }
@@ -182,7 +194,6 @@ export class MqttChartElement extends ReactiveElement {
     // moves and replays the new filter's latest messages.
     if ((changed.has('topic') || changed.has('connection')) && this.#buffer.size > 0) {
       this.#buffer = new SeriesBuffer();
-      this.#names = [];
       this.#view?.rename();
       this.#dirty = true;
       this.#requestFrame();
@@ -201,14 +212,16 @@ export class MqttChartElement extends ReactiveElement {
         return fallback;
       }
     };
-    if (changed.has('window') || changed.has('maxPoints')) {
-      this.#limits = parse(() => parseLimits(this.window, this.maxPoints), parseLimits(undefined, undefined));
-      this.#buffer.trim(this.#limits);
+    if (changed.has('window') || changed.has('maxPoints') || changed.has('maxSeries')) {
+      const { limits, errors } = parseLimits(this.window, this.maxPoints, this.maxSeries);
+      this.#limits = limits;
+      for (const setting of ['window', 'maxPoints', 'maxSeries'] as const) this.#problems.set(setting, errors[setting]);
+      this.#buffer.trim(limits);
     }
-    const level = parse(() => parseLabelLevel(this.labelLevel), undefined);
-    if (level !== this.#labelLevel) {
-      this.#labelLevel = level;
-      this.#names = this.#buffer.topics.map((topic) => seriesName(topic, level));
+    const level = parseLabelLevel(this.labelLevel);
+    this.#problems.set('labelLevel', level.error);
+    if (level.value !== this.#labelLevel) {
+      this.#labelLevel = level.value;
       this.#view?.rename();
     }
     const look: ChartLook = {
@@ -235,9 +248,7 @@ export class MqttChartElement extends ReactiveElement {
       const reason = result.ok ? `${quote(result.value)} is not a number` : result.reason;
       this.#problems.set('payload', new MqttElementsError('payload-format', `${received.topic}: ${reason}`), true);
     } else {
-      const before = this.#buffer.size;
       this.#buffer.add(received.topic, received.receivedAt, value, this.#limits);
-      if (this.#buffer.size !== before) this.#names.push(seriesName(received.topic, this.#labelLevel));
       if (result.known) this.#problems.set('payload', undefined);
       this.#dirty = true;
       this.#requestFrame();
@@ -256,9 +267,12 @@ export class MqttChartElement extends ReactiveElement {
   #draw(): void {
     const view = this.#view;
     if (!view || (!this.#dirty && view.drawn)) return;
-    if (view.draw(this.#names, this.#buffer.aligned())) this.#dirty = false;
+    // Named here, once a frame, not per message: the buffer drops and adds series as topics come.
+    const topics = this.#buffer.topics;
+    const names = topics.map((topic) => seriesName(topic, this.#labelLevel));
+    if (view.draw(topics, names, this.#buffer.aligned())) this.#dirty = false;
     const latest = this.#buffer.latest();
-    view.summarize(this.#names.flatMap((name, i) => (latest[i] === undefined ? [] : [`${name}: ${view.text(latest[i]!)}`])));
+    view.summarize(names.flatMap((name, i) => (latest[i] === undefined ? [] : [`${name}: ${view.text(latest[i]!)}`])));
   }
 
   #reflectStatus(): void {

@@ -2,9 +2,11 @@ import type { ReactiveController, ReactiveElement } from 'lit';
 import { bindingError } from '../core/binding.js';
 import { formatError } from '../core/payload.js';
 import { formatValue, levelOf, parseDecimals, parseLabels, parseThresholds, type DisplayFormat } from '../core/format.js';
+import { numericSetting } from '../core/numeric-setting.js';
 import type { MqttElementsError } from '../errors.js';
 import type { ProblemSink } from './problems.js';
 import type { RowFormat } from './rows-view.js';
+import { writtenSetting } from './written-setting.js';
 
 /** An element with the dashboard settings of SPEC's `<mqtt-subscribe>`. */
 export interface DisplayHost extends ReactiveElement {
@@ -27,6 +29,9 @@ interface StateSet {
 
 const DISPLAY_PROPERTIES = ['decimals', 'labels', 'thresholds'] as const;
 
+/** The problems this controller reports: bad settings, each cleared by its own fix. */
+type DisplayProblem = 'display' | 'binding' | 'payload' | 'staleAfter' | 'throttle';
+
 /**
  * What a dashboard element shows beyond the raw value: its text (`decimals` in the nearest
  * `lang`, `labels`), its `level` against `thresholds`, whether it is `stale` (no message for
@@ -35,15 +40,18 @@ const DISPLAY_PROPERTIES = ['decimals', 'labels', 'thresholds'] as const;
  */
 export class DisplayController implements ReactiveController {
   readonly #host: DisplayHost;
-  readonly #problems: ProblemSink<'display' | 'binding' | 'payload'>;
+  readonly #problems: ProblemSink<DisplayProblem>;
   readonly #states?: StateSet | undefined;
   #format: DisplayFormat = {};
   #thresholds?: number[] | undefined;
   #staleTimer?: ReturnType<typeof setTimeout>;
+  /** `stale-after` and `throttle` in ms as parsed (0: off, also while what was written is no number). */
+  #staleMs = 0;
+  #throttleMs = 0;
   #lastRender = -Infinity;
   #throttled?: ReturnType<typeof setTimeout>;
 
-  constructor(host: DisplayHost, problems: ProblemSink<'display' | 'binding' | 'payload'>) {
+  constructor(host: DisplayHost, problems: ProblemSink<DisplayProblem>) {
     this.#host = host;
     this.#problems = problems;
     // The custom state `stale` (`:state(stale)` in CSS), where the browser has custom states.
@@ -92,8 +100,19 @@ export class DisplayController implements ReactiveController {
       this.#thresholds = parse(() => parseThresholds(host.thresholds));
       this.#problems.set('display', error);
     }
-    if (changed.has('staleAfter')) this.#restartStale();
+    if (changed.has('staleAfter')) {
+      this.#staleMs = this.#duration('staleAfter', 'stale-after', undefined, 1000) ?? 0;
+      this.#restartStale();
+    }
+    if (changed.has('throttle')) this.#throttleMs = this.#duration('throttle', 'throttle', 0, 1);
     return rebind;
+  }
+
+  /** A duration setting (a number from 0 up) times `scale`, reporting a bad one (its default applies). */
+  #duration<T extends number | undefined>(name: 'staleAfter' | 'throttle', attribute: string, fallback: T, scale: number): number | T {
+    const setting = numericSetting(attribute, writtenSetting(this.#host, attribute, this.#host[name]), fallback, { min: 0 });
+    this.#problems.set(name, setting.error);
+    return setting.value === undefined ? (fallback as T) : setting.value * scale;
   }
 
   /** The text `value` is shown as, in the locale of the nearest `lang` (else the browser's). */
@@ -104,11 +123,10 @@ export class DisplayController implements ReactiveController {
 
   /** Formatting, levels and the stale period, for rows per topic (rows-view.ts). */
   rowFormat(): RowFormat {
-    const seconds = Number(this.#host.staleAfter);
     return {
       text: (value) => this.text(value),
       level: (value) => levelOf(value, this.#thresholds),
-      staleAfterMs: seconds > 0 ? seconds * 1000 : 0,
+      staleAfterMs: this.#staleMs,
     };
   }
 
@@ -129,7 +147,7 @@ export class DisplayController implements ReactiveController {
    * asked for at the end of the period, which renders the latest value then.
    */
   mayRender(): boolean {
-    const period = Number(this.#host.throttle) || 0;
+    const period = this.#throttleMs;
     if (period <= 0) return true;
     const now = performance.now();
     if (now - this.#lastRender >= period) {
@@ -146,9 +164,8 @@ export class DisplayController implements ReactiveController {
   #restartStale(): void {
     clearTimeout(this.#staleTimer);
     this.#setStale(false);
-    const seconds = Number(this.#host.staleAfter);
-    if (!(seconds > 0) || !this.#host.isConnected) return;
-    this.#staleTimer = setTimeout(() => this.#setStale(true), seconds * 1000);
+    if (!(this.#staleMs > 0) || !this.#host.isConnected) return;
+    this.#staleTimer = setTimeout(() => this.#setStale(true), this.#staleMs);
   }
 
   #setStale(stale: boolean): void {

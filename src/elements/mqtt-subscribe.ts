@@ -1,6 +1,7 @@
 import { ReactiveElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { plainMessage, type MqttMessage, type ReceivedMessage } from '../core/message.js';
+import { numericSetting } from '../core/numeric-setting.js';
 import { decodeFor, type PayloadFormat } from '../core/payload.js';
 import { DisplayController } from './display-controller.js';
 import type { SubscriptionStatus } from '../core/subscriptions.js';
@@ -8,7 +9,8 @@ import { MqttElementsError } from '../errors.js';
 import { MqttMessageEvent } from '../events.js';
 import { ErrorReporter } from './error-reporter.js';
 import { defineElement } from './define-element.js';
-import { keepOf, MessageHistory } from './message-history.js';
+import { MessageHistory } from './message-history.js';
+import { writtenSetting } from './written-setting.js';
 import { Problems } from './problems.js';
 import { RowsView } from './rows-view.js';
 import { bindValue, SubscribeView } from './subscribe-view.js';
@@ -63,7 +65,10 @@ export class MqttSubscribeElement extends ReactiveElement {
   /** Attribute of `target` that receives the value, instead of a property. */
   @property() attribute?: string;
 
-  /** How many messages `messages` keeps; with no children, more than 1 renders them as a list. */
+  /**
+   * How many messages `messages` keeps (a whole number from 1 up); with no children, more than 1
+   * renders them as a list. Anything else is a `payload-format` error, and 1 applies meanwhile.
+   */
   @property({ type: Number }) history = 1;
 
   /** Id of an `<mqtt-connection>` to use instead of the nearest ancestor. */
@@ -93,11 +98,16 @@ export class MqttSubscribeElement extends ReactiveElement {
   /** ms: render and bind at most once per period, with the latest value (`mqtt-message` still fires for each). */
   @property({ type: Number }) throttle = 0;
 
-  /** With a `<template>` child (a row per topic): the most rows kept; the one updated longest ago goes. */
+  /**
+   * With a `<template>` child (a row per topic): the most rows kept (a whole number from 0 up); the
+   * one updated longest ago goes. Anything else is a `payload-format` error, and 100 applies meanwhile.
+   */
   @property({ type: Number }) limit = 100;
 
   readonly #errors = new ErrorReporter(this);
-  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'rows' | 'display'>(this.#errors.report);
+  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'rows' | 'display' | 'history' | 'limit' | 'staleAfter' | 'throttle'>(
+    this.#errors.report,
+  );
   readonly #subscription = new SubscriptionController(this, this.#problems, {
     message: (message) => this.#receive(message),
     status: () => this.#reflectStatus(),
@@ -108,6 +118,9 @@ export class MqttSubscribeElement extends ReactiveElement {
   readonly #display = new DisplayController(this, this.#problems);
   #value: unknown;
   readonly #history = new MessageHistory();
+  /** `history` and `limit` as parsed (their defaults while what was written is no number). */
+  #keep = 1;
+  #limit = 100;
   #unboundValue = false;
 
   /** `idle`, `pending` (SUBSCRIBE sent), `subscribed` or `error`. Reflected. */
@@ -146,6 +159,9 @@ export class MqttSubscribeElement extends ReactiveElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // Before the subscription syncs: a replay while subscribing is kept and rendered with these.
+    if (changed.has('history')) this.#keep = this.#count('history', 1, 1);
+    if (changed.has('limit')) this.#limit = this.#count('limit', 100, 0);
     if (this.#display.settingsChanged(changed)) this.#unboundValue = true;
     this.#subscription.sync(changed);
     if (this.#display.mayRender()) this.#render();
@@ -160,8 +176,8 @@ export class MqttSubscribeElement extends ReactiveElement {
     const result = decodeFor(received.decoder, this.format, this.path);
     const message = plainMessage(received);
     let shown: string | undefined;
-    this.#history.add(message, () => (shown ??= result.ok ? this.#display.text(result.value) : received.decoder.text), keepOf(this.history));
-    if (result.ok || result.empty) this.#rows.queue(received.topic, { value: result.ok ? result.value : undefined, clear: result.empty });
+    this.#history.add(message, () => (shown ??= result.ok ? this.#display.text(result.value) : received.decoder.text), this.#keep);
+    if (result.ok || result.empty) this.#rows.queue(received.topic, { value: result.ok ? result.value : undefined, clear: result.empty }, this.#limit);
     if (result.ok) {
       this.#value = result.value;
       this.#display.received(result.value);
@@ -179,12 +195,19 @@ export class MqttSubscribeElement extends ReactiveElement {
     this.#display.reflectLevel(this, this.#display.level);
     const text = (value: unknown) => this.#display.text(value);
     const template = this.#rows.template;
-    if (template) this.#problems.set('rows', this.#rows.render(template, this.#display.rowFormat(), this.limit));
-    if (!this.target) return this.#view.show(this.#history, keepOf(this.history), this.#value, text);
+    if (template) this.#problems.set('rows', this.#rows.render(template, this.#display.rowFormat(), this.#limit));
+    if (!this.target) return this.#view.show(this.#history, this.#keep, this.#value, text);
     if (!this.#unboundValue || this.#value === undefined || this.#problems.has('binding')) return;
     const bound = bindValue(this.getRootNode() as Document | ShadowRoot, this.target, this, this.#value, text);
     this.#unboundValue = bound === false;
     this.#problems.set('value', bound instanceof MqttElementsError ? bound : undefined);
+  }
+
+  /** Reads the count setting `name` (a whole number from `min` up), reporting a bad one. */
+  #count(name: 'history' | 'limit', fallback: number, min: number): number {
+    const setting = numericSetting(name, writtenSetting(this, name, this[name]), fallback, { min, whole: true });
+    this.#problems.set(name, setting.error);
+    return setting.value;
   }
 
   #reflectStatus(): void {

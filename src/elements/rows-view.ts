@@ -6,6 +6,10 @@
  * reflect `level` and `stale` for their own topic. A zero-length payload removes its topic's copy;
  * beyond `limit` copies the one updated longest ago goes. Text only, never HTML: every write goes
  * through write-value.ts, which refuses a `<script>` marked `data-value` in the template.
+ *
+ * Work per message is O(1) whatever the burst: a message only queues, the queue keeps at most
+ * `limit` topics (older ones could not keep a row anyway), and a render makes room before it makes
+ * rows, so a burst of 5,000 topics with `limit` 100 makes 100 rows, not 5,000 to remove 4,900.
  */
 import type { MqttElementsError } from '../errors.js';
 import { writeText } from './write-value.js';
@@ -18,6 +22,9 @@ interface Row {
   readonly nodes: ChildNode[];
   readonly values: Element[];
   staleTimer?: ReturnType<typeof setTimeout>;
+  /** The rows before and after it on the page (order of first arrival): a new row goes after the last in O(1). */
+  prev?: Row | undefined;
+  next?: Row | undefined;
 }
 
 /** What a row shows for its topic's latest message. */
@@ -41,10 +48,14 @@ export class RowsView {
   readonly #host: HTMLElement;
   /** In order of first arrival (the order on the page). */
   readonly #rows = new Map<string, Row>();
+  /** The row last on the page: the next new one goes after it. */
+  #last?: Row | undefined;
   /** Topics by last update, oldest first: who goes beyond `limit`. */
   readonly #recent = new Set<string>();
-  /** The latest message per topic since the last render. */
-  readonly #pending = new Map<string, RowUpdate>();
+  /** The latest value per topic since the last render, oldest update first; at most `limit` of them. */
+  readonly #updates = new Map<string, unknown>();
+  /** Topics whose row a zero-length payload removes at the next render. */
+  readonly #clears = new Set<string>();
   /** Why the last render left a value or topic unwritten (a `<script data-value>`), if it did. */
   #refused?: MqttElementsError | undefined;
 
@@ -60,28 +71,46 @@ export class RowsView {
     return undefined;
   }
 
-  /** A message for `topic`: kept until the next render, where only the latest per topic counts. */
-  queue(topic: string, update: RowUpdate): void {
-    this.#pending.delete(topic);
-    this.#pending.set(topic, update);
+  /**
+   * A message for `topic`: kept until the next render, where only the latest per topic counts.
+   * O(1): beyond `limit` topics queued, the one queued longest ago is forgotten, since `limit`
+   * topics updated after it leave it no row (its row, if it has one, goes at the render).
+   */
+  queue(topic: string, update: RowUpdate, limit: number): void {
+    this.#updates.delete(topic);
+    if (update.clear) {
+      if (this.#rows.has(topic)) this.#clears.add(topic);
+      return;
+    }
+    this.#clears.delete(topic);
+    this.#updates.set(topic, update.value);
+    if (this.#updates.size > Math.max(0, limit)) this.#updates.delete(this.#updates.keys().next().value!);
   }
 
   /**
    * Applies the queued messages: one DOM update per topic that changed, whatever came in between.
-   * Returns the error of a write the guard refused during this render, if any.
+   * Room is made first (the rows updated longest ago go), then rows are updated and made: never
+   * more than `limit` rows at any time, and O(limit) work however many messages came. Returns the
+   * error of a write the guard refused during this render, if any.
    */
   render(template: HTMLTemplateElement, format: RowFormat, limit: number): MqttElementsError | undefined {
     this.#refused = undefined;
-    for (const [topic, update] of this.#pending) {
-      if (update.clear) this.#remove(topic);
-      else this.#update(template, topic, update.value, format);
-    }
-    this.#pending.clear();
     const max = Math.max(0, Math.floor(limit));
+    for (const topic of this.#clears) this.#remove(topic);
+    this.#clears.clear();
+    let fresh = 0;
+    for (const topic of this.#updates.keys()) if (!this.#rows.has(topic)) fresh++;
     for (const topic of this.#recent) {
-      if (this.#rows.size <= max) break;
-      this.#remove(topic);
+      if (this.#rows.size + fresh <= max) break;
+      if (!this.#updates.has(topic)) this.#remove(topic);
     }
+    // More queued than `limit` allows now (it was lowered since): the oldest of them get no row.
+    let skip = this.#updates.size - max;
+    for (const [topic, value] of this.#updates) {
+      if (skip-- > 0) this.#remove(topic);
+      else this.#update(template, topic, value, format);
+    }
+    this.#updates.clear();
     return this.#refused;
   }
 
@@ -95,6 +124,9 @@ export class RowsView {
     if (!row) {
       row = this.#create(template, topic);
       this.#rows.set(topic, row);
+      row.prev = this.#last;
+      if (this.#last) this.#last.next = row;
+      this.#last = row;
     }
     this.#recent.delete(topic);
     this.#recent.add(topic);
@@ -127,7 +159,7 @@ export class RowsView {
     for (const top of tops) top.setAttribute('data-topic', topic);
     const nodes = [...fragment.childNodes];
     // After the last row, or after the template: rows stay in order of first arrival.
-    const after = [...this.#rows.values()].at(-1)?.nodes.at(-1) ?? this.template;
+    const after = this.#last?.nodes.at(-1) ?? this.template;
     if (after) after.after(fragment);
     else this.#host.append(fragment);
     return { tops, nodes, values };
@@ -145,5 +177,8 @@ export class RowsView {
     for (const node of row.nodes) node.remove();
     this.#rows.delete(topic);
     this.#recent.delete(topic);
+    if (row.prev) row.prev.next = row.next;
+    if (row.next) row.next.prev = row.prev;
+    if (this.#last === row) this.#last = row.prev;
   }
 }

@@ -1,5 +1,6 @@
 // <mqtt-chart> against mosquitto (SPEC: `<mqtt-chart>`): a series per topic in order of arrival,
-// a retained first point, window and max-points, label-level, non-numbers skipped as
+// a retained first point, window, max-points and max-series (3,000 topics keep 20), bad numeric
+// settings (their defaults apply), label-level, non-numbers skipped as
 // payload-format, thresholds, sparkline, one draw per frame under a burst, the box's size, the
 // summary for assistive technology, the XSS corpus, and one broker subscription shared.
 import { expect, html } from '@open-wc/testing';
@@ -20,6 +21,7 @@ interface ChartAttributes {
   path?: string;
   window?: string;
   maxPoints?: string;
+  maxSeries?: string;
   labelLevel?: string;
   decimals?: string;
   thresholds?: string;
@@ -41,6 +43,7 @@ async function mountChart(attributes: ChartAttributes = {}) {
         path=${ifDefined(attributes.path)}
         window=${ifDefined(attributes.window)}
         max-points=${ifDefined(attributes.maxPoints)}
+        max-series=${ifDefined(attributes.maxSeries)}
         label-level=${ifDefined(attributes.labelLevel)}
         decimals=${ifDefined(attributes.decimals)}
         thresholds=${ifDefined(attributes.thresholds)}
@@ -141,6 +144,97 @@ describe('<mqtt-chart> (mosquitto)', () => {
     el.maxPoints = 1;
     await el.updateComplete;
     expect(values()).to.deep.equal([['a', [5]]]);
+  });
+
+  it('a series whose points have all left the window is dropped: from series, the legend and the summary', async () => {
+    const { el, pub, values, legend, summary } = await mountChart({ window: '1' });
+    await pub('a', '1');
+    await pub('b', '2');
+    await waitFor(() => legend().length === 2 && summary().length === 2);
+    // Time passing is what is tested: the window is 1 s, measured from the newest point.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await pub('b', '3');
+    await waitFor(() => values().length === 1, { message: `a dropped: ${JSON.stringify(values())}` });
+    expect(values()).to.deep.equal([['b', [3]]]);
+    await waitFor(() => legend().length === 1 && summary().length === 1, { message: `legend ${legend()}, summary ${summary()}` });
+    expect(legend()).to.deep.equal([el.series[0]!.topic]);
+    expect(summary()).to.deep.equal([`${el.series[0]!.topic}: 3`]);
+  });
+
+  it('max-series (default 20): 3,000 topics under plant/# leave the 20 newest, in series, the legend and the summary', async () => {
+    const id = uid('chart');
+    const { el, connection, legend, summary } = await mountChart({ id, topic: `${id}/plant/#` });
+    const count = 3000;
+    const topic = (i: number) => `${id}/plant/${i}`;
+    await Promise.all(Array.from({ length: count }, (_, i) => connection.publish(topic(i), String(i), { qos: 0 })));
+    const newest = Array.from({ length: 20 }, (_, i) => topic(count - 20 + i));
+    await waitFor(() => el.series.at(-1)?.topic === topic(count - 1), { timeout: 15_000, message: `the last topic: ${el.series.at(-1)?.topic}` });
+    expect(el.series.length).to.equal(20);
+    expect(el.series.map((s) => s.topic)).to.deep.equal(newest);
+    await waitFor(() => legend().at(-1) === topic(count - 1) && summary().length === 20, { message: `legend: ${legend().length} rows` });
+    expect(legend()).to.deep.equal(newest);
+    expect(summary()).to.deep.equal(newest.map((t, i) => `${t}: ${count - 20 + i}`));
+    expect(el.shadowRoot!.querySelectorAll('.u-legend .u-series')).to.have.length(21); // and uPlot's x series
+    expect(el.status).to.equal('subscribed');
+  });
+
+  it('max-series="3": a new topic replaces the series updated longest ago, in the plot and the summary', async () => {
+    const { el, pub, values, legend, summary } = await mountChart({ maxSeries: '3', labelLevel: '1' });
+    for (const [room, v] of [['a', '1'], ['b', '2'], ['c', '3'], ['a', '4']] as const) await pub(room, v);
+    await waitFor(() => values().length === 3 && values()[0]![1]!.length === 2 && legend().length === 3);
+    await pub('d', '5'); // b was updated longest ago
+    await waitFor(() => values().some(([room]) => room === 'd'));
+    expect(values()).to.deep.equal([
+      ['a', [1, 4]],
+      ['c', [3]],
+      ['d', [5]],
+    ]);
+    await waitFor(() => legend().join() === 'a,c,d', { message: `legend ${legend()}` });
+    expect(summary()).to.deep.equal(['a: 4', 'c: 3', 'd: 5']);
+    // Fewer series allowed: the least recent go at once.
+    el.maxSeries = 1;
+    await el.updateComplete;
+    expect(values()).to.deep.equal([['d', [5]]]);
+    await waitFor(() => legend().join() === 'd' && summary().join() === 'd: 5', { message: `legend ${legend()}, summary ${summary()}` });
+    expect(el.status).to.equal('subscribed');
+  });
+
+  it('bad numeric settings (window="-1", max-points="NaN", label-level, max-series): an error each, their defaults apply, the rest still work', async () => {
+    const { errors, el, pub, values, legend } = await mountChart({ maxSeries: '2' });
+    el.setAttribute('window', '-1');
+    el.setAttribute('max-points', 'NaN');
+    el.setAttribute('label-level', 'one');
+    await el.updateComplete;
+    expect(codesFrom(errors, el)).to.deep.equal(['payload-format', 'payload-format', 'payload-format']);
+    const messages = errors.map((e) => e.detail.error.message);
+    expect(messages[0]).to.contain('window="-1"').and.contain('the default 300 applies');
+    expect(messages[1]).to.contain('max-points="NaN"').and.contain('the default 1000 applies');
+    expect(messages[2]).to.contain('label-level="one"');
+    expect(el.status).to.equal('error');
+    // Still charting, with the defaults and the good setting (max-series 2).
+    for (const [room, v] of [['a', '1'], ['b', '2'], ['c', '3'], ['c', '4']] as const) await pub(room, v);
+    await waitFor(() => values().at(-1)?.[1]?.length === 2, { message: JSON.stringify(values()) });
+    expect(values()).to.deep.equal([
+      ['b', [2]],
+      ['c', [3, 4]],
+    ]);
+    await waitFor(() => legend().length === 2);
+    // Fixing one clears only its own error; fixing all clears the status.
+    el.window = 60;
+    await el.updateComplete;
+    expect(el.status).to.equal('error');
+    el.maxPoints = '1';
+    el.labelLevel = '1';
+    await el.updateComplete;
+    expect(el.status).to.equal('subscribed');
+    expect(values()).to.deep.equal([
+      ['b', [2]],
+      ['c', [4]],
+    ]);
+    el.setAttribute('max-series', 'many');
+    await el.updateComplete;
+    expect(el.error?.message).to.contain('max-series="many"').and.contain('the default 20 applies');
+    expect(el.status).to.equal('error');
   });
 
   it('label-level names the series by a topic level, in the legend and the summary, and renames when changed', async () => {

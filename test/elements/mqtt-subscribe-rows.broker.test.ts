@@ -1,5 +1,6 @@
 // Rows per topic (SPEC): a <template> inside <mqtt-subscribe> gives a row per distinct topic,
 // updated in place, against mosquitto. Text only: the XSS corpus goes through values and levels.
+// A burst of thousands of topics never makes more than `limit` rows.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttSubscribeElement } from '../../src/index.js';
@@ -7,14 +8,14 @@ import { getBrokers, mosquittoPub, uid, waitFor } from '../support/brokers.js';
 import { connected, mount, subscribed } from '../support/mount.js';
 import { XSS_CORPUS, XSS_ELEMENTS, xssRan } from '../support/xss.js';
 
-async function rows(attributes: { limit?: number; staleAfter?: number } = {}) {
+async function rows(attributes: { limit?: number; staleAfter?: number; throttle?: number } = {}) {
   const { mosquitto } = await getBrokers();
   const id = uid('rows');
   const m = await mount(html`
     <mqtt-connection url=${mosquitto.url} client-id=${id}>
       <ul>
         <mqtt-subscribe topic="${id}/+/temperature" format="json" path="c" decimals="1" thresholds="20 25"
-          limit=${attributes.limit ?? 100} stale-after=${attributes.staleAfter ?? ''}>
+          limit=${attributes.limit ?? 100} stale-after=${attributes.staleAfter ?? ''} throttle=${attributes.throttle ?? 0}>
           <template><li><b data-topic-level="1"></b>: <span data-value></span> °C <small data-topic></small></li></template>
         </mqtt-subscribe>
       </ul>
@@ -26,7 +27,8 @@ async function rows(attributes: { limit?: number; staleAfter?: number } = {}) {
     mosquittoPub({ topic: `${id}/${room}/temperature`, payload, qos: 1, retain });
   const items = () => [...el.querySelectorAll('li')];
   const shown = () => items().map((li) => `${li.querySelector('b')!.textContent}=${li.querySelector('[data-value]')!.textContent}`);
-  return { ...m, id, el, pub, items, shown };
+  const connection = m.$<MqttConnectionElement>('mqtt-connection');
+  return { ...m, id, el, connection, pub, items, shown };
 }
 
 describe('<mqtt-subscribe> rows per topic (mosquitto)', () => {
@@ -67,6 +69,40 @@ describe('<mqtt-subscribe> rows per topic (mosquitto)', () => {
     await pub('c', '{"c":4}');
     await waitFor(() => shown().includes('c=4.0'));
     expect(shown()).to.deep.equal(['a=3.0', 'c=4.0']);
+  });
+
+  it('a burst of 5,000 topics with limit 100: 100 rows, the newest, and never more than 100 made at once', async () => {
+    // throttle makes the burst land in few renders, each with thousands of topics queued: the
+    // case where rows made first and removed after would show as thousands of rows at once.
+    const throttle = 500;
+    const { el, id, connection, items, shown } = await rows({ limit: 100, throttle });
+    let live = 0;
+    let most = 0;
+    let made = 0;
+    const count = (records: MutationRecord[]) => {
+      for (const record of records) {
+        const added = [...record.addedNodes].filter((n) => n.nodeName === 'LI').length;
+        live += added - [...record.removedNodes].filter((n) => n.nodeName === 'LI').length;
+        made += added;
+        most = Math.max(most, live);
+      }
+    };
+    const observer = new MutationObserver(count);
+    observer.observe(el, { childList: true });
+    const topics = 5000;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: topics }, (_, i) => connection.publish(`${id}/d${i}/temperature`, `{"c":${i % 100}}`, { qos: 0 })));
+    // Values under 1,000: no grouping separator in the formatted text, whatever the locale.
+    const row = (i: number) => `d${i}=${(i % 100).toFixed(1)}`;
+    await waitFor(() => shown().at(-1) === row(topics - 1), { timeout: 15_000, message: 'the last topic has its row' });
+    const renders = Math.ceil((performance.now() - started) / throttle) + 1;
+    count(observer.takeRecords());
+    observer.disconnect();
+    expect(items()).to.have.length(100);
+    expect(shown()).to.deep.equal(Array.from({ length: 100 }, (_, i) => row(topics - 100 + i)));
+    expect(most, 'rows on the page at any time').to.be.at.most(100);
+    expect(made, `rows made in ${renders} renders at most`).to.be.at.most(100 * renders);
+    expect(made).to.be.below(topics);
   });
 
   it('stale-after: each row goes stale on its own, and its next message makes it fresh', async () => {

@@ -44,8 +44,8 @@ const SPEC = {
   },
   'mqtt-chart': {
     attributes: [
-      'topic', 'qos', 'format', 'path', 'connection', 'window', 'max-points', 'label-level', 'decimals', 'thresholds',
-      'sparkline', 'status',
+      'topic', 'qos', 'format', 'path', 'connection', 'window', 'max-points', 'max-series', 'label-level', 'decimals',
+      'thresholds', 'sparkline', 'status',
     ],
     properties: ['series', 'status', 'error'],
     methods: [],

@@ -24,6 +24,7 @@ export function chartElement(): void {
   chart.topic = 'home/+/temperature';
   chart.window = 60;
   chart.maxPoints = '500';
+  chart.maxSeries = 50;
   chart.labelLevel = 1;
   chart.decimals = 1;
   chart.thresholds = '20 25';
