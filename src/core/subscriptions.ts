@@ -172,11 +172,15 @@ export class SubscriptionRegistry {
 
   /**
    * Delivers one PUBLISH to the holders of `filter` only: a connection shared between tabs gets
-   * each message once per filter it holds there, already routed (shared-link.ts).
+   * each message once per filter it holds there, already routed (shared-link.ts), and received
+   * at `receivedAt` by the tab holding the connection.
    */
-  dispatchTo(filter: string, topic: string, payload: Uint8Array, packet: IPublishPacket): void {
+  dispatchTo(filter: string, topic: string, payload: Uint8Array, receivedAt: number, packet: IPublishPacket): void {
     const entry = this.#entries.get(filter);
-    if (entry) deliverToEntry(entry, toReceivedMessage(topic, payload, packet));
+    if (!entry) return;
+    const message = toReceivedMessage(topic, payload, packet);
+    message.receivedAt = receivedAt;
+    deliverToEntry(entry, message);
   }
 
   #queueFlush(): void {

@@ -9,6 +9,7 @@
  */
 
 import { MqttElementsError } from '../errors.js';
+import { withoutSecrets } from './shared-protocol.js';
 
 const CHANNEL = 'mqtt-elements/client-ids';
 
@@ -16,7 +17,7 @@ const CHANNEL = 'mqtt-elements/client-ids';
 export function takenOverError(clientId: string, url: string): MqttElementsError {
   return new MqttElementsError(
     'client-id-in-use',
-    `another tab or window of this page's site connected with client-id "${clientId}" to ${url}, ` +
+    `another tab or window of this page's site connected with client-id "${clientId}" to ${withoutSecrets(url)}, ` +
       'so this one stopped (two clients with one id make the broker drop one of them, in a loop): give each ' +
       'page its own client-id, leave client-id out for a generated one, or call connect() to take the id back',
   );
@@ -53,8 +54,10 @@ export class ClientIdClaims {
    * sent at `since`. It stays that of the first claim until `release()`, so reconnects keep their
    * place in the order.
    */
-  claim(clientId: string, url: string, since = Date.now()): void {
+  claim(clientId: string, fullUrl: string, since = Date.now()): void {
     if (!this.#listen()) return;
+    // Every tab of the origin hears it: a signed URL's token stays here (one broker all the same).
+    const url = withoutSecrets(fullUrl);
     if (!this.#held || this.#held.clientId !== clientId || this.#held.url !== url) {
       this.#held = { clientId, url, since, from: this.#self };
     }
@@ -67,7 +70,7 @@ export class ClientIdClaims {
    * is taken over (a tab whose CONNACKs come too late to claim would otherwise retry forever).
    */
   want(clientId: string, url: string): void {
-    if (this.#listen()) this.#wanted = { clientId, url };
+    if (this.#listen()) this.#wanted = { clientId, url: withoutSecrets(url) };
   }
 
   #listen(): boolean {
