@@ -85,8 +85,15 @@ export function sharedHost(connection: MqttConnection, registry: SubscriptionReg
       if (error) board.fail(error, status);
       else board.set(status);
     },
-    attachRemote: (transport) => registry.attach(transport),
-    remoteConnected: () => registry.connected(false),
+    attachRemote: (transport) => {
+      // No longer following (this tab leads now): its holders keep what they were shown.
+      if (!transport) registry.handover();
+      registry.attach(transport);
+    },
+    remoteConnected: () => {
+      registry.handover();
+      registry.connected(false);
+    },
     remoteDisconnected: () => registry.disconnected(),
     remoteMessage: (filter, topic, payload, packet) =>
       registry.dispatchTo(filter, topic, payload, packet.receivedAt, {

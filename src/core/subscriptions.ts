@@ -152,6 +152,15 @@ export class SubscriptionRegistry {
     this.#flush();
   }
 
+  /**
+   * The broker is about to be asked for every filter again on behalf of holders that keep what
+   * they were shown (another tab took the shared connection over): the retained copies it sends
+   * back are not delivered a second time.
+   */
+  handover(): void {
+    for (const entry of this.#entries.values()) entry.seen = new Map([...(entry.seen ?? []), ...entry.last]);
+  }
+
   /** The client lost its connection: subscriptions wait for the next `connected()`. */
   disconnected(): void {
     this.#connected = false;
@@ -204,6 +213,9 @@ export class SubscriptionRegistry {
   }
 
   #subscribe(client: SubscribeTransport, entry: Entry, qos: QoS): void {
+    // Asked again at a higher QoS on the same session: the holders have the retained messages
+    // the broker sends back (after a reconnect they come as they always did).
+    if (entry.status === 'subscribed' && entry.sentQos >= 0) entry.seen = new Map([...(entry.seen ?? []), ...entry.last]);
     entry.sentQos = qos;
     const first = entry.holders.values().next().value as Holder;
     const options: IClientSubscribeOptions = { qos };

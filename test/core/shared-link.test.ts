@@ -49,6 +49,21 @@ async function leader(url: string, clientId: string): Promise<Tab & { name: stri
 
 const text = (m: ReceivedMessage) => new TextDecoder().decode(m.payload);
 
+/** A retained PUBLISH from the broker, as MQTT.js emits one. */
+function retained(client: FakeFactory['client'], topic: string, value: string): void {
+  const payload = new TextEncoder().encode(value);
+  client.emit('message', topic, payload, { cmd: 'publish', topic, payload, qos: 0, retain: true, dup: false });
+}
+
+/** Grants every SUBSCRIBE of `filter` the client has not answered yet. */
+function grant(client: FakeFactory['client'], filter: string, answered = new Set<unknown>()): void {
+  for (const s of client.subscribes) {
+    if (s.filter !== filter || answered.has(s)) continue;
+    answered.add(s);
+    s.callback(null, [{ topic: filter, qos: 0 }]);
+  }
+}
+
 describe('core/shared-link: tabs sharing one connection', () => {
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((c) => c.disconnect()));
@@ -81,6 +96,58 @@ describe('core/shared-link: tabs sharing one connection', () => {
     expect(client.subscribes.map((s) => s.filter), 'one SUBSCRIBE for three tabs').to.deep.equal(['t/#']);
     // Every tab shows the first message as received from the broker, not when it reached the tab.
     expect([got.b[0].receivedAt, got.c[0].receivedAt]).to.deep.equal([receivedAt, receivedAt]);
+  });
+
+  it('a tab leaving (the leader) delivers no retained message twice: not to the new leader, not to a follower', async () => {
+    const a = await leader('ws://broker.test/mqtt', uid('left'));
+    const b = openTab('ws://broker.test/mqtt', a.connection.clientId);
+    const c = openTab('ws://broker.test/mqtt', a.connection.clientId);
+    const got: Record<string, string[]> = { b: [], c: [] };
+    b.connection.subscribe('r/#', {}, (m) => got.b.push(`${text(m)} ${m.receivedAt}`));
+    c.connection.subscribe('r/#', {}, (m) => got.c.push(`${text(m)} ${m.receivedAt}`));
+    await waitFor(() => b.connection.status === 'connected' && c.connection.status === 'connected' && a.factory.client.subscribes.length > 0, {
+      message: 'b and c follow a, r/# sent',
+    });
+    grant(a.factory.client, 'r/#');
+    retained(a.factory.client, 'r/1', 'kept');
+    await waitFor(() => got.b.length === 1 && got.c.length === 1, { message: 'b and c got the retained message' });
+    const first = { b: [...got.b], c: [...got.c] };
+
+    await a.connection.disconnect(); // the leader leaves: b or c takes over
+    const next = await waitFor(() => (b.factory.clients[0] ? b : c.factory.clients[0] ? c : undefined), { message: 'a new leader' });
+    const client = next.factory.client;
+    client.accept();
+    await waitFor(() => client.subscribes.some((s) => s.filter === 'r/#'), { message: 'the new leader subscribes again' });
+    grant(client, 'r/#');
+    retained(client, 'r/1', 'kept'); // what a broker sends for the new SUBSCRIBE
+    client.deliver('r/1', 'new'); // then news, the end mark
+    await waitFor(() => got.b.length >= 2 && got.c.length >= 2, { message: 'the news reached b and c' });
+    expect(got.b.map((m) => m.split(' ')[0]), 'b').to.deep.equal(['kept', 'new']);
+    expect(got.c.map((m) => m.split(' ')[0]), 'c').to.deep.equal(['kept', 'new']);
+    expect([got.b[0], got.c[0]]).to.deep.equal([first.b[0], first.c[0]]);
+  });
+
+  it('a tab joining at a higher QoS: the broker is asked again, and its retained copy is no second message', async () => {
+    const a = await leader('ws://broker.test/mqtt', uid('qos'));
+    const client = a.factory.client;
+    const b = openTab('ws://broker.test/mqtt', a.connection.clientId);
+    const got: Record<string, string[]> = { a: [], b: [], c: [] };
+    a.connection.subscribe('q/#', {}, (m) => got.a.push(text(m)));
+    b.connection.subscribe('q/#', {}, (m) => got.b.push(text(m)));
+    await waitFor(() => b.connection.status === 'connected' && client.subscribes.length > 0, { message: 'b follows a, q/# sent' });
+    grant(client, 'q/#');
+    retained(client, 'q/1', 'kept');
+    await waitFor(() => got.b.length === 1, { message: 'b got the retained message' });
+
+    const c = openTab('ws://broker.test/mqtt', a.connection.clientId);
+    c.connection.subscribe('q/#', { qos: 1 }, (m) => got.c.push(text(m)));
+    await waitFor(() => client.subscribes.filter((s) => s.filter === 'q/#').length === 2, { message: 'q/# asked again at QoS 1' });
+    expect(client.subscribes.map((s) => s.options.qos)).to.deep.equal([0, 1]);
+    grant(client, 'q/#', new Set([client.subscribes[0]]));
+    retained(client, 'q/1', 'kept');
+    client.deliver('q/1', 'new');
+    await waitFor(() => got.c.length >= 2 && got.b.length >= 2, { message: 'the news reached every tab' });
+    expect(got).to.deep.equal({ a: ['kept', 'new'], b: ['kept', 'new'], c: ['kept', 'new'] });
   });
 
   it('a tab that goes without a word (crashed) has its subscription released: UNSUBSCRIBE', async () => {
