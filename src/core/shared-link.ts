@@ -225,13 +225,14 @@ export class SharedLink {
   }
 
   /**
-   * A tab of another protocol version shares this channel. A follower cannot follow it: it
-   * connects on its own. A leader keeps serving its own version, and answers a newcomer's `hello`
-   * with its status, so that the newcomer learns it cannot follow this one (only a `hello`: two
-   * leaders answering each other would never stop).
+   * A tab of another protocol version shares this channel. Its `status` says it holds the lock
+   * (only a leader sends one): this tab cannot follow it, and connects on its own. Anything else
+   * from it is ignored, but a leader answers its `hello` with a status of this version, so that
+   * the newcomer learns it cannot follow this one (only a `hello`: two leaders answering each
+   * other would never stop).
    */
   #otherVersion(data: { t: string }): void {
-    if (this.#role !== 'leader') return this.#goAlone();
+    if (this.#role !== 'leader') return data.t === 'status' ? this.#goAlone() : undefined;
     if (data.t === 'hello') this.status(this.#host.current().status, this.#host.current().error);
   }
 

@@ -173,24 +173,34 @@ describe('core/shared-link: tabs sharing one connection', () => {
     await waitFor(() => client.unsubscribes.includes('gone/#'), { timeout: 5000, message: 'UNSUBSCRIBE once the tab is gone' });
   });
 
-  it('a tab that hears another protocol version connects on its own; nonsense is ignored', async () => {
+  it('a tab of another protocol version is ignored; a tab that finds one leading connects on its own; nonsense is ignored', async () => {
     const a = await leader('ws://broker.test/mqtt', uid('ver'));
     const b = openTab('ws://broker.test/mqtt', a.connection.clientId);
     await waitFor(() => b.connection.status === 'connected', { message: 'b follows a' });
     const channel = new BroadcastChannel(a.name);
-    // Malformed: a status that is not one, a client id that is not a string, a message without bytes.
+    const heard: unknown[] = [];
+    channel.onmessage = (e) => heard.push(e.data);
+    // Malformed: a status that is not one, a client id that is not a string, an error without a message.
     channel.postMessage({ v: 1, t: 'status', from: 'x', status: 'bogus', clientId: 'x' });
     channel.postMessage({ v: 1, t: 'status', from: 'x', status: 'error', clientId: 5 });
     channel.postMessage({ v: 1, t: 'status', from: 'x', status: 'error', clientId: 'x', error: { code: 'no-connection' } });
+    channel.postMessage({ v: 1, t: 'sub', from: 'x', filter: 'bad/#', options: { qos: 7 } });
     channel.postMessage(null);
     channel.postMessage('status');
+    // Another version's follower: its hello and its subscription.
+    channel.postMessage({ v: 2, t: 'hello', from: 'v2-tab' });
+    channel.postMessage({ v: 2, t: 'sub', from: 'v2-tab', filter: 'v2/#', options: { qos: 0 } });
     const got: ReceivedMessage[] = [];
     b.connection.subscribe('v/#', {}, (m) => got.push(m));
     await waitFor(() => a.factory.client.subscribes.some((s) => s.filter === 'v/#'), { message: 'b subscribed through a' });
+    await waitFor(() => heard.some((m) => (m as { t?: string }).t === 'status'), { message: 'a answered the v2 hello' });
+    expect(heard.filter((m) => (m as { t?: string }).t === 'status').map((m) => (m as { v: number }).v)).to.deep.equal([1]);
+    expect(a.factory.client.subscribes.map((s) => s.filter), 'nothing done for nonsense or v2').to.deep.equal(['v/#']);
     expect(b.connection.status, 'nonsense changed nothing').to.equal('connected');
     expect(b.factory.clients, 'b still follows').to.have.length(0);
 
-    channel.postMessage({ v: 2, t: 'status', from: 'x', status: 'connected', clientId: 'x', extra: [1] });
+    // Another version's status: that tab holds the lock, and this one cannot follow it.
+    channel.postMessage({ v: 2, t: 'status', from: 'v2-tab', status: 'connected', clientId: 'x', extra: [1] });
     await waitFor(() => b.factory.clients.length === 1, { message: 'b makes its own client' });
     expect(a.factory.clients, 'the leader goes on as it was').to.have.length(1);
     expect(a.connection.status).to.equal('connected');
