@@ -191,7 +191,7 @@ export class MqttConnection {
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string | Uint8Array> {
     const qos = publishTarget(topic, options.qos);
     if (this.#link && !this.#link.leading) {
-      await this.#link.publish(topic, payload, options);
+      await this.#link.publish(topic, payload, { ...options, qos });
       return encodePayload(payload);
     }
     const client = this.client ?? (this.#board.status === 'connecting' ? await this.#nextClient.next() : undefined);
