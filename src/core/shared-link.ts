@@ -112,7 +112,10 @@ export class SharedLink {
     const was = this.#role;
     this.#role = 'closed';
     this.#abort.abort();
-    for (const pending of this.#pending.values()) pending.reject(new MqttElementsError('no-connection', 'the connection was closed'));
+    for (const p of this.#pending.values()) {
+      const why = `the connection was disconnected before the tab holding it answered for the publish to "${p.topic}" (it may still be delivered): publish it again once connected`;
+      p.reject(new MqttElementsError('publish-failed', why));
+    }
     this.#pending.clear();
     if (was === 'leader') {
       this.#service?.stop();
