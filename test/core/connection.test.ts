@@ -8,6 +8,7 @@ import type { ReceivedMessage } from '../../src/core/message.js';
 import type { ConnectionConfig } from '../../src/core/settings.js';
 import { MqttElementsError } from '../../src/errors.js';
 import { FakeClient, FakeFactory } from '../support/fake-client.js';
+import { waitFor } from '../support/wait.js';
 
 /** Everything a listener was told, in order; `log` interleaves the three kinds. */
 interface Recording {
@@ -443,6 +444,54 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       bad.connection.connect();
       await bad.connection.disconnect();
       expect(bad.rec.statuses).to.deep.equal(['error', 'closed']);
+    });
+
+    it('disconnect() with a QoS 1 publish unacknowledged: its PUBACK gets most of a second, then the socket is closed; resolves within 1 s, the publish rejects publish-failed', async () => {
+      const { connection, client } = connected();
+      const sent = connection.publish('t', 'x', { qos: 1 }).then(
+        () => 'resolved',
+        (e: MqttElementsError) => e.code,
+      );
+      await waitFor(() => client.publishes.length === 1);
+      client.outgoing = { 1: {} }; // as MQTT.js keeps it until the PUBACK
+      const started = performance.now();
+      await connection.disconnect();
+      expect(performance.now() - started).to.be.below(1000);
+      expect(client.ends.map((e) => e.force), 'closed, not waiting on the PUBACK').to.deep.equal([true]);
+      expect(connection.status).to.equal('closed');
+      expect(await sent).to.equal('publish-failed');
+    });
+
+    it('disconnect() with a QoS 1 publish whose PUBACK comes in time: a clean DISCONNECT after it, and the publish resolves', async () => {
+      const { connection, client } = connected();
+      const sent = connection.publish('t', 'x', { qos: 1 });
+      await waitFor(() => client.publishes.length === 1);
+      client.outgoing = { 1: {} };
+      const done = connection.disconnect();
+      await Promise.resolve();
+      expect(client.ends, 'waits for the PUBACK').to.deep.equal([]);
+      client.outgoing = {};
+      client.publishes[0].callback();
+      client.emit('outgoingEmpty');
+      await done;
+      expect(client.ends.map((e) => e.force)).to.deep.equal([false]);
+      await sent;
+    });
+
+    it('disconnect() while offline with publishes queued: at once, and they reject publish-failed', async () => {
+      const { connection, client } = connected();
+      client.drop();
+      const sent = [connection.publish('t', 'a', { qos: 1 }), connection.publish('t', 'b', { qos: 0 })].map((p) =>
+        p.then(
+          () => 'resolved',
+          (e: MqttElementsError) => e.code,
+        ),
+      );
+      await waitFor(() => client.publishes.length === 2);
+      client.outgoing = { 1: {} };
+      await connection.disconnect();
+      expect(client.ends.map((e) => e.force), 'no one to say DISCONNECT to').to.deep.equal([true]);
+      expect(await Promise.all(sent)).to.deep.equal(['publish-failed', 'publish-failed']);
     });
 
     it('disconnect() while offline is closed; later events of that client change nothing', async () => {

@@ -7,12 +7,25 @@ import type { ClientFactory } from '../../src/transport/connect.js';
 type Handler = (...args: unknown[]) => void;
 type DoneCallback = (error?: Error) => void;
 
-/** The part of Node's EventEmitter that the connection uses on a client: `on` and `emit`. */
+/** The part of Node's EventEmitter that the connection uses on a client: `on`, `once`, `removeListener`, `emit`. */
 class MiniEmitter {
   readonly #handlers = new Map<string, Handler[]>();
 
   on(event: string, handler: Handler): this {
     this.#handlers.set(event, [...(this.#handlers.get(event) ?? []), handler]);
+    return this;
+  }
+
+  once(event: string, handler: Handler): this {
+    const once: Handler = (...args) => {
+      this.removeListener(event, once);
+      handler(...args);
+    };
+    return this.on(event, once);
+  }
+
+  removeListener(event: string, handler: Handler): this {
+    this.#handlers.set(event, (this.#handlers.get(event) ?? []).filter((h) => h !== handler));
     return this;
   }
 
@@ -47,6 +60,8 @@ export class FakeClient extends MiniEmitter {
   /** What the transport's stream tells of its socket (a refusal by close code and reason). */
   stream?: { opened?: boolean; closeCode?: number; closeReason?: string; destroyed?: boolean };
   disconnecting = false;
+  /** MQTT.js's QoS 1/2 messages awaiting their acknowledgement, by message id (the test fills it). */
+  outgoing: Record<number, unknown> = {};
   readonly ends: Array<{ force: boolean; opts: unknown }> = [];
   readonly publishes: PublishCall[] = [];
   readonly subscribes: SubscribeCall[] = [];
