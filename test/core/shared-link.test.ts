@@ -207,10 +207,17 @@ describe('core/shared-link: tabs sharing one connection', () => {
     channel.close();
   });
 
-  it('lock and channel names and status broadcasts carry no user info or query of the URL', async () => {
+  it('lock and channel names, status broadcasts and client id claims carry no user info or query of the URL', async () => {
     const url = 'ws://alice:pw-s3cret@broker.test/mqtt?token=tok-s3cret';
-    const a = await leader(url, uid('secret'));
-    const heard: string[] = [];
+    const clientId = uid('secret');
+    // The client id claims too (takeover.ts) go to every tab of the origin.
+    const claims: string[] = [];
+    const claimChannel = new BroadcastChannel('mqtt-elements/client-ids');
+    claimChannel.onmessage = (e: MessageEvent<{ clientId?: string }>) => e.data?.clientId === clientId && claims.push(JSON.stringify(e.data));
+    const a = await leader(url, clientId);
+    await waitFor(() => claims.length > 0, { message: 'the leader claims its client id' });
+    claimChannel.close();
+    const heard: string[] = [...claims];
     const channel = new BroadcastChannel(a.name);
     channel.onmessage = (e) => heard.push(JSON.stringify(e.data));
     openTab(url, a.connection.clientId);
