@@ -101,7 +101,8 @@ export function readMessage(data: unknown): Message | 'other' | undefined {
  * what the page broadcasts).
  */
 export function withoutSecrets(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(?:[^\s/?#@"'<>]*@)?([^\s?#"'<>]*)(?:[?#][^\s"'<>]*)?/gi, '$1$2');
+  // The query or fragment ends where the URL does: at a space or quote, or at punctuation before one.
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(?:[^\s/?#@"'<>]*@)?([^\s?#"'<>]*?)(?:[?#][^\s"'<>]*?)?(?=[.,:;)]*(?:[\s"'<>]|$))/gi, '$1$2');
 }
 
 /** An error as it goes to another tab: code, message (without URL secrets), broker reason. */
