@@ -4,7 +4,7 @@
  * them, and lets go of what a tab held once it has gone: it said `bye`, or the browser granted
  * that tab's own lock (it closed or crashed). No DOM.
  */
-import type { MqttElementsError } from '../errors.js';
+import { toCodedError, type MqttElementsError } from '../errors.js';
 import type { SharedHost } from './shared-host.js';
 import { shapeError, type Body, type Message } from './shared-protocol.js';
 
@@ -63,6 +63,15 @@ export class FollowerService {
   }
 
   #sub(m: Extract<Message, { t: 'sub' }>): void {
+    try {
+      this.#hold(m);
+    } catch (e) {
+      // A filter or QoS the follower's own checks would have refused: told, never thrown here.
+      this.#post({ t: 'suback', to: m.from, filter: m.filter, error: shapeError(toCodedError(e)) });
+    }
+  }
+
+  #hold(m: Extract<Message, { t: 'sub' }>): void {
     const key = `${m.from} ${m.filter}`;
     const held = this.#served.get(key);
     const release = this.#host.subscribe(

@@ -195,6 +195,12 @@ describe('core/shared-link: tabs sharing one connection', () => {
     await waitFor(() => a.factory.client.subscribes.some((s) => s.filter === 'v/#'), { message: 'b subscribed through a' });
     await waitFor(() => heard.some((m) => (m as { t?: string }).t === 'status'), { message: 'a answered the v2 hello' });
     expect(heard.filter((m) => (m as { t?: string }).t === 'status').map((m) => (m as { v: number }).v)).to.deep.equal([1]);
+    // A filter no tab of this version would send: refused in a suback, never thrown in the leader.
+    channel.postMessage({ v: 1, t: 'sub', from: 'x', filter: 'a/#/b', options: { qos: 0 } });
+    const refused = await waitFor(() => heard.find((m) => (m as { t?: string; to?: string }).t === 'suback' && (m as { to?: string }).to === 'x'), {
+      message: 'a suback for the bad filter',
+    });
+    expect((refused as { error?: { code: string } }).error?.code).to.equal('invalid-topic');
     expect(a.factory.client.subscribes.map((s) => s.filter), 'nothing done for nonsense or v2').to.deep.equal(['v/#']);
     expect(b.connection.status, 'nonsense changed nothing').to.equal('connected');
     expect(b.factory.clients, 'b still follows').to.have.length(0);
