@@ -11,10 +11,11 @@ import type { ReceivedMessage } from './message.js';
 import { credentialsError, randomClientId, toClientOptions, type ClientPlan } from './options.js';
 import { encodePayload, publishTarget, sendPublish, type PublishOptions, type PublishTransport } from './publish.js';
 import { preparedStart } from './credentials.js';
+import { InFlight } from './ending.js';
 import { NextValue } from './next-value.js';
 import { Requests, type RequestOptions } from './requests.js';
-import { canShare, SharedLink } from './shared-link.js';
-import { sharedHost } from './shared-host.js';
+import { canShare, type SharedLink } from './shared-link.js';
+import { joinShared } from './shared-host.js';
 import { retryFor } from './retry.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
@@ -48,6 +49,7 @@ export class MqttConnection {
   #registry = new SubscriptionRegistry();
   #claims = new ClientIdClaims(() => this.#takenOver());
   readonly #requests: Requests = new Requests(this);
+  readonly #inFlight = new InFlight();
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
   #generatedClientId = randomClientId();
   /** This tab's part in a connection shared between tabs (`shared`), if any. */
@@ -108,21 +110,20 @@ export class MqttConnection {
    * become status `error` and an `error` callback.
    */
   connect(): void {
-    const link = this.#link;
+    void this.#link?.close();
     this.#link = undefined;
-    void link?.close();
     const plan = this.#plan();
     // Bad settings end the client too (#connectDirect without a plan).
     if (!plan || !this.config.shared || !canShare()) return this.#connectDirect(plan);
     // Tabs declaring the same broker, client id and user share one connection (shared-link.ts).
     this.#endClient();
     this.#board.set('connecting');
-    const key = `${plan.urls.join(' ')}|${this.config.clientId ?? ''}|${this.config.username ?? ''}`;
-    this.#link = new SharedLink(key, sharedHost(this, this.#registry, this.#board, {
+    this.#link = joinShared(plan, this, this.#registry, this.#board, {
       lead: () => this.#connectDirect(this.#plan()),
       endLead: () => this.#disconnectDirect(),
       adoptClientId: (id) => (this.#generatedClientId = id),
-    }));
+      alone: (link) => this.#link === link && ((this.#link = undefined), this.#connectDirect(this.#plan())),
+    });
   }
 
   /** The client plan for the current config; bad settings become status `error`. */
@@ -147,7 +148,10 @@ export class MqttConnection {
     );
   }
 
-  /** Ends the client (sending DISCONNECT, so no will is published); resolves once it is closed. */
+  /**
+   * Ends the client (DISCONNECT where connected: no will); settles within a second in any state.
+   * What it still held rejects `publish-failed`, but QoS 1/2 that `store="indexeddb"` keeps.
+   */
   async disconnect(): Promise<void> {
     const link = this.#link;
     this.#link = undefined;
@@ -170,9 +174,7 @@ export class MqttConnection {
     attempt.phase = 'ended';
     attempt.retry?.stop();
     this.#claims.release();
-    await new Promise<void>((resolve) => {
-      attempt.client.end(false, {}, () => resolve());
-    });
+    await this.#inFlight.end(attempt.client, this.config.store === 'indexeddb');
     if (this.#current === attempt) {
       this.#current = undefined;
       this.#lastUrl = attempt.url;
@@ -189,7 +191,7 @@ export class MqttConnection {
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string | Uint8Array> {
     const qos = publishTarget(topic, options.qos);
     if (this.#link && !this.#link.leading) {
-      await this.#link.publish(topic, payload, options);
+      await this.#link.publish(topic, payload, { ...options, qos });
       return encodePayload(payload);
     }
     const client = this.client ?? (this.#board.status === 'connecting' ? await this.#nextClient.next() : undefined);
@@ -198,7 +200,7 @@ export class MqttConnection {
     }
     const body = encodePayload(payload);
     const sendOptions = { qos, retain: !!options.retain, ...(options.properties ? { properties: options.properties } : {}) };
-    await sendPublish(client as unknown as PublishTransport, topic, body, sendOptions);
+    await this.#inFlight.track(client, topic, qos, sendPublish(client as unknown as PublishTransport, topic, body, sendOptions));
     return body;
   }
 
@@ -293,7 +295,6 @@ export class MqttConnection {
     attempt.retry?.stop();
     this.#claims.release();
     this.#registry.attach(undefined);
-    // A deliberate switch: DISCONNECT cleanly (no will), without waiting for the broker.
-    attempt.client.end(false);
+    void this.#inFlight.end(attempt.client, this.config.store === 'indexeddb');
   }
 }

@@ -4,15 +4,65 @@
  * that the one-tab path reads without it.
  */
 import type { MqttConnection } from './connection.js';
-import type { SharedHost } from './shared-link.js';
+import type { ClientPlan } from './options.js';
+import type { MqttElementsError } from '../errors.js';
+import type { ReceivedMessage } from './message.js';
+import type { PublishOptions } from './publish.js';
+import { SharedLink } from './shared-link.js';
+import type { ConnectionStatus } from './status.js';
 import type { StatusBoard } from './status.js';
-import type { SubscriptionRegistry } from './subscriptions.js';
+import type { SubscribeOptions, SubscribeTransport, SubscriptionRegistry } from './subscriptions.js';
+
+/** What the link needs from its connection. */
+export interface SharedHost {
+  /** Connect this tab's own client (it became the leader). */
+  lead(): void;
+  /** End this tab's own client (it gives the lead away); settles within a second. */
+  endLead(): Promise<void>;
+  /** This tab cannot share (a tab of another protocol version, no locks): it connects on its own. */
+  alone(): void;
+  /** The leader's own connection, serving followers. */
+  subscribe(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void;
+  publish(topic: string, payload: unknown, options: PublishOptions): Promise<unknown>;
+  clientId(): string;
+  /** A follower learns the leader's client id (tabs without a `client-id` share one). */
+  adoptClientId(id: string): void;
+  /** The leader's status now, for a tab that just joined. */
+  current(): { status: ConnectionStatus; error?: MqttElementsError | undefined };
+  /** A follower mirrors the leader's status. */
+  mirror(status: ConnectionStatus, error?: MqttElementsError): void;
+  /** A follower's subscriptions go through the leader: attach this transport, and (re)connected. */
+  attachRemote(transport: SubscribeTransport | undefined): void;
+  remoteConnected(): void;
+  remoteDisconnected(): void;
+  /** A follower gets a message for one of its filters, as the leader received it. */
+  remoteMessage(
+    filter: string,
+    topic: string,
+    payload: Uint8Array,
+    packet: { retain: boolean; qos: number; receivedAt: number; properties?: unknown },
+  ): void;
+}
+
 
 /** The connection's private parts the link needs, passed in by the connection itself. */
 export interface SharedPrivates {
   lead(): void;
   endLead(): Promise<void>;
   adoptClientId(id: string): void;
+  /** `link` cannot share (another protocol version, locks refused): connect as without `shared`. */
+  alone(link: SharedLink): void;
+}
+
+/**
+ * This tab's part in the connection that the tabs declaring the same broker URLs, client id and
+ * user name share (the key is hashed into the lock and channel names: shared-protocol.ts).
+ */
+export function joinShared(plan: ClientPlan, connection: MqttConnection, registry: SubscriptionRegistry, board: StatusBoard, own: SharedPrivates): SharedLink {
+  const key = `${plan.urls.join(' ')}|${connection.config.clientId ?? ''}|${connection.config.username ?? ''}`;
+  const host = sharedHost(connection, registry, board, own);
+  const link: SharedLink = new SharedLink(key, { ...host, alone: () => own.alone(link) });
+  return link;
 }
 
 /** The link's view of `connection`. */
@@ -20,6 +70,7 @@ export function sharedHost(connection: MqttConnection, registry: SubscriptionReg
   return {
     lead: own.lead,
     endLead: own.endLead,
+    alone: () => {},
     subscribe: (filter, options, onMessage) => connection.subscribe(filter, options, onMessage),
     publish: (topic, payload, options) => connection.publish(topic, payload, options),
     clientId: () => connection.clientId,
@@ -28,12 +79,24 @@ export function sharedHost(connection: MqttConnection, registry: SubscriptionReg
       if (!connection.config.clientId && id) own.adoptClientId(id);
     },
     current: () => ({ status: board.status, error: board.error }),
-    mirror: (status, error) => (error ? board.fail(error, status) : board.set(status)),
-    attachRemote: (transport) => registry.attach(transport),
-    remoteConnected: () => registry.connected(false),
+    // A status repeated for a tab that joined is no news here: no second `mqtt-error`.
+    mirror: (status, error) => {
+      if (status === board.status && error?.code === board.error?.code && error?.message === board.error?.message) return;
+      if (error) board.fail(error, status);
+      else board.set(status);
+    },
+    attachRemote: (transport) => {
+      // No longer following (this tab leads now): its holders keep what they were shown.
+      if (!transport) registry.handover();
+      registry.attach(transport);
+    },
+    remoteConnected: () => {
+      registry.handover();
+      registry.connected(false);
+    },
     remoteDisconnected: () => registry.disconnected(),
     remoteMessage: (filter, topic, payload, packet) =>
-      registry.dispatchTo(filter, topic, payload, {
+      registry.dispatchTo(filter, topic, payload, packet.receivedAt, {
         cmd: 'publish',
         topic,
         payload: payload as never,

@@ -3,66 +3,32 @@
  * declare the same url, client id and user name elect one of them with a Web Lock: it holds the
  * real client (the leader); the others (followers) reach the broker through it, over a
  * BroadcastChannel. When the leader's tab closes, the browser gives the lock to the next tab,
- * which connects: at most one reconnect, and every follower sends its subscriptions again.
+ * which connects: at most one reconnect, and every follower sends its subscriptions, and the
+ * publishes still waiting for an answer, to it again.
+ *
+ * Each tab also holds a lock of its own for its whole life. The leader asks for a follower's lock
+ * when it first hears from it: the browser grants it once that tab has gone, closed or crashed
+ * (a crashed tab says no `bye`), and the leader releases what it held for that tab.
  *
  * Why an elected tab and not a SharedWorker: it needs no worker file next to the bundle (so the
  * CDN module, the IIFE and pages whose CSP forbids workers work the same), SharedWorker is missing
  * on Chrome for Android, and Web Locks release on their own when a tab dies. No DOM.
  */
-import { MqttElementsError, type MqttErrorCode } from '../errors.js';
-import type { ReceivedMessage } from './message.js';
-import type { PublishOptions } from './publish.js';
+import { MqttElementsError } from '../errors.js';
+import { encodePayload, type PublishOptions } from './publish.js';
+import type { SharedHost } from './shared-host.js';
+import { FollowerService } from './shared-service.js';
+import { PROTOCOL_VERSION, readMessage, reviveError, shapeError, sharedName, type Body, type Message } from './shared-protocol.js';
 import type { ConnectionStatus } from './status.js';
 import type { SubscribeOptions, SubscribeTransport } from './subscriptions.js';
 
-/** What the link needs from its connection. */
-export interface SharedHost {
-  /** Connect this tab's own client (it became the leader). */
-  lead(): void;
-  /** End this tab's own client (it gives the lead away). */
-  endLead(): Promise<void>;
-  /** The leader's own connection, serving followers. */
-  subscribe(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void;
-  publish(topic: string, payload: unknown, options: PublishOptions): Promise<unknown>;
-  clientId(): string;
-  /** A follower learns the leader's client id (tabs without a `client-id` share one). */
-  adoptClientId(id: string): void;
-  /** The leader's status now, for a tab that just joined. */
-  current(): { status: ConnectionStatus; error?: MqttElementsError | undefined };
-  /** A follower mirrors the leader's status. */
-  mirror(status: ConnectionStatus, error?: MqttElementsError): void;
-  /** A follower's subscriptions go through the leader: attach this transport, and (re)connected. */
-  attachRemote(transport: SubscribeTransport | undefined): void;
-  remoteConnected(): void;
-  remoteDisconnected(): void;
-  /** A follower gets a message for one of its filters. */
-  remoteMessage(filter: string, topic: string, payload: Uint8Array, packet: { retain: boolean; qos: number; properties?: unknown }): void;
+interface PendingPublish {
+  topic: string;
+  payload: string | Uint8Array;
+  options: PublishOptions;
+  resolve(): void;
+  reject(e: MqttElementsError): void;
 }
-
-type ErrorShape = { code: MqttErrorCode; message: string; reasonCode?: number; reasonString?: string };
-
-type Message =
-  | { t: 'hello'; from: string }
-  | { t: 'status'; status: ConnectionStatus; error?: ErrorShape | undefined; clientId: string }
-  | { t: 'sub'; from: string; filter: string; options: SubscribeOptions }
-  | { t: 'unsub'; from: string; filter: string }
-  | { t: 'suback'; to: string; filter: string; granted?: number; error?: ErrorShape }
-  | { t: 'msg'; to: string; filter: string; topic: string; payload: Uint8Array; retain: boolean; qos: number; properties?: unknown }
-  | { t: 'pub'; from: string; id: number; topic: string; payload: unknown; options: PublishOptions }
-  | { t: 'puback'; to: string; id: number; error?: ErrorShape }
-  | { t: 'bye'; from: string };
-
-const shape = (e: MqttElementsError): ErrorShape => ({
-  code: e.code,
-  message: e.message,
-  ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}),
-  ...(e.reasonString !== undefined ? { reasonString: e.reasonString } : {}),
-});
-const revive = (e: ErrorShape): MqttElementsError =>
-  new MqttElementsError(e.code, e.message, {
-    ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}),
-    ...(e.reasonString !== undefined ? { reasonString: e.reasonString } : {}),
-  });
 
 /** Whether this browser can share a connection between tabs (else each tab connects on its own). */
 export function canShare(): boolean {
@@ -73,31 +39,41 @@ export function canShare(): boolean {
 export class SharedLink {
   readonly #host: SharedHost;
   readonly #channel: BroadcastChannel;
-  readonly #lockName: string;
+  readonly #name: string;
   readonly #self = Math.random().toString(36).slice(2);
   readonly #abort = new AbortController();
   #role: 'follower' | 'leader' | 'closed' = 'follower';
+  /** Set once this tab holds its own lock: before that it neither listens nor speaks. */
+  #started = false;
   #giveUpLead?: () => void;
-  /** Leader: what it holds for each follower, by `tab filter`. */
-  readonly #served = new Map<string, () => void>();
+  #releaseTab?: () => void;
+  /** Follower: the leader it follows, and whether that leader last said `connected`. */
+  #leader?: string;
+  #up = false;
+  /** Leader: what it does for the followers. */
+  #service?: FollowerService;
   /** Follower: suback callbacks by filter, and publishes waiting for their answer. */
   readonly #subacks = new Map<string, Parameters<SubscribeTransport['subscribe']>[2]>();
-  readonly #pubacks = new Map<number, { resolve(): void; reject(e: MqttElementsError): void }>();
+  readonly #pending = new Map<number, PendingPublish>();
   #nextId = 1;
 
   constructor(key: string, host: SharedHost) {
     this.#host = host;
-    this.#lockName = `mqtt-elements/shared/${key}`;
-    this.#channel = new BroadcastChannel(this.#lockName);
-    this.#channel.onmessage = (event: MessageEvent<Message>) => this.#hear(event.data);
-    this.#follow();
-    void navigator.locks
-      .request(this.#lockName, { signal: this.#abort.signal }, () => {
+    this.#name = sharedName(key);
+    this.#channel = new BroadcastChannel(this.#name);
+    this.#channel.onmessage = (event: MessageEvent<unknown>) => this.#hear(event.data);
+    this.#host.attachRemote(this.#transport());
+    const { signal } = this.#abort;
+    // This tab's own lock first: the leader must never find it free while this tab lives.
+    navigator.locks
+      .request(this.#tabLock(this.#self), { signal }, () => {
         if (this.#role === 'closed') return undefined;
-        this.#lead();
-        return new Promise<void>((resolve) => (this.#giveUpLead = resolve));
+        this.#started = true;
+        this.#elect();
+        this.#post({ t: 'hello', from: this.#self });
+        return new Promise<void>((resolve) => (this.#releaseTab = resolve));
       })
-      .catch(() => {}); // aborted: this tab left
+      .catch(() => this.#failed());
   }
 
   /** Whether this tab holds the real client. */
@@ -108,15 +84,26 @@ export class SharedLink {
   /** Leader: tells the followers a status (with the client id they share). */
   status(status: ConnectionStatus, error?: MqttElementsError): void {
     if (this.#role !== 'leader') return;
-    this.#post({ t: 'status', status, ...(error ? { error: shape(error) } : {}), clientId: this.#host.clientId() });
+    this.#post({ t: 'status', from: this.#self, status, ...(error ? { error: shapeError(error) } : {}), clientId: this.#host.clientId() });
   }
 
-  /** Follower: publishes through the leader; resolves when the leader's publish did. */
+  /**
+   * Follower: publishes through the leader; resolves when the leader's publish did. Sent once a
+   * leader is known, and again to the next leader if this one goes before it answered.
+   */
   publish(topic: string, payload: unknown, options: PublishOptions): Promise<void> {
     const id = this.#nextId++;
+    const body = encodePayload(payload);
+    const plain: PublishOptions = {
+      ...(options.qos !== undefined ? { qos: options.qos } : {}),
+      ...(options.retain !== undefined ? { retain: options.retain } : {}),
+      ...(options.properties ? { properties: options.properties } : {}),
+    };
     return new Promise((resolve, reject) => {
-      this.#pubacks.set(id, { resolve, reject });
-      this.#post({ t: 'pub', from: this.#self, id, topic, payload, options });
+      const pending = { topic, payload: body, options: plain, resolve, reject };
+      this.#pending.set(id, pending);
+      if (this.#role === 'leader') this.#publishHere(id, pending);
+      else if (this.#leader) this.#post({ t: 'pub', from: this.#self, id, topic, payload: body, options: plain });
     });
   }
 
@@ -125,22 +112,53 @@ export class SharedLink {
     const was = this.#role;
     this.#role = 'closed';
     this.#abort.abort();
-    for (const [, reject] of this.#pubacks) reject.reject(new MqttElementsError('no-connection', 'the connection was closed'));
-    this.#pubacks.clear();
+    for (const p of this.#pending.values()) {
+      const why = `the connection was disconnected before the tab holding it answered for the publish to "${p.topic}" (it may still be delivered): publish it again once connected`;
+      p.reject(new MqttElementsError('publish-failed', why));
+    }
+    this.#pending.clear();
     if (was === 'leader') {
-      for (const release of this.#served.values()) release();
-      this.#served.clear();
-      await this.#host.endLead();
-      this.#giveUpLead?.();
-    } else {
-      this.#post({ t: 'bye', from: this.#self });
+      this.#service?.stop();
+      try {
+        await this.#host.endLead();
+      } finally {
+        this.#giveUpLead?.();
+      }
+    } else if (was === 'follower') {
+      this.#channel.postMessage({ v: PROTOCOL_VERSION, t: 'bye', from: this.#self });
       this.#host.attachRemote(undefined);
     }
+    this.#releaseTab?.();
     this.#channel.close();
   }
 
-  #follow(): void {
-    const transport: SubscribeTransport = {
+  #tabLock(tab: string): string {
+    return `${this.#name}/tab/${tab}`;
+  }
+
+  #elect(): void {
+    void navigator.locks
+      .request(this.#name, { signal: this.#abort.signal }, () => {
+        if (this.#role === 'closed') return undefined;
+        this.#lead();
+        return new Promise<void>((resolve) => (this.#giveUpLead = resolve));
+      })
+      .catch(() => this.#failed());
+  }
+
+  /** A lock request failed: aborted because this tab left, or locks refused (connect alone). */
+  #failed(): void {
+    if (this.#role === 'closed' || this.#abort.signal.aborted) return;
+    this.#goAlone();
+  }
+
+  #goAlone(): void {
+    void this.close();
+    this.#host.alone();
+  }
+
+  #transport(): SubscribeTransport {
+    return {
       subscribe: (filter, options, callback) => {
         this.#subacks.set(filter, callback);
         this.#post({ t: 'sub', from: this.#self, filter, options: { qos: options.qos, ...pick(options as SubscribeOptions) } });
@@ -150,30 +168,47 @@ export class SharedLink {
         this.#post({ t: 'unsub', from: this.#self, filter });
       },
     };
-    this.#host.attachRemote(transport);
-    this.#post({ t: 'hello', from: this.#self });
   }
 
   #lead(): void {
     this.#role = 'leader';
+    this.#leader = this.#self;
+    this.#service = new FollowerService(this.#host, (m) => this.#post(m), (tab) => this.#tabLock(tab), () => {
+      const { status, error } = this.#host.current();
+      this.status(status, error);
+    });
     this.#host.attachRemote(undefined);
     this.#host.lead();
+    // Publishes the last leader never answered: this tab sends them now.
+    for (const [id, pending] of this.#pending) this.#publishHere(id, pending);
   }
 
-  #hear(m: Message): void {
-    if (this.#role === 'closed' || !m) return;
-    if (this.#role === 'leader') return this.#serve(m);
+  #publishHere(id: number, pending: PendingPublish): void {
+    this.#host.publish(pending.topic, pending.payload, pending.options).then(
+      () => this.#settle(id)?.resolve(),
+      (e: MqttElementsError) => this.#settle(id)?.reject(e),
+    );
+  }
+
+  #settle(id: number): PendingPublish | undefined {
+    const pending = this.#pending.get(id);
+    this.#pending.delete(id);
+    return pending;
+  }
+
+  #hear(data: unknown): void {
+    if (this.#role === 'closed' || !this.#started) return;
+    const m = readMessage(data);
+    if (m === 'other') return this.#otherVersion(data as { t: string });
+    if (!m) return;
+    if (this.#role === 'leader') return this.#service?.serve(m);
     switch (m.t) {
       case 'status':
-        this.#host.adoptClientId(m.clientId);
-        this.#host.mirror(m.status, m.error ? revive(m.error) : undefined);
-        if (m.status === 'connected') this.#host.remoteConnected();
-        else this.#host.remoteDisconnected();
-        return;
+        return this.#followStatus(m);
       case 'suback':
         if (m.to !== this.#self) return;
         if (m.error) {
-          const error = Object.assign(revive(m.error), { packet: { granted: [m.error.reasonCode ?? 0x80] } });
+          const error = Object.assign(reviveError(m.error), { packet: { granted: [m.error.reasonCode ?? 0x80] } });
           this.#subacks.get(m.filter)?.(error);
         } else {
           this.#subacks.get(m.filter)?.(null, [{ topic: m.filter, qos: (m.granted ?? 0) as 0 | 1 | 2 }]);
@@ -183,71 +218,52 @@ export class SharedLink {
         if (m.to === this.#self) this.#host.remoteMessage(m.filter, m.topic, m.payload, m);
         return;
       case 'puback': {
-        const waiting = m.to === this.#self ? this.#pubacks.get(m.id) : undefined;
-        if (!waiting) return;
-        this.#pubacks.delete(m.id);
-        if (m.error) waiting.reject(revive(m.error));
-        else waiting.resolve();
+        const pending = m.to === this.#self ? this.#settle(m.id) : undefined;
+        if (m.error) pending?.reject(reviveError(m.error));
+        else pending?.resolve();
         return;
       }
       default:
     }
   }
 
-  /** Leader: a follower's request. */
-  #serve(m: Message): void {
-    switch (m.t) {
-      case 'hello': {
-        // A new tab: it needs the status now (the next change may be long in coming).
-        const { status, error } = this.#host.current();
-        return this.status(status, error);
-      }
-      case 'sub': {
-        const key = `${m.from} ${m.filter}`;
-        this.#served.get(key)?.();
-        const release = this.#host.subscribe(
-          m.filter,
-          {
-            ...m.options,
-            onStatus: (status, error) => {
-              if (status === 'subscribed') this.#post({ t: 'suback', to: m.from, filter: m.filter, granted: m.options.qos ?? 0 });
-              else if (status === 'error' && error) this.#post({ t: 'suback', to: m.from, filter: m.filter, error: shape(error) });
-            },
-          },
-          (message) => {
-            const { topic, payload, retained, qos, properties } = message;
-            this.#post({ t: 'msg', to: m.from, filter: m.filter, topic, payload, retain: retained, qos, ...(properties ? { properties } : {}) });
-          },
-        );
-        this.#served.set(key, release);
-        return;
-      }
-      case 'unsub': {
-        const key = `${m.from} ${m.filter}`;
-        this.#served.get(key)?.();
-        this.#served.delete(key);
-        return;
-      }
-      case 'bye':
-        for (const [key, release] of this.#served) {
-          if (!key.startsWith(`${m.from} `)) continue;
-          release();
-          this.#served.delete(key);
-        }
-        return;
-      case 'pub':
-        this.#host.publish(m.topic, m.payload, m.options).then(
-          () => this.#post({ t: 'puback', to: m.from, id: m.id }),
-          (e: MqttElementsError) => this.#post({ t: 'puback', to: m.from, id: m.id, error: shape(e) }),
-        );
-        return;
-      default:
+  /**
+   * A tab of another protocol version shares this channel. Its `status` says it holds the lock
+   * (only a leader sends one): this tab cannot follow it, and connects on its own. Anything else
+   * from it is ignored, but a leader answers its `hello` with a status of this version, so that
+   * the newcomer learns it cannot follow this one (only a `hello`: two leaders answering each
+   * other would never stop).
+   */
+  #otherVersion(data: { t: string }): void {
+    if (this.#role !== 'leader') return data.t === 'status' ? this.#goAlone() : undefined;
+    if (data.t === 'hello') this.status(this.#host.current().status, this.#host.current().error);
+  }
+
+  /**
+   * Follower: the leader's status. Subscriptions are sent again only when the leader changed or
+   * came back: a status repeated for a tab that joined changes nothing here.
+   */
+  #followStatus(m: Extract<Message, { t: 'status' }>): void {
+    const newLeader = m.from !== this.#leader;
+    this.#leader = m.from;
+    if (newLeader) {
+      for (const [id, p] of this.#pending) this.#post({ t: 'pub', from: this.#self, id, topic: p.topic, payload: p.payload, options: p.options });
+    }
+    this.#host.adoptClientId(m.clientId);
+    this.#host.mirror(m.status, m.error ? reviveError(m.error) : undefined);
+    if (m.status === 'connected') {
+      if (this.#up && !newLeader) return;
+      this.#up = true;
+      this.#host.remoteConnected();
+    } else if (this.#up || newLeader) {
+      this.#up = false;
+      this.#host.remoteDisconnected();
     }
   }
 
-  #post(message: Message): void {
-    if (this.#role === 'closed' && message.t !== 'bye') return;
-    this.#channel.postMessage(message);
+  #post(message: Body): void {
+    if (this.#role === 'closed') return;
+    this.#channel.postMessage({ v: PROTOCOL_VERSION, ...message });
   }
 }
 

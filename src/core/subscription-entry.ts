@@ -27,6 +27,11 @@ export class Entry {
   sentQos = -1;
   /** Latest message per topic: a late-joining element shows what the others already show. */
   readonly last = new Map<string, ReceivedMessage>();
+  /**
+   * What the holders were shown before the broker was asked for this filter again (a higher QoS,
+   * another tab taking the connection over): the retained copy it sends back is no news to them.
+   */
+  seen?: Map<string, ReceivedMessage>;
 
   constructor(readonly filter: string) {}
 
@@ -54,6 +59,17 @@ export function notify(h: Holder, status: SubscriptionStatus, error?: MqttElemen
 
 /** Remembers `message` as its topic's latest for late holders, and gives it to every holder. */
 export function deliverToEntry(entry: Entry, message: ReceivedMessage): void {
+  const seen = entry.seen?.get(message.topic);
+  if (seen) {
+    entry.seen!.delete(message.topic);
+    // A broker sends a retained message with the retain flag only for a new SUBSCRIBE: the same
+    // bytes again are the copy the holders have, shown already (receivedAt and all).
+    if (message.retained && sameBytes(seen.payload, message.payload)) message = seen;
+    if (message === seen) {
+      entry.last.set(message.topic, seen);
+      return;
+    }
+  }
   if (entry.last.size >= LAST_MESSAGES_PER_FILTER && !entry.last.has(message.topic)) {
     entry.last.delete(entry.last.keys().next().value as string);
   }
@@ -69,4 +85,10 @@ export function deliver(holder: Holder, message: ReceivedMessage): void {
   } catch (e) {
     reportLater(e);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -152,6 +152,15 @@ export class SubscriptionRegistry {
     this.#flush();
   }
 
+  /**
+   * The broker is about to be asked for every filter again on behalf of holders that keep what
+   * they were shown (another tab took the shared connection over): the retained copies it sends
+   * back are not delivered a second time.
+   */
+  handover(): void {
+    for (const entry of this.#entries.values()) entry.seen = new Map([...(entry.seen ?? []), ...entry.last]);
+  }
+
   /** The client lost its connection: subscriptions wait for the next `connected()`. */
   disconnected(): void {
     this.#connected = false;
@@ -172,11 +181,15 @@ export class SubscriptionRegistry {
 
   /**
    * Delivers one PUBLISH to the holders of `filter` only: a connection shared between tabs gets
-   * each message once per filter it holds there, already routed (shared-link.ts).
+   * each message once per filter it holds there, already routed (shared-link.ts), and received
+   * at `receivedAt` by the tab holding the connection.
    */
-  dispatchTo(filter: string, topic: string, payload: Uint8Array, packet: IPublishPacket): void {
+  dispatchTo(filter: string, topic: string, payload: Uint8Array, receivedAt: number, packet: IPublishPacket): void {
     const entry = this.#entries.get(filter);
-    if (entry) deliverToEntry(entry, toReceivedMessage(topic, payload, packet));
+    if (!entry) return;
+    const message = toReceivedMessage(topic, payload, packet);
+    message.receivedAt = receivedAt;
+    deliverToEntry(entry, message);
   }
 
   #queueFlush(): void {
@@ -200,6 +213,9 @@ export class SubscriptionRegistry {
   }
 
   #subscribe(client: SubscribeTransport, entry: Entry, qos: QoS): void {
+    // Asked again at a higher QoS on the same session: the holders have the retained messages
+    // the broker sends back (after a reconnect they come as they always did).
+    if (entry.status === 'subscribed' && entry.sentQos >= 0) entry.seen = new Map([...(entry.seen ?? []), ...entry.last]);
     entry.sentQos = qos;
     const first = entry.holders.values().next().value as Holder;
     const options: IClientSubscribeOptions = { qos };

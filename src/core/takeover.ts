@@ -54,8 +54,10 @@ export class ClientIdClaims {
    * sent at `since`. It stays that of the first claim until `release()`, so reconnects keep their
    * place in the order.
    */
-  claim(clientId: string, url: string, since = Date.now()): void {
+  claim(clientId: string, fullUrl: string, since = Date.now()): void {
     if (!this.#listen()) return;
+    // Every tab of the origin hears it: a signed URL's token stays here (one broker all the same).
+    const url = redactUrl(fullUrl);
     if (!this.#held || this.#held.clientId !== clientId || this.#held.url !== url) {
       this.#held = { clientId, url, since, from: this.#self };
     }
@@ -68,7 +70,7 @@ export class ClientIdClaims {
    * is taken over (a tab whose CONNACKs come too late to claim would otherwise retry forever).
    */
   want(clientId: string, url: string): void {
-    if (this.#listen()) this.#wanted = { clientId, url };
+    if (this.#listen()) this.#wanted = { clientId, url: redactUrl(url) };
   }
 
   #listen(): boolean {

@@ -2,179 +2,13 @@
 // driven through a fake MQTT.js client that the test makes emit what MQTT.js emits. No broker, no
 // WebSocket: every event, and its order, is the test's choice.
 import { expect } from '@open-wc/testing';
-import type { IClientOptions, IClientPublishOptions, IClientSubscribeOptions, IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
+import type { IConnackPacket, MqttClient } from 'mqtt';
 import { MqttConnection, type ConnectionStatus } from '../../src/core/connection.js';
 import type { ReceivedMessage } from '../../src/core/message.js';
 import type { ConnectionConfig } from '../../src/core/settings.js';
 import { MqttElementsError } from '../../src/errors.js';
-import type { ClientFactory } from '../../src/transport/connect.js';
-
-type Handler = (...args: unknown[]) => void;
-type DoneCallback = (error?: Error) => void;
-
-/** The part of Node's EventEmitter that the connection uses on a client: `on` and `emit`. */
-class MiniEmitter {
-  readonly #handlers = new Map<string, Handler[]>();
-
-  on(event: string, handler: Handler): this {
-    this.#handlers.set(event, [...(this.#handlers.get(event) ?? []), handler]);
-    return this;
-  }
-
-  emit(event: string, ...args: unknown[]): boolean {
-    const handlers = this.#handlers.get(event) ?? [];
-    for (const handler of handlers) handler.apply(this, args);
-    return handlers.length > 0;
-  }
-}
-
-interface PublishCall {
-  topic: string;
-  payload: string | Uint8Array;
-  options: IClientPublishOptions;
-  callback: (error?: Error) => void;
-}
-
-interface SubscribeCall {
-  filter: string;
-  options: IClientSubscribeOptions;
-  callback: (error: Error | null, granted?: Array<{ topic: string; qos: number }>) => void;
-}
-
-/**
- * A stand-in for MQTT.js's MqttClient: records what the connection asks of it, and emits what the
- * test tells it to, as MQTT.js would. `end()` behaves as MQTT.js's: `disconnecting` at once, then
- * (a task later, the stream having closed) `close`, `end`, and the callback; a second `end()`
- * while disconnecting only calls its callback.
- */
-class FakeClient extends MiniEmitter {
-  connected = false;
-  /** What the transport's stream tells of its socket (a refusal by close code and reason). */
-  stream?: { opened?: boolean; closeCode?: number; closeReason?: string; destroyed?: boolean };
-  disconnecting = false;
-  readonly ends: Array<{ force: boolean; opts: unknown }> = [];
-  readonly publishes: PublishCall[] = [];
-  readonly subscribes: SubscribeCall[] = [];
-  readonly unsubscribes: string[] = [];
-  /** `options` as they were at each call of the (unwrapped) `_reconnect`. */
-  readonly reconnects: IClientOptions[] = [];
-
-  constructor(
-    readonly url: string,
-    public options: IClientOptions,
-  ) {
-    super();
-    // As MqttClient's own first close listener does.
-    this.on('close', () => {
-      this.connected = false;
-    });
-  }
-
-  end(forceArg?: unknown, optsArg?: unknown, cbArg?: unknown): this {
-    // MQTT.js's overloads, read as MQTT.js reads them: end(cb), end(force), end(force, cb),
-    // end(opts, cb), end(force, opts, cb).
-    let [force, opts, cb] = [forceArg, optsArg, cbArg];
-    if (typeof force !== 'boolean') [force, opts, cb] = [false, force, cb || opts];
-    if (typeof opts !== 'object') [opts, cb] = [null, cb || opts];
-    this.ends.push({ force: force as boolean, opts });
-    if (typeof cb !== 'function') cb = undefined;
-    return this.#end(cb as DoneCallback | undefined);
-  }
-
-  #end(cb: DoneCallback | undefined): this {
-    if (this.disconnecting) {
-      cb?.();
-      return this;
-    }
-    this.disconnecting = true;
-    setTimeout(() => {
-      this.connected = false;
-      this.emit('close');
-      this.emit('end');
-      cb?.();
-    });
-    return this;
-  }
-
-  publish(topic: string, payload: string | Uint8Array, options: IClientPublishOptions, callback: (error?: Error) => void): this {
-    this.publishes.push({ topic, payload, options, callback });
-    return this;
-  }
-
-  subscribe(filter: string, options: IClientSubscribeOptions, callback: SubscribeCall['callback']): this {
-    this.subscribes.push({ filter, options, callback });
-    return this;
-  }
-
-  unsubscribe(filter: string): this {
-    this.unsubscribes.push(filter);
-    return this;
-  }
-
-  /** MQTT.js's private reconnect (called by its reconnect timer): emits `reconnect`, then connects. */
-  _reconnect(): void {
-    this.reconnects.push({ ...this.options });
-    this.emit('reconnect');
-  }
-
-  // What MQTT.js emits, by the situation it emits it in.
-
-  /** The broker accepted: CONNACK 0. */
-  accept(connack: Partial<IConnackPacket> = {}): IConnackPacket {
-    const packet: IConnackPacket = { cmd: 'connack', returnCode: 0, sessionPresent: false, ...connack };
-    this.connected = true;
-    this.emit('connect', packet);
-    return packet;
-  }
-
-  /** The socket closed (refused, lost, or closed after an error). */
-  drop(): void {
-    this.connected = false;
-    this.emit('close');
-  }
-
-  /** An `error` event, with a numeric `code` when one is given (a CONNACK or reason code). */
-  fail(message: string, code?: number): Error {
-    const error = code === undefined ? new Error(message) : Object.assign(new Error(message), { code });
-    this.emit('error', error);
-    return error;
-  }
-
-  /** A DISCONNECT packet from the broker (MQTT 5). */
-  disconnectedByServer(reasonCode: number, reasonString?: string, serverReference?: string): void {
-    const properties = { ...(reasonString ? { reasonString } : {}), ...(serverReference ? { serverReference } : {}) };
-    const packet: IDisconnectPacket = { cmd: 'disconnect', reasonCode, ...(Object.keys(properties).length ? { properties } : {}) };
-    this.emit('disconnect', packet);
-  }
-
-  /** A PUBLISH from the broker. */
-  deliver(topic: string, text: string): void {
-    const payload = new TextEncoder().encode(text);
-    this.emit('message', topic, payload, { cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false });
-  }
-}
-
-/** Makes FakeClients and remembers every call. */
-class FakeFactory {
-  readonly clients: FakeClient[] = [];
-  readonly calls: Array<{ url: string; options: IClientOptions }> = [];
-  throws?: unknown;
-
-  readonly create: ClientFactory = (url, options) => {
-    this.calls.push({ url, options });
-    if (this.throws !== undefined) throw this.throws;
-    const client = new FakeClient(url, options);
-    this.clients.push(client);
-    return client as unknown as MqttClient;
-  };
-
-  /** The latest client; fails the test when there is none. */
-  get client(): FakeClient {
-    const client = this.clients.at(-1);
-    if (!client) throw new Error('the factory made no client');
-    return client;
-  }
-}
+import { FakeClient, FakeFactory } from '../support/fake-client.js';
+import { waitFor } from '../support/wait.js';
 
 /** Everything a listener was told, in order; `log` interleaves the three kinds. */
 interface Recording {
@@ -610,6 +444,54 @@ describe('core/connection (MqttConnection with a fake client)', () => {
       bad.connection.connect();
       await bad.connection.disconnect();
       expect(bad.rec.statuses).to.deep.equal(['error', 'closed']);
+    });
+
+    it('disconnect() with a QoS 1 publish unacknowledged: its PUBACK gets most of a second, then the socket is closed; resolves within 1 s, the publish rejects publish-failed', async () => {
+      const { connection, client } = connected();
+      const sent = connection.publish('t', 'x', { qos: 1 }).then(
+        () => 'resolved',
+        (e: MqttElementsError) => e.code,
+      );
+      await waitFor(() => client.publishes.length === 1);
+      client.outgoing = { 1: {} }; // as MQTT.js keeps it until the PUBACK
+      const started = performance.now();
+      await connection.disconnect();
+      expect(performance.now() - started).to.be.below(1000);
+      expect(client.ends.map((e) => e.force), 'closed, not waiting on the PUBACK').to.deep.equal([true]);
+      expect(connection.status).to.equal('closed');
+      expect(await sent).to.equal('publish-failed');
+    });
+
+    it('disconnect() with a QoS 1 publish whose PUBACK comes in time: a clean DISCONNECT after it, and the publish resolves', async () => {
+      const { connection, client } = connected();
+      const sent = connection.publish('t', 'x', { qos: 1 });
+      await waitFor(() => client.publishes.length === 1);
+      client.outgoing = { 1: {} };
+      const done = connection.disconnect();
+      await Promise.resolve();
+      expect(client.ends, 'waits for the PUBACK').to.deep.equal([]);
+      client.outgoing = {};
+      client.publishes[0].callback();
+      client.emit('outgoingEmpty');
+      await done;
+      expect(client.ends.map((e) => e.force)).to.deep.equal([false]);
+      await sent;
+    });
+
+    it('disconnect() while offline with publishes queued: at once, and they reject publish-failed', async () => {
+      const { connection, client } = connected();
+      client.drop();
+      const sent = [connection.publish('t', 'a', { qos: 1 }), connection.publish('t', 'b', { qos: 0 })].map((p) =>
+        p.then(
+          () => 'resolved',
+          (e: MqttElementsError) => e.code,
+        ),
+      );
+      await waitFor(() => client.publishes.length === 2);
+      client.outgoing = { 1: {} };
+      await connection.disconnect();
+      expect(client.ends.map((e) => e.force), 'no one to say DISCONNECT to').to.deep.equal([true]);
+      expect(await Promise.all(sent)).to.deep.equal(['publish-failed', 'publish-failed']);
     });
 
     it('disconnect() while offline is closed; later events of that client change nothing', async () => {

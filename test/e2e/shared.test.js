@@ -9,7 +9,8 @@ import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { browserPss } from '../../scripts/process-memory.js';
 import { launchers } from './one-context.js';
-import { BROWSERS, mosquittoPeers, serveStatic } from './support.js';
+import { closeWithin } from '../../scripts/time-limit.js';
+import { BROWSERS, mosquittoPeers, serveStatic, withoutFirefoxSocketNotes } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('./pages/shared.html', import.meta.url));
@@ -129,6 +130,110 @@ describe('tabs sharing one connection, against mosquitto', () => {
         t.diagnostic(figure);
         assert.ok(twentyTabs > oneTab, 'the measurement sees the tabs');
         for (const tab of tabs) assert.deepEqual(tab.errors, []);
+        for (const tab of tabs) await tab.close();
+      });
+
+      /** A new tab on /pages/shared.html with these values. */
+      const openTab = async (values) => {
+        const page = await browser.newTab();
+        await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ WS_URL: mosquitto.wsUrl, ...values })}`);
+        return page;
+      };
+      const messagesOf = (tab) => tab.evaluate(() => window.messages);
+      const ready = (s) => s.status === 'connected' && s.subscribe === 'subscribed';
+
+      it('a tab that opens delivers nothing again to the tabs already open, and receivedAt stays as received', async () => {
+        const run = `shj-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
+        const values = { CLIENT_ID: `dash-${run}`, TOPIC: `${run}/T` };
+        const tabs = [await openTab({ TAB: 'a', ...values }), await openTab({ TAB: 'b', ...values })];
+        await untilAll(tabs, ready, 'both tabs connected and subscribed');
+        await peers.pub(values.TOPIC, 'first');
+        await untilAll(tabs, (s) => s.value === 'first', 'the message reached both tabs');
+        const leaderAt = (await messagesOf(tabs[0]))[0].receivedAt;
+
+        tabs.push(await openTab({ TAB: 'c', ...values }));
+        await untilAll([tabs[2]], (s) => ready(s) && s.value === 'first', 'the new tab shows the latest message');
+        // A later message marks the end: whatever the new tab caused came before it.
+        await peers.pub(values.TOPIC, 'second');
+        await untilAll(tabs, (s) => s.value === 'second', 'the next message reached every tab');
+        const seen = await Promise.all(tabs.map(messagesOf));
+        for (const [i, messages] of seen.entries()) {
+          assert.deepEqual(messages.map((m) => m.value), ['first', 'second'], `tab ${'abc'[i]}: each message once`);
+          assert.equal(messages[0].receivedAt, leaderAt, `tab ${'abc'[i]}: receivedAt is when the connection received it`);
+        }
+        assert.equal(seen[2][0].retained, true, 'shown to the new tab as a message from before it subscribed');
+        for (const tab of tabs) assert.deepEqual(tab.errors, []);
+        for (const tab of tabs) await tab.close();
+      });
+
+      // Chromium crashes one tab's renderer; Firefox's crash ends every tab's content process, the
+      // leader's too, so there only the closed tab is the case.
+      const ends = browserName === 'chromium' ? ['closed', 'crashed'] : ['closed'];
+      for (const end of ends) {
+        it(`a follower tab ${end}: its subscription is released at the broker within a few seconds`, async () => {
+          const run = `shx-${browserName.slice(0, 2)}-${end.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
+          const clientId = `dash-${run}`;
+          const leader = await openTab({ TAB: 'a', CLIENT_ID: clientId, TOPIC: `${run}/T` });
+          await untilAll([leader], ready, 'the first tab connected');
+          const only = `${run}/only-b`;
+          const follower = await openTab({ TAB: 'b', CLIENT_ID: clientId, TOPIC: only });
+          await untilAll([follower], ready, 'the second tab subscribed through the first');
+          const unsubscribed = () => mosquitto.log().some((line) => line.endsWith(`${clientId} ${only}`));
+          assert.equal(unsubscribed(), false);
+          if (end === 'crashed') {
+            await follower.crash();
+            await closeWithin(follower.close(), 5000, 'the crashed tab').catch(() => {});
+          } else {
+            await follower.close();
+          }
+          const deadline = Date.now() + 5000;
+          while (!unsubscribed() && Date.now() < deadline) await sleep(50); // the broker's log has no event
+          assert.ok(unsubscribed(), `mosquitto logged no UNSUBSCRIBE of ${only} within 5 s of the tab's end`);
+          await untilAll([leader], ready, 'the first tab is as it was');
+          assert.deepEqual(leader.errors, []);
+          await leader.close();
+        });
+      }
+
+      it('the leading tab\'s connection removed offline with a QoS 1 publish in flight: the other tab takes over once the broker is back, and its own publish is delivered', async () => {
+        const run = `shr-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
+        const values = { CLIENT_ID: `dash-${run}`, TOPIC: `${run}/T` };
+        const tabs = [await openTab({ TAB: 'a', ...values }), await openTab({ TAB: 'b', ...values })];
+        await untilAll(tabs, ready, 'both tabs connected');
+        const publish = (tab, topic, payload) =>
+          tab.evaluate(
+            ([t, p]) => {
+              window.published = 'pending';
+              document
+                .querySelector('mqtt-connection')
+                .publish(t, p, { qos: 1, retain: true })
+                .then(
+                  () => (window.published = 'resolved'),
+                  (e) => (window.published = e.code),
+                );
+            },
+            [topic, payload],
+          );
+        await mosquitto.stop();
+        try {
+          await untilAll(tabs, (s) => s.status !== 'connected', 'both tabs saw the broker go');
+          await publish(tabs[0], `${run}/from-a`, 'from a');
+          await publish(tabs[1], `${run}/from-b`, 'from b');
+          await tabs[0].evaluate(() => document.querySelector('mqtt-connection').remove());
+          const leaderGone = Date.now() + 2000;
+          let a;
+          while ((a = await tabs[0].evaluate(() => window.published)) === 'pending' && Date.now() < leaderGone) await sleep(50);
+          assert.equal(a, 'publish-failed', 'the removed connection answered its queued publish');
+        } finally {
+          await mosquitto.start();
+        }
+        await untilAll([tabs[1]], ready, 'the other tab leads and is connected again', 15000);
+        const delivered = Date.now() + 10000;
+        while ((await tabs[1].evaluate(() => window.published)) === 'pending' && Date.now() < delivered) await sleep(50);
+        assert.equal(await tabs[1].evaluate(() => window.published), 'resolved', 'its publish was acknowledged');
+        const { received } = peers.firstMessage(`${run}/from-b`, `${run}-peer`);
+        assert.equal(await received, 'from b', 'and is at the broker');
+        for (const tab of tabs) assert.deepEqual(withoutFirefoxSocketNotes(tab.errors), []);
         for (const tab of tabs) await tab.close();
       });
 
