@@ -100,6 +100,8 @@ export class IdbStore implements IStore {
   readonly #logins = new Map<string, Map<number, Packet>>();
   #login: string;
   #seq = 0;
+  /** MQTT.js closed this store (its client ended): callbacks of writes still pending are not called. */
+  #closed = false;
 
   constructor(db: IDBDatabase, scope: string[], login: string) {
     this.#db = db;
@@ -150,9 +152,11 @@ export class IdbStore implements IStore {
       (store) => store.put(row, this.#key(id)),
       () => {
         this.#messages(login).set(id, packet);
-        cb?.();
+        // The message is kept for the next connect; the ended client must not hear of it (MQTT.js's
+        // own state is gone, and its callback would throw).
+        if (!this.#closed) cb?.();
       },
-      (e) => cb?.(storeError(e, `keep message ${id}`)),
+      (e) => !this.#closed && cb?.(storeError(e, `keep message ${id}`)),
     );
     return this;
   }
@@ -173,8 +177,8 @@ export class IdbStore implements IStore {
     write(
       this.#db,
       (store) => store.delete(this.#key(id)),
-      () => cb?.(missing, deleted),
-      (e) => cb?.(storeError(e, `forget message ${id}`), deleted),
+      () => !this.#closed && cb?.(missing, deleted),
+      (e) => !this.#closed && cb?.(storeError(e, `forget message ${id}`), deleted),
     );
     return this;
   }
@@ -187,6 +191,7 @@ export class IdbStore implements IStore {
   }
 
   close(cb: (error?: Error) => void): void {
+    this.#closed = true;
     cb?.();
   }
 }
