@@ -93,7 +93,7 @@ function page({ id, url = '/mqtt', keepalive = KEEPALIVE, policy = 'none', share
   const csp = POLICIES[policy] ? `<meta http-equiv="Content-Security-Policy" content="${POLICIES[policy]}">` : '';
   const attr = (s) => escapeHtml(String(s));
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">${csp}<link rel="icon" href="data:,">
+<html lang="en"><head><meta charset="utf-8">${csp}
 <title>${attr(id)} behind nginx</title>
 <script src="/probe.js"></script>
 <script type="module" src="/cdn/mqtt-elements.js"></script>
@@ -143,6 +143,7 @@ describe('behind nginx: an https page with url="/mqtt"', () => {
     mkdirSync(join(webroot, 'cdn'));
     copyFileSync(BUNDLE, join(webroot, 'cdn/mqtt-elements.js'));
     writeFileSync(join(webroot, 'probe.js'), PROBE);
+    writeFileSync(join(webroot, 'favicon.ico'), ''); // else each page's request for one is an error in nginx's log
     const wsPort = Number(new URL(mosquitto.wsUrl).port);
     const readme = readmeNginx();
     nginx = await startNginx((port) => nginxConfig(readme, { port, certs, webroot, wsPort }));

@@ -21,9 +21,9 @@ describe('transport: keepalive pings against a broker', () => {
     client.end(true);
     const waits = packets.flatMap(([cmd, at], i) => (cmd === 'pingreq' ? [Math.round(at - packets[i - 1]![1])] : []));
     // A quarter early but at least 1 s: 1 s of a 2 s keepalive (timers fire late on a loaded
-    // machine, never early). The code before the rule pinged after 2 s, the very moment such a
-    // proxy closes.
+    // machine, never early: hence the room above). The code before the rule pinged after 2 s,
+    // the very moment such a proxy closes.
     expect(waits, 'PINGREQs').to.have.length.of.at.least(3);
-    for (const wait of waits) expect(wait, `ms from the last packet to each PINGREQ: ${waits.join(', ')}`).to.be.within(950, 1500);
+    for (const wait of waits) expect(wait, `ms from the last packet to each PINGREQ: ${waits.join(', ')}`).to.be.within(950, 1900);
   });
 });
