@@ -122,7 +122,7 @@ function nativeAdvance(ms: number, hidden = globalThis.document?.hidden === true
   return hidden ? Math.min(1000, ms / 2) : 0;
 }
 
-function runNative(id: number, interval: Interval): void {
+function runNative(id: number, interval: Interval, now = performance.now()): void {
   native.set(id, interval);
   const advance = nativeAdvance(interval.ms);
   interval.handle = setTimeout(
@@ -131,13 +131,13 @@ function runNative(id: number, interval: Interval): void {
       interval.handle = setInterval(() => tick(interval), interval.ms - advance);
       tick(interval);
     },
-    Math.max(0, interval.due - performance.now() - advance),
+    Math.max(0, interval.due - now - advance),
   );
 }
 
-function runInWorker(id: number, interval: Interval): void {
+function runInWorker(id: number, interval: Interval, now = performance.now()): void {
   inWorker.set(id, interval);
-  worker!.postMessage([1, id, interval.ms, Math.max(0, interval.due - performance.now())]);
+  worker!.postMessage([1, id, interval.ms, Math.max(0, interval.due - now)]);
 }
 
 function tryWorker(): void {
@@ -187,10 +187,11 @@ function tryWorker(): void {
 export const keepaliveTimer: IntervalTimer = {
   set(callback, ms) {
     const id = nextId++;
-    const interval: Interval = { callback, ms, due: performance.now() + firstTick(ms) };
+    const now = performance.now();
+    const interval: Interval = { callback, ms, due: now + firstTick(ms) };
     if (!watching) watchVisibility();
-    if (state === 'ready' && worker) runInWorker(id, interval);
-    else runNative(id, interval);
+    if (state === 'ready' && worker) runInWorker(id, interval, now);
+    else runNative(id, interval, now);
     return id;
   },
   clear(id) {

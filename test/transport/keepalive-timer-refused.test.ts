@@ -19,7 +19,7 @@ async function scheduleFor(ms: number): Promise<{ first: number; period: number 
   const [realSetTimeout, realSetInterval] = [globalThis.setTimeout, globalThis.setInterval];
   // The first tick's timeout is asked for in set(); the interval in that timeout's callback.
   globalThis.setTimeout = ((callback: () => void, delay: number) => {
-    asked.first = Math.round(delay); // `due` less now: a fraction of a ms goes by in between
+    asked.first = Math.round(delay); // (now + first) - now: floating-point noise at most
     return realSetTimeout(() => {
       globalThis.setInterval = ((tick: () => void, period: number) => {
         asked.period = period;
