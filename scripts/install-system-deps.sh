@@ -21,6 +21,7 @@ checks=(
   '/usr/sbin/ejabberdctl|ejabberd|broker: ejabberd 23.01 (mod_mqtt, MQTT 3.1.1 and 5), one of the four the tests run against'
   '/usr/lib/rabbitmq/bin/rabbitmq-server|rabbitmq-server|broker: RabbitMQ 3.10 (web_mqtt), one of the four, and the 2-node cluster of the failover test'
   '/usr/bin/epmd|erlang-base|the Erlang port mapper each RabbitMQ deployment runs on its own port'
+  '/usr/sbin/nginx|nginx-light|reverse proxy in front of mosquitto for test/e2e/proxy.test.js (https page, url="/mqtt", idle timeouts)'
 )
 browsers=",${BROWSERS:-chromium,firefox},"
 [[ $browsers == *,chromium,* ]] && checks+=('/usr/bin/chromium|chromium|browser: the tests run in Chromium (Debian build, driven by Playwright)')

@@ -9,6 +9,7 @@ import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient, Pac
 import { brokerReason, MqttElementsError, numericCode } from '../errors.js';
 import type { ConnectionStatus } from './connection.js';
 import { failedAttemptMessage } from './diagnosis.js';
+import { watchIdleCloses } from './idle-close.js';
 import type { RetrySchedule } from './retry.js';
 import type { StatusBoard } from './status.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
@@ -141,6 +142,7 @@ const SESSION_TAKEN_OVER = 0x8e;
 /** Follows the client's events and reports them to `sink` as status changes and coded errors. */
 export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
   const { client } = attempt;
+  const idleCloses = watchIdleCloses(client);
   client.on('connect', (connack) => {
     // A CONNACK parsed only after its socket closed (seen in a Firefox background tab whose tasks
     // ran late) connects nothing: the close was already handled, and the retry must go on.
@@ -213,8 +215,11 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
     attempt.phase = 'down';
     attempt.retry?.down();
     if (was === 'open') {
-      // An established connection was lost: `offline` until the next attempt (if any).
-      sink.status('offline');
+      // An established connection was lost: `offline` until the next attempt (if any), with the
+      // diagnosis when it keeps being lost after the same silence (a proxy's idle timeout).
+      const idle = idleCloses.lost();
+      if (idle) sink.fail(idle, 'offline');
+      else sink.status('offline');
     } else if (attempt.reported) {
       // An attempt that failed: status `error` (SPEC: errors reflect as status), until the next
       // attempt makes it `reconnecting`. The error itself is reported once per outage.

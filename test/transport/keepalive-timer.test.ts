@@ -2,13 +2,25 @@
 // page is visible, a worker of its own once the page is hidden, the running intervals moved
 // into it. No broker. (Strict CSP pages, where the worker is refused: test/e2e/csp.test.js.)
 import { expect } from '@open-wc/testing';
-import { keepaliveTimer, keepaliveTimerKind } from '../../src/transport/keepalive-timer.js';
+import { firstTick, keepaliveTimer, keepaliveTimerKind, pingAfter } from '../../src/transport/keepalive-timer.js';
 import { restoreVisibility, setHidden } from '../support/visibility.js';
 import { waitFor } from '../support/wait.js';
 
 describe('transport/keepalive-timer', () => {
   after(() => {
     restoreVisibility();
+  });
+
+  // A proxy that closes after `keepalive` s without traffic from the broker must see the
+  // PINGRESP first (SPEC: Resilience, behind a proxy): the ping leaves a quarter early.
+  it('pings a quarter of the keepalive early: at least 1 s, at most half', () => {
+    const seconds = (keepalive: number) => pingAfter(keepalive * 1000) / 1000;
+    expect([60, 30, 10, 4, 3, 2, 1].map(seconds)).to.deep.equal([45, 22.5, 7.5, 3, 2, 1, 0.5]);
+    // MQTT.js asks for half the keepalive and pings on its second tick: the first comes early, so
+    // that the second lands there; the third (MQTT.js giving up) still half a keepalive after it.
+    expect(firstTick(30000) + 30000, 'keepalive 60 s').to.equal(45000);
+    expect(firstTick(2000) + 2000, 'keepalive 4 s').to.equal(3000);
+    expect(firstTick(1000), 'keepalive 2 s: at once').to.equal(0);
   });
 
   it('runs on native timers while the page is visible, and makes no worker', async () => {
