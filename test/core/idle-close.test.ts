@@ -64,7 +64,7 @@ describe('core/idle-close', () => {
       const watch = watchIdleCloses(client, () => now);
       const lossAfter = (connected: number, silence: number) => {
         now += connected; // messages kept coming for a while...
-        client.emit('packetreceive');
+        client.emit('packetreceive', { cmd: 'connack', sessionPresent: false, returnCode: 0 });
         now += silence; // ...then nothing, until the proxy closed
         return watch.lost();
       };
@@ -99,7 +99,7 @@ describe('core/idle-close', () => {
       /** A CONNACK, then `silence` ms later the socket closes. */
       const connectedFor = (silence: number) => {
         client.emit('reconnect');
-        client.emit('packetreceive');
+        client.emit('packetreceive', { cmd: 'connack', sessionPresent: false, returnCode: 0 });
         client.emit('connect', { cmd: 'connack', sessionPresent: false });
         now += silence;
         client.emit('close');
