@@ -79,13 +79,14 @@ async function storedFor(clientId: string): Promise<boolean> {
     open.onerror = () => reject(open.error);
   });
   try {
-    if (!db.objectStoreNames.contains('in-flight')) return false;
+    if (!db.objectStoreNames.contains('outbox')) return false;
     const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
-      const req = db.transaction('in-flight', 'readonly').objectStore('in-flight').getAllKeys();
+      const req = db.transaction('outbox', 'readonly').objectStore('outbox').getAllKeys();
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
-    return keys.some((k) => String(k).includes(`|${clientId}|`));
+    // Keys are [URLs, client id, direction, login, message id] (idb-store.ts).
+    return keys.some((k) => Array.isArray(k) && k.includes(clientId));
   } finally {
     db.close();
   }
