@@ -94,7 +94,7 @@ async function driverReady(url, driver) {
 /**
  * Starts Xvfb and WebKitWebDriver. `env` is added to the browser's environment (LANG, say: the
  * driver starts MiniBrowser with its own). Resolves with the driver's port and the capabilities
- * of a MiniBrowser session, and `stop()`, which kills both (idempotent).
+ * of a MiniBrowser session, the driver's pid (MiniBrowser runs below it), and `stop()`, which kills both (idempotent).
  * @param {{ env?: Record<string, string> }} [options]
  */
 export async function startWebKit({ env = {} } = {}) {
@@ -111,7 +111,7 @@ export async function startWebKit({ env = {} } = {}) {
       env: { ...process.env, DISPLAY: display, ...env },
     });
     await driverReady(`http://127.0.0.1:${port}`, driver);
-    return { port, display, capabilities: webkitCapabilities(), stop };
+    return { port, display, pid: driver.pid, capabilities: webkitCapabilities(), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -19,6 +19,7 @@ import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 import { startDemoServer } from '../../scripts/demo-server.js';
 import { killTree } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
+import { launchWebKit } from '../../scripts/webkit-pages.js';
 import { BROWSERS } from './support.js';
 
 const PAGES = ['/', '/dashboard.html', '/console.html', '/guide.html', '/api.html'];
@@ -78,6 +79,24 @@ const launchers = {
         return adapt(page, 'puppeteer');
       },
       close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
+    };
+  },
+  // WebDriver classic (scripts/webkit-pages.js): its page has the same calls; page and console
+  // errors are one list here, as above.
+  webkit: async () => {
+    const browser = await launchWebKit();
+    return {
+      newPage: async (viewport) => {
+        const page = await browser.newPage();
+        await page.setViewport(viewport);
+        return {
+          ...page,
+          get errors() {
+            return [...page.errors, ...page.consoleErrors];
+          },
+        };
+      },
+      close: () => browser.close(),
     };
   },
 };
