@@ -40,9 +40,10 @@ function script(fn, poll) {
     const arg = arguments[0], timeout = arguments[1], done = arguments[arguments.length - 1];
     const fn = (${fn});
     // As Playwright does, only JSON-like values come back: an element, a window or a cycle is
-    // turned into what JSON makes of it (WebDriver would fail the whole call on a cycle).
-    const plain = (v) => { try { return JSON.parse(JSON.stringify(v) ?? 'null'); } catch { return String(v); } };
-    const reply = (v) => done({ ok: true, undefined: v === undefined, v: v === undefined ? null : plain(v) });
+    // turned into what JSON makes of it (WebDriver would fail the whole call on a cycle). As a
+    // string: WebKitWebDriver's own serialisation does not keep the order of an object's keys.
+    const json = (v) => { try { return JSON.stringify(v) ?? 'null'; } catch { return JSON.stringify(String(v)); } };
+    const reply = (v) => done({ ok: true, undefined: v === undefined, json: v === undefined ? 'null' : json(v) });
     const fail = (e) => done({ ok: false, message: String(e?.name ?? 'Error') + ': ' + String(e?.message ?? e) + ' (' + String(e?.stack ?? '') + ')' });
     ${
       poll
@@ -91,7 +92,7 @@ export async function launchWebKit({ env } = {}) {
   const evaluate = async (handle, fn, arg, poll, timeout = 10000) => {
     const result = await on(handle, () => driver.executeAsyncScript(script(fn, poll), [arg ?? null, timeout]));
     if (!result.ok) throw new Error(result.message);
-    return result.undefined ? undefined : result.v;
+    return result.undefined ? undefined : JSON.parse(result.json);
   };
 
   const newPage = async () => {
@@ -123,12 +124,22 @@ export async function launchWebKit({ env } = {}) {
       /**
        * The viewport's size, through the window's: WebDriver classic sizes windows only, so the
        * window is sized, the viewport measured, and the window corrected by MiniBrowser's frame.
+       * Resolves with the viewport it got: MiniBrowser's window is no narrower than its toolbar
+       * (447 px here), so a phone's 390 px is out of reach.
        */
       setViewport: ({ width, height }) =>
         on(handle, async () => {
+          // Read after two frames: the window manager resizes after setWindowSize has answered.
+          const viewport = () =>
+            driver.executeAsyncScript(
+              'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done({ width: innerWidth, height: innerHeight })));',
+              [],
+            );
           await driver.setWindowSize(width, height);
-          const inner = await driver.execute(() => [globalThis.innerWidth, globalThis.innerHeight]);
-          if (inner[0] !== width || inner[1] !== height) await driver.setWindowSize(2 * width - inner[0], 2 * height - inner[1]);
+          const inner = await viewport();
+          if (inner.width === width && inner.height === height) return inner;
+          await driver.setWindowSize(2 * width - inner.width, 2 * height - inner.height);
+          return viewport();
         }),
       /** The viewport as a PNG at `path`. */
       screenshot: (path) => on(handle, () => driver.saveScreenshot(path)),

@@ -51,7 +51,7 @@ function start(bin, args, options = {}) {
 
 /** Xvfb on the first free display: it writes the display's number to fd 3 once it accepts clients. */
 async function startXvfb() {
-  const xvfb = start(XVFB, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+  const xvfb = start(XVFB, ['-displayfd', '3', '-screen', '0', '1920x1200x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
