@@ -2,32 +2,41 @@
 // WebKitWebDriver (WebDriver classic), on an Xvfb display of its own (MiniBrowser has no headless
 // mode). One place starts the pair and stops it, for web-test-runner (browser-tests.js) and the
 // whole-page tests (test/e2e/support.js). Each pair gets a free display (Xvfb -displayfd) and a
-// free port, so that runs side by side do not meet; both run in process groups of their own,
-// killed on stop() and, whatever else happens, when this Node process exits.
+// free port, so that runs side by side do not meet. Both stay in this process's process group
+// (a `timeout` or a CI job that kills the group takes them too) and are killed with everything
+// below them (MiniBrowser, its web processes) on stop() and on every way this process ends that
+// runs code: exit, a thrown error, SIGINT, SIGTERM, SIGHUP.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { WEBKIT, WEBKIT_DRIVER, XVFB } from './browsers.js';
+import { killTree } from './kill-tree.js';
 import { within } from './time-limit.js';
 
 const START_MS = 30000;
 const live = new Set();
 
-/** SIGKILLs a process group started detached here (its leader's pid is the group id). */
-function killGroup(child) {
+/** SIGKILLs `child` and everything below it, if it still runs. */
+function kill(child) {
   if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  killTree(child.pid);
 }
 
-// The last word on every exit path: a thrown error, process.exit() from the runner's bounded
-// shutdown, the end of the event loop. Signals end the process through these too (the runners
-// handle SIGINT/SIGTERM by exiting).
-process.on('exit', () => {
-  for (const child of live) killGroup(child);
-});
+const killAll = () => {
+  for (const child of live) kill(child);
+};
+process.on('exit', killAll);
+// A signal ends Node without its exit handlers: kill ours, then, where nobody else handles the
+// signal (the runners' bounded shutdown does, for SIGINT and SIGTERM), end as the signal would.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  const onSignal = () => {
+    killAll();
+    if (process.listenerCount(signal) === 1) {
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    }
+  };
+  process.on(signal, onSignal);
+}
 
 /** A TCP port nobody listens on right now, for the driver. */
 function freePort() {
@@ -41,9 +50,9 @@ function freePort() {
   });
 }
 
-/** Starts `bin` detached (its own process group), remembered for the exit handler. */
+/** Starts `bin`, remembered for the exit and signal handlers. */
 function start(bin, args, options = {}) {
-  const child = spawn(bin, args, { detached: true, ...options });
+  const child = spawn(bin, args, options);
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
@@ -69,7 +78,7 @@ async function startXvfb() {
     START_MS,
     'Xvfb',
   ).catch((error) => {
-    killGroup(xvfb);
+    kill(xvfb);
     throw error;
   });
   return { xvfb, display };
@@ -101,8 +110,8 @@ export async function startWebKit({ env = {} } = {}) {
   const { xvfb, display } = await startXvfb();
   let driver;
   const stop = async () => {
-    killGroup(driver);
-    killGroup(xvfb);
+    kill(driver);
+    kill(xvfb);
   };
   try {
     const port = await freePort();
