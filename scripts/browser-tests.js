@@ -7,8 +7,41 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import puppeteerCore from 'puppeteer-core';
-import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from './browsers.js';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX, WEBKIT, WEBKIT_DRIVER, XVFB } from './browsers.js';
+import { startWebKit, webkitCapabilities } from './webkit.js';
+
+/**
+ * web-test-runner's WebDriver launcher, with the driver it talks to started first: Xvfb and
+ * WebKitWebDriver on a free display and port when the first test file needs the browser, killed
+ * when the launcher stops (and by scripts/webkit.js when the process exits however it ends).
+ */
+class WebKitLauncher extends WebdriverLauncher {
+  constructor() {
+    super({ hostname: '127.0.0.1', port: 0, capabilities: webkitCapabilities() });
+  }
+
+  async initialize(config) {
+    await super.initialize(config);
+    this.name = 'WebKit'; // the progress line's label (.ci/run counts per label), not "MiniBrowser"
+  }
+
+  async createDriverManager() {
+    this.webkit ??= await startWebKit();
+    this.options.port = this.webkit.port;
+    return super.createDriverManager();
+  }
+
+  async stop() {
+    try {
+      await super.stop();
+    } finally {
+      await this.webkit?.stop();
+      this.webkit = undefined;
+    }
+  }
+}
 
 const launchers = {
   // Playwright's own Chromium download is not available here: drive Debian's build.
@@ -26,19 +59,23 @@ const launchers = {
       puppeteer: puppeteerCore,
       launchOptions: { browser: 'firefox', executablePath: FIREFOX, headless: true },
     }),
+  // WebKitGTK's MiniBrowser through WebDriver classic (no CDP): scripts/webkit.js.
+  webkit: () => new WebKitLauncher(),
 };
-const binaries = { chromium: CHROMIUM, firefox: FIREFOX };
+const binaries = { chromium: [CHROMIUM], firefox: [FIREFOX], webkit: [WEBKIT, WEBKIT_DRIVER, XVFB] };
 
 /** The browsers BROWSERS names, each checked to be installed. */
 export function wantedBrowsers() {
-  const wanted = (process.env.BROWSERS ?? 'chromium,firefox')
+  const wanted = (process.env.BROWSERS ?? 'chromium,firefox,webkit')
     .split(',')
     .map((b) => b.trim())
     .filter(Boolean);
   for (const name of wanted) {
-    if (!launchers[name]) throw new Error(`BROWSERS: unknown browser "${name}" (use chromium, firefox)`);
+    if (!launchers[name]) throw new Error(`BROWSERS: unknown browser "${name}" (use chromium, firefox, webkit)`);
     // A missing browser must fail the run, not quietly shrink the matrix.
-    if (!existsSync(binaries[name])) throw new Error(`${binaries[name]} not found: install it (see .ci/run)`);
+    for (const binary of binaries[name]) {
+      if (!existsSync(binary)) throw new Error(`${binary} not found: install it (scripts/install-system-deps.sh)`);
+    }
   }
   return wanted;
 }

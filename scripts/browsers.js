@@ -2,6 +2,10 @@
 // Chromium must be started here (TOOLCHAIN.md): one place, so the three cannot drift apart.
 export const CHROMIUM = '/usr/bin/chromium';
 export const FIREFOX = '/usr/bin/firefox-esr';
+/** WebKitGTK's MiniBrowser (package libwebkit2gtk-4.1-0), its WebDriver (webkit2gtk-driver) and Xvfb. */
+export const WEBKIT = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver';
+export const XVFB = '/usr/bin/Xvfb';
 
 /** Without the background-networking flags Chromium dials hosts this closed network refuses. */
 export const CHROMIUM_ARGS = [

@@ -4,7 +4,7 @@
 # machine, `npm install && npm test` as root is the whole set-up. Not as root, it installs
 # nothing: it lists what is missing and prints the command to run, and fails.
 #
-# BROWSERS=chromium (or firefox) leaves the other browser out, as the test runners do.
+# BROWSERS=chromium (or firefox, webkit, or a list) leaves the others out, as the test runners do.
 # The tests start their own brokers on free 127.0.0.1 ports, in temp dirs (scripts/mosquitto.js,
 # ejabberd.js, rabbitmq.js); they never use a system service these packages may start.
 set -euo pipefail
@@ -23,9 +23,14 @@ checks=(
   '/usr/bin/epmd|erlang-base|the Erlang port mapper each RabbitMQ deployment runs on its own port'
   '/usr/sbin/nginx|nginx-light|reverse proxy in front of mosquitto for test/e2e/proxy.test.js (https page, url="/mqtt", idle timeouts)'
 )
-browsers=",${BROWSERS:-chromium,firefox},"
+browsers=",${BROWSERS:-chromium,firefox,webkit},"
 [[ $browsers == *,chromium,* ]] && checks+=('/usr/bin/chromium|chromium|browser: the tests run in Chromium (Debian build, driven by Playwright)')
 [[ $browsers == *,firefox,* ]] && checks+=('/usr/bin/firefox-esr|firefox-esr|browser: the tests run in Firefox ESR (driven by WebDriver BiDi)')
+[[ $browsers == *,webkit,* ]] && checks+=(
+  '/usr/bin/WebKitWebDriver|webkit2gtk-driver|browser: the tests run in WebKit (WebKitGTK, the engine of every iOS browser and of Safari), driven by WebKitGTK'"'"'s WebDriver; it brings libwebkit2gtk-4.1-0, whose MiniBrowser is the browser'
+  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser|libwebkit2gtk-4.1-0|the WebKit browser the driver starts'
+  '/usr/bin/Xvfb|xvfb|a display for WebKit, which has no headless mode (scripts/webkit.js starts one per run)'
+)
 
 missing=()
 declare -A why=()

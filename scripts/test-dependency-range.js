@@ -2,7 +2,7 @@
 // with the runtime dependencies at the lowest, or the newest, versions that package.json's `^`
 // ranges allow (SPEC.md, Packaging): `npm run build`, `npm run test:unit`, and the whole-page tests
 // `test/e2e/pages.test.js` and `test/e2e/csp.test.js` against mosquitto, in the browsers of
-// BROWSERS (default both). .ci/run runs it twice after `npm test`.
+// BROWSERS (default all three). .ci/run runs it twice after `npm test`.
 //
 // The copy: the checkout's files (tracked, and new ones not ignored) in a temp dir, with a copy of
 // its node_modules (as `npm ci` left it); the checkout itself is never touched. Then:

@@ -4,10 +4,14 @@
  * values reach the DOM as text only: uPlot writes legend labels with `textContent` and values with
  * `nodeValue`, and draws axes on the canvas; the summary is written with `textContent`.
  */
+// Before uPlot: its module body reads navigator.language, which may be no locale (uplot-locale.ts).
+import { releaseLanguage } from './uplot-locale.js';
 import uPlot from 'uplot';
 import { formatValue } from '../core/format.js';
 import { writeText } from '../elements/write-value.js';
 import type { AlignedData } from './series-buffer.js';
+
+releaseLanguage();
 
 /** How the chart looks: changing any of these builds the uPlot chart anew. */
 export interface ChartLook {

@@ -21,6 +21,9 @@ describe('core/format', () => {
 
   it('a lang that is no valid locale falls back to the browser default instead of throwing', () => {
     expect(formatValue(1.5, { decimals: 1, locale: 'not a locale!' })).to.match(/^1[.,]5$/);
+    // What WebKitGTK reports as navigator.language under LANG=C.UTF-8: a page may copy it to `lang`.
+    const byDefault = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1 }).format(1.5);
+    expect(formatValue(1.5, { decimals: 1, locale: 'C' })).to.equal(byDefault);
   });
 
   it('labels: the text for a value it lists, the usual text for others', () => {

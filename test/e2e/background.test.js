@@ -105,6 +105,12 @@ describe('background tabs keep their keepalive', () => {
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   for (const name of BROWSERS) {
+    if (name === 'webkit') {
+      // Hiding a tab, Chromium's throttling flags and freezing a page all go through CDP or
+      // Chromium's switches; WebDriver classic has no command to hide, background or freeze one.
+      describe(name, () => it('background tabs: throttled timers, a frozen page resumed', { skip: 'WebKit: no way to hide, background or freeze a tab through WebDriver classic (no CDP)' }, () => {}));
+      continue;
+    }
     describe(name, () => {
       let browser;
       before(async () => {

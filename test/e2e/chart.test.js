@@ -1,15 +1,17 @@
 // <mqtt-chart> on whole pages (SPEC: `<mqtt-chart>`, Packaging): cdn/mqtt-chart.js beside
 // cdn/mqtt-elements.js shares it (one lit, one MqttConnectionElement, one module of it loaded) and
 // finds its connection; cdn/mqtt-chart.js alone brings the main module with it; and under a strict
-// CSP with Trusted Types enforced, the chart draws with no violation. Against a stock mosquitto,
-// in Chromium and Firefox. Run after `npm run build` (npm test does both).
+// CSP with Trusted Types enforced, the chart draws with no violation; and WebKit under LANG=C.UTF-8,
+// whose navigator.language "C" Intl refuses, loads and draws it (issue 20). Against a stock
+// mosquitto, in Chromium, Firefox and WebKit. Run after `npm run build` (npm test does both).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMosquitto } from '../../scripts/mosquitto.js';
-import { inEachBrowser, mosquittoPeers, serveStatic } from './support.js';
+import { launchWebKit } from '../../scripts/webkit-pages.js';
+import { BROWSERS, inEachBrowser, mosquittoPeers, serveStatic } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -132,6 +134,42 @@ describe('<mqtt-chart> on whole pages against mosquitto', () => {
       assert.deepEqual(facts.violations, []);
       assert.deepEqual(facts.canvases, [1, 1]);
       assert.deepEqual(facts.legend.slice(1), ['kitchen', 'bath']);
+      assert.deepEqual(tab.errors, []);
+    });
+  });
+
+  // WebKitGTK takes navigator.language from LANG: under C.UTF-8 (servers', containers' and CI's
+  // default) it is "C", and uPlot's module body threw on it, so <mqtt-chart> was never defined.
+  describe('WebKit under LANG=C.UTF-8', { skip: BROWSERS.includes('webkit') ? false : 'BROWSERS leaves WebKit out' }, () => {
+    let webkit;
+    before(async () => {
+      webkit = await launchWebKit({ env: { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } });
+    });
+    after(() => webkit?.close());
+
+    it('navigator.language is "C", which Intl refuses; cdn/mqtt-chart.js loads, draws, and formats in the default locale', async () => {
+      const { tab } = await openAndFeed(() => webkit, 'webkit-c', 'chart-only', false);
+      const facts = await tab.evaluate(() => {
+        let refused = false;
+        try {
+          new Intl.NumberFormat(navigator.language);
+        } catch {
+          refused = true;
+        }
+        const chart = document.querySelector('mqtt-chart');
+        return {
+          language: navigator.language,
+          refused,
+          canvases: chart.shadowRoot.querySelectorAll('canvas').length,
+          summary: [...chart.shadowRoot.querySelectorAll('[part="summary"] li')].map((li) => li.textContent),
+          // The default locale's numbers with decimals="1", as the chart must fall back to.
+          expected: [26, 19].map((n) => new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n)),
+        };
+      });
+      assert.equal(facts.language, 'C');
+      assert.equal(facts.refused, true, 'Intl refuses "C" here: the case this test is about');
+      assert.equal(facts.canvases, 1);
+      assert.deepEqual(facts.summary, [`kitchen: ${facts.expected[0]}`, `bath: ${facts.expected[1]}`]);
       assert.deepEqual(tab.errors, []);
     });
   });

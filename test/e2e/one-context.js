@@ -7,6 +7,7 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 import { descendants, killTree } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
+import { launchWebKit } from '../../scripts/webkit-pages.js';
 
 /** The bit of Playwright's and Puppeteer's page APIs used here. */
 function adapt(page, crash) {
@@ -68,5 +69,8 @@ export const launchers = {
       close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
     };
   },
+  // WebDriver classic's tabs of one session share storage, BroadcastChannel and Web Locks; its
+  // crash SIGKILLs the web content processes, as Firefox's above.
+  webkit: () => launchWebKit(),
 };
 

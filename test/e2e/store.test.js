@@ -72,7 +72,11 @@ describe('store="indexeddb": QoS 1 messages in flight survive a reload, a crash 
         { store: 'memory', end: 'reload' },
       ];
       for (const { store, end } of cases) {
-        it(`${store}: ${COUNT} publishes while the broker is down, a ${end}, the broker back`, async (t) => {
+        const skip =
+          browserName === 'webkit' && end === 'crash'
+            ? { skip: 'WebKit: a SIGKILLed web content process ends the WebDriver session (MiniBrowser does not reload the page under automation)' }
+            : {};
+        it(`${store}: ${COUNT} publishes while the broker is down, a ${end}, the broker back`, skip, async (t) => {
           const run = `st-${browserName.slice(0, 2)}-${store.slice(0, 3)}-${end.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
           const topic = `${run}/n`;
           const query = new URLSearchParams({ WS_URL: mosquitto.wsUrl, CLIENT_ID: run, TOPIC: topic, STORE: store });

@@ -1,6 +1,7 @@
 // What the whole-page tests share: the browsers (Debian's Chromium through Playwright, Firefox
-// ESR through Puppeteer's WebDriver BiDi) behind one small page API, a static file server, and
-// mosquitto's command-line peers.
+// ESR through Puppeteer's WebDriver BiDi, WebKitGTK's MiniBrowser through WebDriver classic:
+// scripts/webkit-pages.js) behind one small page API, a static file server, and mosquitto's
+// command-line peers.
 import { after, before, describe } from 'node:test';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -11,9 +12,18 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 import { killTree } from '../../scripts/kill-tree.js';
 import { closeWithin } from '../../scripts/time-limit.js';
+import { launchWebKit } from '../../scripts/webkit-pages.js';
 
-/** BROWSERS=chromium or BROWSERS=firefox runs one; the default is both. */
-export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox').split(',').map((b) => b.trim());
+/** BROWSERS=chromium (or firefox, webkit, or a list) runs those; the default is all three. */
+export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((b) => b.trim());
+
+/**
+ * The options of node:test's `it` that skip a test in WebKit, naming what it waits for: a test
+ * that needs what WebDriver classic cannot do there (hide a tab, emulate the network, crash …).
+ */
+export function unlessWebKit(browserName, why) {
+  return browserName === 'webkit' ? { skip: `WebKit: ${why}` } : {};
+}
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
 
@@ -89,11 +99,12 @@ const launchers = {
       close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
     };
   },
+  webkit: () => launchWebKit(),
 };
 
-/** Starts `name` (chromium, firefox); `close()` is bounded, so a hung browser cannot hold the run. */
+/** Starts `name` (chromium, firefox, webkit); `close()` is bounded, so a hung browser cannot hold the run. */
 export function launchBrowser(name) {
-  if (!launchers[name]) throw new Error(`unknown browser ${name} (use chromium, firefox)`);
+  if (!launchers[name]) throw new Error(`unknown browser ${name} (use chromium, firefox, webkit)`);
   return launchers[name]();
 }
 

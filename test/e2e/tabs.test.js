@@ -87,7 +87,7 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
     describe(browserName, () => {
       let browser;
       before(async () => {
-        if (!launchers[browserName]) throw new Error(`unknown browser ${browserName} (use chromium, firefox)`);
+        if (!launchers[browserName]) throw new Error(`unknown browser ${browserName} (use chromium, firefox, webkit)`);
         browser = await launchers[browserName]();
       });
       after(() => browser?.close());
