@@ -232,6 +232,6 @@ step(`install the ${mode} versions`, () => {
 step('npm run build', () => run('npm', ['run', 'build'], work), { essential: true });
 step('npm run test:unit', () => run('npm', ['run', 'test:unit'], work));
 step('whole-page tests (pages, csp)', () =>
-  run('node', ['--test', '--test-concurrency=2', '--test-timeout=180000', 'test/e2e/pages.test.js', 'test/e2e/csp.test.js'], work),
+  run('node', ['--test', '--test-concurrency=2', '--test-timeout=420000', 'test/e2e/pages.test.js', 'test/e2e/csp.test.js'], work),
 );
 finish();
