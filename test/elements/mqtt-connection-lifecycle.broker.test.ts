@@ -298,6 +298,10 @@ describe('<mqtt-connection>: identity changes reconnect and restore every subscr
     const subs = [...el.querySelectorAll('mqtt-subscribe')];
     await untilStatus(el, 'connected');
     await waitFor(() => subs.every((s) => s.status === 'subscribed'));
+    // The connection's own SUBSCRIBE acknowledged too: a change that ends the client while one is
+    // unanswered waits for it (at most 0.8 s, core/ending.ts) and then closes without DISCONNECT,
+    // which the url test below would see as "no DISCONNECT" on a loaded machine.
+    await waitFor(() => Object.keys(el.client?.outgoing ?? {}).length === 0, { message: 'own SUBSCRIBE acknowledged' });
     return { el, subs, topics, own };
   }
 
