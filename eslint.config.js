@@ -4,6 +4,26 @@ import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import globals from 'globals';
+import own from './lint/index.js';
+
+/** ARCHITECTURE.md, "Layers": imports point down, elements → core → transport; chart beside elements. */
+const layer = (message, groups) => ({ group: groups, message });
+const LIT = ['lit', 'lit/*', '@lit/*'];
+const layers = {
+  transport: [
+    layer('transport/ is the bottom layer: it imports MQTT.js and errors.ts, never core/, elements/ or chart/ (ARCHITECTURE.md, Layers).', ['**/core/**', '**/elements/**', '**/chart/**']),
+    layer('transport/ has no Lit: it runs under unit tests and in Node.', LIT),
+  ],
+  core: [
+    layer('core/ imports transport/ and errors.ts only, never elements/ or chart/ (ARCHITECTURE.md, Layers).', ['**/elements/**', '**/chart/**']),
+    layer('core/ has no Lit and no DOM: it runs in Node and under unit tests with a fake client.', LIT),
+  ],
+  elements: [
+    layer('elements/ never import transport/: what they need of MQTT.js comes through core/ (ARCHITECTURE.md, Layers).', ['**/transport/**']),
+    layer('Nothing outside chart/ imports chart/: the chart is an entry of its own.', ['**/chart/**']),
+  ],
+};
+const UPLOT = layer('Only chart/ imports uPlot: the main bundle must not carry it.', ['uplot', 'uplot/*']);
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'cdn/', 'coverage/', 'custom-elements.json', 'bench/.cdn*/', 'bench/profiles/'] },
@@ -51,6 +71,21 @@ export default tseslint.config(
     // bench/pages/common.js defines `bench`.
     files: ['bench/**/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.browser, bench: 'readonly' } },
+  },
+  {
+    // The structure of src/ (ARCHITECTURE.md, Layers), so that no round undoes it unnoticed:
+    // test/node/lint-rules.test.js plants a circle and a breach and expects these to refuse them.
+    files: ['src/**/*.ts'],
+    plugins: { 'mqtt-elements': own },
+    rules: { 'mqtt-elements/no-import-cycle': 'error' },
+  },
+  ...Object.entries(layers).map(([folder, patterns]) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, UPLOT] }] },
+  })),
+  {
+    files: ['src/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [UPLOT] }] },
   },
   {
     rules: {

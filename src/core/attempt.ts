@@ -6,12 +6,10 @@
  * test/core/attempt-redirect.test.ts).
  */
 import type { IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient, Packet } from 'mqtt';
-import { brokerReason, MqttElementsError, numericCode } from '../errors.js';
-import type { ConnectionStatus } from './connection.js';
+import { brokerReason, MqttElementsError, numericCode, type MqttErrorInit } from '../errors.js';
 import { failedAttemptMessage } from './diagnosis.js';
 import { watchIdleCloses } from './idle-close.js';
-import type { RetrySchedule } from './retry.js';
-import type { StatusBoard } from './status.js';
+import type { ConnectionStatus, StatusBoard } from './status.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
 
 /** CONNACK codes that mean "these credentials are refused" (3.1.1: 4, 5; MQTT 5: 0x86, 0x87). */
@@ -32,13 +30,30 @@ export interface Attempt {
   /** When the client's first CONNECT was sent (ms): its place among claims of one client id. */
   readonly startedAt: number;
   /** When and where the client tries again (absent: it does not). */
-  retry?: RetrySchedule | undefined;
+  retry?: AttemptRetry | undefined;
   /**
    * A broker's server reference on this socket (DISCONNECT or CONNACK 0x9C/0x9D), until it
    * closes: `followed` (the next attempt goes to that node of the list; the close is no failure)
    * or `refused` (its error is this outage's).
    */
   moved?: 'followed' | 'refused' | undefined;
+}
+
+/**
+ * What an attempt asks of its retry schedule (retry.ts's `RetrySchedule`, which reads the attempt:
+ * named here rather than imported, so that the two files do not import each other).
+ */
+export interface AttemptRetry {
+  /** The client is connected: the schedule starts over. */
+  connected(): void;
+  /** The socket closed: the schedule takes the next try. */
+  down(): void;
+  /** A server reference: undefined if followed, else the `redirect-refused` error. */
+  redirect(reference: unknown, via: string, init?: MqttErrorInit): MqttElementsError | undefined;
+  /** The page woke (online, visible, resumed): try at once. */
+  now(): void;
+  /** No more tries. */
+  stop(): void;
 }
 
 /** What an attempt tells its connection (which ignores all of it once the client is replaced). */

@@ -3,47 +3,23 @@
  * a follower tab, its registry and status fed from the leader. Kept apart from connection.ts so
  * that the one-tab path reads without it.
  */
-import type { MqttConnection } from './connection.js';
 import type { ClientPlan } from './options.js';
-import type { MqttElementsError } from '../errors.js';
 import type { ReceivedMessage } from './message.js';
 import type { PublishOptions } from './publish.js';
-import { SharedLink } from './shared-link.js';
-import type { ConnectionStatus } from './status.js';
+import { SharedLink, type SharedHost } from './shared-link.js';
 import type { StatusBoard } from './status.js';
-import type { SubscribeOptions, SubscribeTransport, SubscriptionRegistry } from './subscriptions.js';
+import type { SubscribeOptions, SubscriptionRegistry } from './subscriptions.js';
 
-/** What the link needs from its connection. */
-export interface SharedHost {
-  /** Connect this tab's own client (it became the leader). */
-  lead(): void;
-  /** End this tab's own client (it gives the lead away); settles within a second. */
-  endLead(): Promise<void>;
-  /** This tab cannot share (a tab of another protocol version, no locks): it connects on its own. */
-  alone(): void;
-  /** The leader's own connection, serving followers. */
+/**
+ * The part of `MqttConnection` (connection.ts) the link's host uses: named here rather than
+ * imported, so that connection.ts can import this file without a circle.
+ */
+export interface SharingConnection {
+  readonly config: { clientId?: string | undefined; username?: string | undefined };
+  readonly clientId: string;
   subscribe(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void;
   publish(topic: string, payload: unknown, options: PublishOptions): Promise<unknown>;
-  clientId(): string;
-  /** A follower learns the leader's client id (tabs without a `client-id` share one). */
-  adoptClientId(id: string): void;
-  /** The leader's status now, for a tab that just joined. */
-  current(): { status: ConnectionStatus; error?: MqttElementsError | undefined };
-  /** A follower mirrors the leader's status. */
-  mirror(status: ConnectionStatus, error?: MqttElementsError): void;
-  /** A follower's subscriptions go through the leader: attach this transport, and (re)connected. */
-  attachRemote(transport: SubscribeTransport | undefined): void;
-  remoteConnected(): void;
-  remoteDisconnected(): void;
-  /** A follower gets a message for one of its filters, as the leader received it. */
-  remoteMessage(
-    filter: string,
-    topic: string,
-    payload: Uint8Array,
-    packet: { retain: boolean; qos: number; receivedAt: number; properties?: unknown },
-  ): void;
 }
-
 
 /** The connection's private parts the link needs, passed in by the connection itself. */
 export interface SharedPrivates {
@@ -58,7 +34,7 @@ export interface SharedPrivates {
  * This tab's part in the connection that the tabs declaring the same broker URLs, client id and
  * user name share (the key is hashed into the lock and channel names: shared-protocol.ts).
  */
-export function joinShared(plan: ClientPlan, connection: MqttConnection, registry: SubscriptionRegistry, board: StatusBoard, own: SharedPrivates): SharedLink {
+export function joinShared(plan: ClientPlan, connection: SharingConnection, registry: SubscriptionRegistry, board: StatusBoard, own: SharedPrivates): SharedLink {
   const key = `${plan.urls.join(' ')}|${connection.config.clientId ?? ''}|${connection.config.username ?? ''}`;
   const host = sharedHost(connection, registry, board, own);
   const link: SharedLink = new SharedLink(key, { ...host, alone: () => own.alone(link) });
@@ -66,7 +42,7 @@ export function joinShared(plan: ClientPlan, connection: MqttConnection, registr
 }
 
 /** The link's view of `connection`. */
-export function sharedHost(connection: MqttConnection, registry: SubscriptionRegistry, board: StatusBoard, own: SharedPrivates): SharedHost {
+export function sharedHost(connection: SharingConnection, registry: SubscriptionRegistry, board: StatusBoard, own: SharedPrivates): SharedHost {
   return {
     lead: own.lead,
     endLead: own.endLead,

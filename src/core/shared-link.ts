@@ -15,8 +15,8 @@
  * on Chrome for Android, and Web Locks release on their own when a tab dies. No DOM.
  */
 import { MqttElementsError } from '../errors.js';
+import type { ReceivedMessage } from './message.js';
 import { encodePayload, type PublishOptions } from './publish.js';
-import type { SharedHost } from './shared-host.js';
 import { FollowerService } from './shared-service.js';
 import { PROTOCOL_VERSION, readMessage, reviveError, shapeError, sharedName, type Body, type Message } from './shared-protocol.js';
 import type { ConnectionStatus } from './status.js';
@@ -34,6 +34,41 @@ interface PendingPublish {
 export function canShare(): boolean {
   return typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
 }
+
+/**
+ * What the link needs from its connection: shared-host.ts builds it from an `MqttConnection`; the
+ * follower service (shared-service.ts) uses only `subscribe` and `publish` of it.
+ */
+export interface SharedHost {
+  /** Connect this tab's own client (it became the leader). */
+  lead(): void;
+  /** End this tab's own client (it gives the lead away); settles within a second. */
+  endLead(): Promise<void>;
+  /** This tab cannot share (a tab of another protocol version, no locks): it connects on its own. */
+  alone(): void;
+  /** The leader's own connection, serving followers. */
+  subscribe(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void;
+  publish(topic: string, payload: unknown, options: PublishOptions): Promise<unknown>;
+  clientId(): string;
+  /** A follower learns the leader's client id (tabs without a `client-id` share one). */
+  adoptClientId(id: string): void;
+  /** The leader's status now, for a tab that just joined. */
+  current(): { status: ConnectionStatus; error?: MqttElementsError | undefined };
+  /** A follower mirrors the leader's status. */
+  mirror(status: ConnectionStatus, error?: MqttElementsError): void;
+  /** A follower's subscriptions go through the leader: attach this transport, and (re)connected. */
+  attachRemote(transport: SubscribeTransport | undefined): void;
+  remoteConnected(): void;
+  remoteDisconnected(): void;
+  /** A follower gets a message for one of its filters, as the leader received it. */
+  remoteMessage(
+    filter: string,
+    topic: string,
+    payload: Uint8Array,
+    packet: { retain: boolean; qos: number; receivedAt: number; properties?: unknown },
+  ): void;
+}
+
 
 /** This tab's part in one shared connection. */
 export class SharedLink {

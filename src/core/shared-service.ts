@@ -5,12 +5,23 @@
  * that tab's own lock (it closed or crashed). No DOM.
  */
 import { toCodedError, type MqttElementsError } from '../errors.js';
-import type { SharedHost } from './shared-host.js';
+import type { ReceivedMessage } from './message.js';
+import type { PublishOptions } from './publish.js';
 import { shapeError, type Body, type Message } from './shared-protocol.js';
+import type { SubscribeOptions } from './subscriptions.js';
+
+/**
+ * What the service asks of the leader's connection: the part of shared-link.ts's `ServedHost` it
+ * uses, named here so that the link, which imports this file, is not imported back.
+ */
+export interface ServedHost {
+  subscribe(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void;
+  publish(topic: string, payload: unknown, options: PublishOptions): Promise<unknown>;
+}
 
 /** The leader's service to the followers; `stop()` when it stops leading. */
 export class FollowerService {
-  readonly #host: SharedHost;
+  readonly #host: ServedHost;
   readonly #post: (message: Body) => void;
   readonly #tabLock: (tab: string) => string;
   readonly #tellStatus: () => void;
@@ -19,7 +30,7 @@ export class FollowerService {
   /** The followers whose end it awaits (their lock). */
   readonly #watched = new Map<string, AbortController>();
 
-  constructor(host: SharedHost, post: (message: Body) => void, tabLock: (tab: string) => string, tellStatus: () => void) {
+  constructor(host: ServedHost, post: (message: Body) => void, tabLock: (tab: string) => string, tellStatus: () => void) {
     this.#host = host;
     this.#post = post;
     this.#tabLock = tabLock;

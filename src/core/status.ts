@@ -4,7 +4,7 @@
  */
 import type { IConnackPacket } from 'mqtt';
 import type { MqttElementsError } from '../errors.js';
-import { reportLater } from './report-later.js';
+import { reportLater } from '../transport/report-later.js';
 
 /** Where a connection stands; reflected by `<mqtt-connection status>`. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed' | 'error';

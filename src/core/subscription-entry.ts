@@ -5,8 +5,26 @@
 import type { MqttElementsError } from '../errors.js';
 import type { ReceivedMessage } from './message.js';
 import type { QoS } from './options.js';
-import { reportLater } from './report-later.js';
-import type { SubscribeOptions, SubscriptionStatus } from './subscriptions.js';
+import { reportLater } from '../transport/report-later.js';
+
+/** Where one element's subscription stands. */
+export type SubscriptionStatus = 'idle' | 'pending' | 'subscribed' | 'error';
+
+/** What an element asks for; `nl`, `rap` and `rh` are the MQTT 5 subscription options. */
+export interface SubscribeOptions {
+  /** 0, 1 or 2; default 0. Checked at run time too (`invalid-qos`): attributes arrive as strings. */
+  qos?: QoS;
+  nl?: boolean;
+  rap?: boolean;
+  rh?: 0 | 1 | 2;
+  /**
+   * Whether a filter already held is to show this holder the latest message per topic (default
+   * true). An element that only changes its QoS has those messages already.
+   */
+  replay?: boolean;
+  /** Told of every status change of this subscription, with the error when it is `error`. */
+  onStatus?: (status: SubscriptionStatus, error?: MqttElementsError) => void;
+}
 
 /** One holder of a filter: what it asked for, and where its messages go. */
 export interface Holder {

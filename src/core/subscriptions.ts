@@ -7,29 +7,13 @@
 import type { IClientSubscribeOptions, ISubscriptionGrant, IPublishPacket } from 'mqtt';
 import { brokerReason, MqttElementsError } from '../errors.js';
 import { toReceivedMessage, type ReceivedMessage } from './message.js';
-import { deliver, deliverToEntry, Entry, notify, type Holder } from './subscription-entry.js';
+import { deliver, deliverToEntry, Entry, notify, type Holder, type SubscribeOptions, type SubscriptionStatus } from './subscription-entry.js';
 import { parseQos, type QoS } from './options.js';
 import { TopicRouter } from './topic-router.js';
 import { assertTopicFilter, matchedFilter } from './topic.js';
 
-/** Where one element's subscription stands. */
-export type SubscriptionStatus = 'idle' | 'pending' | 'subscribed' | 'error';
-
-/** What an element asks for; `nl`, `rap` and `rh` are the MQTT 5 subscription options. */
-export interface SubscribeOptions {
-  /** 0, 1 or 2; default 0. Checked at run time too (`invalid-qos`): attributes arrive as strings. */
-  qos?: QoS;
-  nl?: boolean;
-  rap?: boolean;
-  rh?: 0 | 1 | 2;
-  /**
-   * Whether a filter already held is to show this holder the latest message per topic (default
-   * true). An element that only changes its QoS has those messages already.
-   */
-  replay?: boolean;
-  /** Told of every status change of this subscription, with the error when it is `error`. */
-  onStatus?: (status: SubscriptionStatus, error?: MqttElementsError) => void;
-}
+// Defined beside the entry that keeps them, re-exported here where elements look for them.
+export type { SubscribeOptions, SubscriptionStatus } from './subscription-entry.js';
 
 /** Checks what a subscription asks for: throws `invalid-topic` or `invalid-qos`, else returns the QoS. */
 export function subscriptionTarget(filter: unknown, qos: unknown): QoS {

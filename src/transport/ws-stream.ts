@@ -17,7 +17,7 @@
  *
  * No DOM: it needs `WebSocket` and `MessageChannel` only.
  */
-import { reportLater } from '../core/report-later.js';
+import { reportLater } from './report-later.js';
 import { SmallEmitter, type Listener } from './small-emitter.js';
 import { schedule } from './frame-scheduler.js';
 
