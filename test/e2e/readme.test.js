@@ -57,7 +57,8 @@ export function readFirstScreen(readme) {
     blocks(screen, 'sh').flatMap((b) => b.split('\n').filter((line) => line.startsWith('mosquitto_pub '))),
     'mosquitto_pub command in a ```sh block',
   );
-  return { screen, config, configFile, page, publish: publish.trim().split(/\s+/).slice(1) };
+  const mqttjs = only([...screen.matchAll(/`npx mqtt pub ([^`]+)`/g)].map((m) => m[1]), '`npx mqtt pub …` (MQTT.js\'s command)');
+  return { screen, config, configFile, page, publish: publish.trim().split(/\s+/).slice(1), mqttjsPublish: mqttjs.trim().split(/\s+/) };
 }
 
 /** The value after `flag` in an argument list. */
@@ -121,7 +122,8 @@ function run(bin, args) {
 }
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const { screen, config, configFile, page, publish } = readFirstScreen(readme);
+const { screen, config, configFile, page, publish, mqttjsPublish } = readFirstScreen(readme);
+const MQTTJS = join(root, 'node_modules/.bin/mqtt');
 const cdnUrl = `https://unpkg.com/${pkg.name}@${pkg.version}/${pkg.unpkg}`;
 
 describe("the README's first screen", () => {
@@ -144,6 +146,7 @@ describe("the README's first screen", () => {
     assert.doesNotMatch(topic, /[+#]/, 'one concrete topic, no wildcard');
     assert.ok(screen.includes(`\`${value}\``), `the text says the page shows \`${value}\``);
     assert.ok(placeholder, 'the page shows a placeholder until the first value');
+    assert.deepEqual(mqttjsPublish, publish, "MQTT.js's command has mosquitto_pub's arguments");
   });
 
   let dir;
@@ -198,6 +201,13 @@ describe("the README's first screen", () => {
         args.splice(args.indexOf('-h') + 2, 0, '-p', String(tcpPort));
         await run(MOSQUITTO_PUB, args);
         await tab.waitFor((expected) => document.querySelector('mqtt-subscribe')?.textContent.trim() === expected, value, 10000);
+        // "Publish another and the page follows", with MQTT.js's command (the one npx runs).
+        const next = String(Number(value) + 1);
+        const again = [...mqttjsPublish];
+        again.splice(again.indexOf('-m') + 1, 1, next);
+        again.splice(again.indexOf('-h') + 2, 0, '-p', String(tcpPort));
+        await run(MQTTJS, ['pub', ...again]);
+        await tab.waitFor((expected) => document.querySelector('mqtt-subscribe')?.textContent.trim() === expected, next, 10000);
         assert.equal(await tab.evaluate(() => document.querySelector('mqtt-connection').status), 'connected');
         assert.deepEqual(withoutFirefoxSocketNotes(tab.errors), []);
         assert.deepEqual(tab.consoleErrors, []);
