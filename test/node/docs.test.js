@@ -10,8 +10,9 @@
 //     configs (the docs themselves excluded), or in the type declarations of the packages the code
 //     uses (MQTT.js's `IClientOptions`, the DOM's `bufferedAmount`);
 //   - a link to a file of the repository points at one, and its `#anchor` at a heading there.
-// The error codes of src/errors.ts and the events of custom-elements.json are each named in the
-// README, and no source comment cites a specification that is not in the repository.
+// The error codes of src/errors.ts, the events of custom-elements.json and each element's
+// attributes (in its section's table) are named in the README, and no source comment cites a
+// specification that is not in the repository.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -153,6 +154,30 @@ describe('docs name only what exists', () => {
     const errors = readme.slice(readme.indexOf('\n## Errors\n'), readme.indexOf('\n## ', readme.indexOf('\n## Errors\n') + 1));
     const listed = [...errors.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
     assert.deepEqual([...listed].sort(), [...codes].sort(), "the README's Errors table against MqttErrorCode");
+  });
+
+  it("each element's section of the README has a row for every attribute of custom-elements.json, and no other", () => {
+    const manifest = JSON.parse(read('custom-elements.json'));
+    const readme = read('README.md');
+    const elements = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.tagName);
+    assert.ok(elements.length >= 4, `${elements.length} elements in the manifest`);
+    for (const element of elements) {
+      const start = readme.indexOf(`\n## \`<${element.tagName}>\``);
+      assert.ok(start >= 0, `the README has a section for <${element.tagName}>`);
+      const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+      // A row's first cell: attributes in backticks, properties in backticks inside parentheses.
+      const attributes = new Set();
+      const properties = new Set();
+      for (const [, cell] of section.matchAll(/^\| ([^|]*`[^|]*) \|/gm)) {
+        for (const [, name] of cell.replace(/\([^)]*\)/g, '').matchAll(/`([^`]+)`/g)) attributes.add(name);
+        for (const [, inside] of cell.matchAll(/\(([^)]*)\)/g)) for (const [, name] of inside.matchAll(/`([^`]+)`/g)) properties.add(name);
+      }
+      const declared = new Set((element.attributes ?? []).map((a) => a.name));
+      const members = new Set((element.members ?? []).map((m) => m.name));
+      assert.deepEqual([...declared].filter((a) => !attributes.has(a)), [], `attributes of <${element.tagName}> its README table leaves out`);
+      assert.deepEqual([...attributes].filter((a) => !declared.has(a)), [], `attributes the README gives <${element.tagName}> that it does not have`);
+      assert.deepEqual([...properties].filter((p) => !members.has(p)), [], `properties the README gives <${element.tagName}> that it does not have`);
+    }
   });
 
   it("the README names every event of custom-elements.json", () => {
