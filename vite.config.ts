@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { attachMqttWebSocket, createAedes } from './scripts/aedes-broker.js';
 import { attachPlant } from './scripts/plant-simulator.js';
+import { noticeBanner } from './build/third-party-notices.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const require = createRequire(import.meta.url);
@@ -193,7 +194,8 @@ const chartCdn: UserConfig = {
     emptyOutDir: false, // the main bundles are already there
     lib: { entry: here('./src/chart/index.ts'), formats: ['es'], fileName: () => 'mqtt-chart.js' },
     minify: true,
-    rolldownOptions: { output: { minify: true } },
+    // The license comment (build/third-party-notices.js): uPlot's notice, and this package's.
+    rolldownOptions: { output: { minify: true, postBanner: noticeBanner } },
   },
 };
 
@@ -221,8 +223,9 @@ export default defineConfig(({ mode }) =>
             fileName: (format) => (format === 'es' ? 'mqtt-elements.js' : 'mqtt-elements.iife.js'),
           },
           minify: true,
-          // Vite 8: `minify` alone leaves whitespace in ES library output.
-          rolldownOptions: { output: { minify: true } },
+          // Vite 8: `minify` alone leaves whitespace in ES library output. `postBanner`: the license
+          // comment naming every inlined package (build/third-party-notices.js), after minification.
+          rolldownOptions: { output: { minify: true, postBanner: noticeBanner } },
         },
       },
 );

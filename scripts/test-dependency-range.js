@@ -1,6 +1,6 @@
 // `node scripts/test-dependency-range.js lowest|newest`: builds and tests a copy of this checkout
 // with the runtime dependencies at the lowest, or the newest, versions that package.json's `^`
-// ranges allow (SPEC.md, Packaging): `npm run build`, `npm run test:unit`, and the whole-page tests
+// ranges allow (README: Runtime dependencies, and why): `npm run build`, `npm run test:unit`, and the whole-page tests
 // `test/e2e/pages.test.js` and `test/e2e/csp.test.js` against mosquitto, in the browsers of
 // BROWSERS (default all three). .ci/run runs it twice after `npm test`.
 //
@@ -68,7 +68,7 @@ function compareVersions(a, b) {
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }
 
-/** The floor of a `^x.y.z` range; anything else is refused (SPEC.md asks for `^` ranges). */
+/** The floor of a `^x.y.z` range; anything else is refused (the README promises `^` ranges). */
 function floorOf(name, range) {
   const match = /^\^(\d+\.\d+\.\d+)$/.exec(range);
   if (!match) throw new Error(`dependencies.${name} is "${range}": expected a ^x.y.z range`);

@@ -1,7 +1,7 @@
 import { redactUrlsIn } from './core/redact-url.js';
 
 /**
- * The stable error codes of SPEC.md. Code that reacts to errors should switch on `code`, never on
+ * The stable error codes (README: Errors), part of the public API. Code that reacts to errors should switch on `code`, never on
  * the message, which is written for people and may change.
  */
 export type MqttErrorCode =

@@ -7,7 +7,7 @@ import type { MqttElementsError } from '../errors.js';
 import { numericSetting } from '../core/numeric-setting.js';
 import type { SeriesLimits } from './series-buffer.js';
 
-/** SPEC's defaults: 300 s of data, 1000 points a series, 20 series. */
+/** The defaults the README's `<mqtt-chart>` table names: 300 s of data, 1000 points a series, 20 series. */
 export const DEFAULT_WINDOW_S = 300;
 export const DEFAULT_MAX_POINTS = 1000;
 export const DEFAULT_MAX_SERIES = 20;

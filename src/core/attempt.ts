@@ -236,7 +236,7 @@ export function watchAttempt(attempt: Attempt, sink: AttemptSink): void {
       if (idle) sink.fail(idle, 'offline');
       else sink.status('offline');
     } else if (attempt.reported) {
-      // An attempt that failed: status `error` (SPEC: errors reflect as status), until the next
+      // An attempt that failed: status `error` (README: Errors: errors reflect as status), until the next
       // attempt makes it `reconnecting`. The error itself is reported once per outage.
       sink.status('error');
     } else if (moved === 'followed') {

@@ -61,7 +61,7 @@ export async function preparedStart(
     if (!config.clientId) {
       throw new MqttElementsError('connection-failed', 'store="indexeddb" needs a fixed client-id: the stored messages belong to it');
     }
-    // Per broker, client id and login (SPEC). The URLs without userinfo or query: a signed URL's
+    // Per broker, client id and login (README: Messages that survive a reload). The URLs without userinfo or query: a signed URL's
     // token changes with every login, and the outbox must outlive it.
     const username = options.username ?? userinfoName(url);
     options = { ...options, ...(await openIdbStores(plan.urls.map(redactUrl).join(' '), config.clientId, username)) };

@@ -3,7 +3,7 @@
  * (the browser reports close code 1006 for almost everything and writes the reason only to the
  * console), so these rules use what it can observe: the URL's shape and port, the page's
  * scheme, whether the socket opened, and whether a CONNACK came. Pure, no DOM. A URL in a
- * message is shown through `redactUrl`: no userinfo, no query string (SPEC, Errors).
+ * message is shown through `redactUrl`: no userinfo, no query string (README: Errors).
  */
 import { redactUrl } from './redact-url.js';
 

@@ -1,5 +1,5 @@
 /**
- * Ending a client within a bound (SPEC: `disconnect()` settles within a second in any state), and
+ * Ending a client within a bound (README, `<mqtt-connection>`: `disconnect()` settles within a second in any state), and
  * answering the publishes it still held. MQTT.js's `end(false)` waits for every QoS 1/2 message in
  * flight to be acknowledged first: offline, that is forever, and a shared connection's leader then
  * never hands its lock on. No DOM.
@@ -7,7 +7,7 @@
 import type { MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 
-/** How long `disconnect()` may take, at most (SPEC). */
+/** How long `disconnect()` may take, at most (README, `<mqtt-connection>`: Methods). */
 export const END_LIMIT_MS = 1000;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * How a dashboard shows a value (SPEC: `decimals`, `labels`, `thresholds`): the text for a
+ * How a dashboard shows a value (README, `<mqtt-subscribe>`: `decimals`, `labels`, `thresholds`): the text for a
  * value, and its level against thresholds. Pure, no DOM; the locale is passed in.
  */
 import { MqttElementsError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Tells a proxy's idle timeout from other losses (SPEC: Resilience, behind a proxy). A reverse
+ * Tells a proxy's idle timeout from other losses (README: Behind a reverse proxy, and Troubleshooting). A reverse
  * proxy or load balancer closes a connection after a fixed time without traffic, so a connection
  * it keeps cutting is lost again and again after the same silence from the broker, whatever else
  * happens. Random losses (a network change, a broker restart) come after silences of any length.

@@ -1,11 +1,11 @@
 /**
- * One rule for every numeric attribute (SPEC, Errors: "a numeric attribute that does not parse is
- * an error with its default applied"): `history`, `limit`, `stale-after` and `throttle` on
+ * One rule for every numeric attribute (README: Errors, `payload-format`: a numeric
+ * attribute that does not parse is an error with its default applied): `history`, `limit`, `stale-after` and `throttle` on
  * `<mqtt-subscribe>`, `window`, `max-points`, `max-series` and `label-level` on `<mqtt-chart>`.
  * Pure: no DOM.
  *
- * The code is `payload-format`, as for a bad `decimals` or `thresholds`: SPEC lists no code of its
- * own for a setting, and one code for every unreadable setting lets a page handle them alike.
+ * The code is `payload-format`, as for a bad `decimals` or `thresholds`: the public error codes have
+ * none of their own for a setting, and one code for every unreadable setting lets a page handle them alike.
  */
 import { MqttElementsError } from '../errors.js';
 

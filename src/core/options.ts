@@ -129,7 +129,7 @@ export function toClientOptions(config: ConnectionConfig, pageUrl?: string): Cli
     // Subscriptions are restored by our own registry, which knows every element's wishes and
     // reports each one's status; MQTT.js's copy would send them twice.
     resubscribe: false,
-    // A refused CONNACK stops reconnects only when it is about credentials (SPEC): the
+    // A refused CONNACK stops reconnects only when it is about credentials (README: Errors, `not-authorized`): the
     // connection decides that itself, so MQTT.js must not suppress the others.
     reconnectOnConnackError: true,
   };

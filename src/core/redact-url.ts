@@ -1,7 +1,7 @@
 /**
  * A broker URL as it may be shown: without its userinfo (`user:password@`), query string or
  * fragment. Signed URLs carry their tokens there (`?token=…`, `?X-Amz-Signature=…`), and error
- * messages and event details reach logs, error trackers and screenshots (SPEC, Errors). Text
+ * messages and event details reach logs, error trackers and screenshots (README: Errors). Text
  * work first: the input is often the very string that did not parse, and a parser that reads
  * `user:pass@host:1883` as the scheme `user:` would keep the password in the path. Then a
  * parser's check, for input odd enough to be read two ways.

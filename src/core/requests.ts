@@ -1,5 +1,5 @@
 /**
- * MQTT 5 request/response (SPEC: `expect-response`): publish a request with a response topic
+ * MQTT 5 request/response (README: Request/response): publish a request with a response topic
  * and fresh correlation data, and resolve with the reply that carries the same correlation data.
  * Every request of a connection shares one subscription to its response topic (default
  * `mqtt-elements/response/` + the client id); replies to other requests, and late ones, are

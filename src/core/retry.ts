@@ -1,5 +1,5 @@
 /**
- * When and where one client tries again (SPEC: Resilience). MQTT.js would retry every
+ * When and where one client tries again (README, `<mqtt-connection>`: Reconnects). MQTT.js would retry every
  * `reconnectPeriod`, forever, at one URL; this schedule takes its reconnects over
  * (transport/mqtt-internals.ts) and decides instead:
  * - when: the first retry after `period`, each further one after a random delay between 0 and

@@ -74,5 +74,5 @@ export type SettingKey = keyof typeof CONNECTION_SETTINGS;
 /** Every setting's name, in the order above. */
 export const SETTING_KEYS = Object.keys(CONNECTION_SETTINGS) as SettingKey[];
 
-/** The settings whose change on a live connection means a new client (SPEC: reconnects). */
+/** The settings whose change on a live connection means a new client (README, `<mqtt-connection>`: Lifecycle). */
 export const RECONNECTING_SETTINGS: ReadonlySet<SettingKey> = new Set(SETTING_KEYS.filter((key) => CONNECTION_SETTINGS[key].reconnects));

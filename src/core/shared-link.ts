@@ -1,5 +1,5 @@
 /**
- * One broker connection for every tab of an origin (SPEC: Across tabs, `shared`). The tabs that
+ * One broker connection for every tab of an origin (README: Across tabs). The tabs that
  * declare the same url, client id and user name elect one of them with a Web Lock: it holds the
  * real client (the leader); the others (followers) reach the broker through it, over a
  * BroadcastChannel. When the leader's tab closes, the browser gives the lock to the next tab,

@@ -98,8 +98,8 @@ export function readMessage(data: unknown): Message | 'other' | undefined {
 
 /**
  * A URL's user name, password, query and fragment taken out of a text, wherever a URL appears in
- * it: signed URLs carry tokens there, and what goes to other tabs must not (SPEC: no secret in
- * what the page broadcasts).
+ * it: signed URLs carry tokens there, and what goes to other tabs must not (README: Across tabs;
+ * SECURITY.md).
  */
 export function withoutSecrets(text: string): string {
   // One rule for every message a page shows or sends: redact-url.ts's.

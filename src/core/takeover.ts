@@ -3,7 +3,7 @@
  * two tabs that both reconnect then take the id from each other forever (MQTT.js #684, #1585).
  * Each connection with a fixed client id announces, on every CONNACK, that it holds that id on
  * that broker, and since when; a connection that hears a newer holder of its own id was taken
- * over, and stops (SPEC: `client-id-in-use`). The newest holder wins, so a reconnect of the old
+ * over, and stops (README: Errors and Troubleshooting, `client-id-in-use`). The newest holder wins, so a reconnect of the old
  * one (its `since` unchanged) never takes the id back. BroadcastChannel reaches every tab and
  * window of the origin, and other connections in the same page. No DOM.
  */

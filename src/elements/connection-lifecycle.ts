@@ -14,7 +14,7 @@ export interface LifecycleHost extends ReactiveElement {
  * credentials, and at a removal that lasts (a DOM move, remove and re-insert in one task, keeps
  * the connection). Also relays the connection's status, connects and errors as the host's
  * reflected `status` and its events, and asks for an attempt at once when the browser comes back
- * online or the page becomes visible (SPEC: Resilience).
+ * online or the page becomes visible (README, `<mqtt-connection>`: Reconnects).
  */
 export class ConnectionLifecycle implements ReactiveController {
   readonly #host: LifecycleHost;
@@ -93,7 +93,7 @@ export class ConnectionLifecycle implements ReactiveController {
     const used = this.#usedConfig as unknown as Record<string, unknown> | undefined;
     const reconnects = keys.some((key) => RECONNECTING_SETTINGS.has(key as SettingKey) && config[key as string] !== used?.[key as string]);
     // Refused credentials or a client id taken over stop all attempts until an attribute changes
-    // (SPEC): any of them.
+    // (README, `<mqtt-connection>`: Status): any of them.
     const code = this.#connection.status === 'error' ? this.#connection.error?.code : undefined;
     const refused = code === 'not-authorized' || code === 'client-id-in-use';
     if (reconnects || (refused && keys.some((key) => key !== 'options'))) this.connect();

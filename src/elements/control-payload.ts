@@ -1,5 +1,5 @@
 /**
- * What a control inside `<mqtt-publish>` sends when no fixed `payload` is set (SPEC): a form its
+ * What a control inside `<mqtt-publish>` sends when no fixed `payload` is set (README, `<mqtt-publish>`): a form its
  * fields as a JSON object, a checkbox `true`/`false`, a number or range input the number, any
  * other control its value as text.
  */
@@ -31,7 +31,7 @@ export function controlPayload(control: Element): unknown {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
-/** Controls whose own event is `change` (SPEC's default trigger for input/select/textarea). */
+/** Controls whose own event is `change` (the default trigger for input/select/textarea, README `<mqtt-publish>`). */
 export function isFormControl(element: Element): boolean {
   return element instanceof HTMLInputElement || element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement;
 }

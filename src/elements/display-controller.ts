@@ -8,7 +8,7 @@ import type { ProblemSink } from './problems.js';
 import type { RowFormat } from './rows-view.js';
 import { writtenSetting } from './written-setting.js';
 
-/** An element with the dashboard settings of SPEC's `<mqtt-subscribe>`. */
+/** An element with the dashboard settings of `<mqtt-subscribe>` (README). */
 export interface DisplayHost extends ReactiveElement {
   decimals?: number | undefined;
   labels?: string | Record<string, unknown> | undefined;

@@ -1,5 +1,5 @@
 /**
- * Which DOM events inside `<mqtt-publish>` publish, and what they send (SPEC): `submit` from a
+ * Which DOM events inside `<mqtt-publish>` publish, and what they send (README, `<mqtt-publish>`): `submit` from a
  * form (its navigation prevented), `change` from an input, select or textarea, `click` from
  * anything else (a button), unless `trigger` names one event type for everything.
  */

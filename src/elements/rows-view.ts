@@ -1,5 +1,5 @@
 /**
- * Rows per topic (SPEC): with a `<template>` child, `<mqtt-subscribe>` shows one copy of it per
+ * Rows per topic (README, `<mqtt-subscribe>`): with a `<template>` child, `<mqtt-subscribe>` shows one copy of it per
  * distinct topic matching its filter, in the order topics first arrive, each updated in place.
  * In a copy, `[data-value]` gets the formatted value as text, `[data-topic]` the topic and
  * `[data-topic-level="N"]` the topic's level N; its top-level elements carry `data-topic` and

@@ -1,5 +1,5 @@
 /**
- * The one way a received value reaches the page (SPEC: Security model). Every feature that
+ * The one way a received value reaches the page (README: Security; SECURITY.md). Every feature that
  * writes a payload, a topic or a request's reply into an element — `<mqtt-subscribe>`'s `target`,
  * its own text and history list, the rows of a template, `<mqtt-publish>`'s reply, the chart's
  * summary — calls {@link writeValue} or {@link writeText}; nothing else in `src/` assigns a

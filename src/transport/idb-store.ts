@@ -1,5 +1,5 @@
 /**
- * `store="indexeddb"` (SPEC): MQTT.js's message store, kept in IndexedDB as well as in memory, so
+ * `store="indexeddb"` (README: Messages that survive a reload): MQTT.js's message store, kept in IndexedDB as well as in memory, so
  * that QoS 1/2 messages in flight (published offline, or not acknowledged yet) survive a reload,
  * a crash or a closed tab, and are sent when a page with the same broker, client id and user name
  * connects again. Every write goes to IndexedDB before MQTT.js is told it is stored; a message is

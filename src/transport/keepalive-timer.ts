@@ -23,7 +23,7 @@
  * two ticks per ping: MQTT.js starts a fresh interval at each PINGRESP, from a socket task, so the
  * chain never gets long enough for Chromium's once-a-minute intensive throttling.
  *
- * Pings early enough for a proxy (SPEC: Resilience, behind a proxy). MQTT.js asks for an interval
+ * Pings early enough for a proxy (README: Behind a reverse proxy). MQTT.js asks for an interval
  * of half the keepalive, pings on its second tick and gives up on its third, and starts a fresh
  * interval at the CONNACK, each PINGRESP and each acknowledgement: its ping goes out a keepalive
  * after the broker was last heard from (or sooner: a message from the broker does not restart it).

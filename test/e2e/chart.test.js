@@ -1,4 +1,4 @@
-// <mqtt-chart> on whole pages (SPEC: `<mqtt-chart>`, Packaging): cdn/mqtt-chart.js beside
+// <mqtt-chart> on whole pages (README: `<mqtt-chart>`, Install): cdn/mqtt-chart.js beside
 // cdn/mqtt-elements.js shares it (one lit, one MqttConnectionElement, one module of it loaded) and
 // finds its connection; cdn/mqtt-chart.js alone brings the main module with it; and under a strict
 // CSP with Trusted Types enforced, the chart draws with no violation; and WebKit under LANG=C.UTF-8,
@@ -25,7 +25,7 @@ const LOADERS = {
 };
 
 /**
- * SPEC.md's strict policy (as in csp.test.js): `lit-html` is the one Trusted Types policy allowed,
+ * The README's strict policy (as in csp.test.js): `lit-html` is the one Trusted Types policy allowed,
  * and no inline style either (uPlot sizes and places its parts through the CSSOM, which CSP allows).
  */
 const STRICT = "default-src 'self'; script-src 'self'; connect-src ws: wss:; require-trusted-types-for 'script'; trusted-types lit-html";

@@ -1,4 +1,4 @@
-// Pages with a strict Content Security Policy (SPEC: Packaging, and Resilience: keepalive). The
+// Pages with a strict Content Security Policy (README: Security, and Background tabs). The
 // three ways of loading the package — the CDN ES module, the classic IIFE script, dist/ through an
 // import map — connect under Trusted Types and with workers forbidden, and keep their keepalive:
 // mosquitto counts the PINGREQs of a 2 s keepalive over 5 s (one a second: the ping goes out a
@@ -35,7 +35,7 @@ const LOADERS = {
   'dist-importmap': `<script type="importmap">${IMPORT_MAP}</script><script type="module" src="/dist/index.js"></script>`,
 };
 
-/** The policy of SPEC.md and the field issue; `lit-html` is the one Trusted Types policy the bundles create. */
+/** The policy the README's Security section names, and the field issue's; `lit-html` is the one Trusted Types policy the bundles create. */
 const STRICT = "default-src 'self'; script-src 'self' SCRIPT; connect-src ws: wss:; require-trusted-types-for 'script'; trusted-types lit-html";
 const POLICIES = {
   'trusted-types': STRICT,

@@ -1,4 +1,4 @@
-// Whole pages, no bundler: static HTML written from SPEC.md alone loads the built package (the
+// Whole pages, no bundler: static HTML written from the README alone loads the built package (the
 // CDN ES module, the classic IIFE script, dist/ through an import map) in Chromium and Firefox,
 // connects to a stock mosquitto, and exchanges messages with mosquitto_pub/mosquitto_sub peers.
 // Run after `npm run build` (npm test does both).

@@ -1,5 +1,5 @@
 // Server-side rendering: importing the package in Node, with no DOM at all, must not throw
-// (SPEC.md, Packaging). Imports go through the package's own name, so package.json `exports`
+// (README: Install). Imports go through the package's own name, so package.json `exports`
 // resolves them to the built dist/ exactly as for an app. Run after `npm run build`.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
