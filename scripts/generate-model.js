@@ -51,19 +51,24 @@ const isLiteral = (member) => /^(['"]).*\1$/.test(member);
 
 /**
  * A type's text resolved for places that need values: `{ members, values }` where `members` are
- * the union's parts with `undefined` dropped and aliases of string unions expanded (as `'a'`), and
- * `values` the string literals among them (what an editor offers), or none when any string goes.
+ * the union's parts with `undefined` dropped and aliases of string unions expanded (as `'a'`),
+ * `values` the string literals among them (what an editor offers), or none when any string goes,
+ * and `expanded` when an alias was.
  */
 export function resolveType(text, unions) {
   const members = [];
+  let expanded = false;
   for (const member of unionMembers(text ?? 'string')) {
     if (member === 'undefined') continue;
-    if (unions.has(member)) members.push(...unions.get(member).map((v) => `'${v}'`));
+    if (unions.has(member)) {
+      expanded = true;
+      members.push(...unions.get(member).map((v) => `'${v}'`));
+    }
     else members.push(isLiteral(member) ? `'${member.slice(1, -1)}'` : member);
   }
   const literals = members.filter(isLiteral).map((m) => m.slice(1, -1));
   const values = members.includes('string') ? [] : literals;
-  return { members: [...new Set(members)], values };
+  return { members: [...new Set(members)], values, expanded };
 }
 
 /**

@@ -23,6 +23,9 @@ function section(title, headers, rows) {
 /** A JSDoc description as Markdown paragraphs (the sources' comments use only backticks and blank lines). */
 const prose = (text) => (text ? [text.split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, ' ').trim()).join('\n\n'), ''] : []);
 
+/** A type, and what it stands for when it names a union of strings (`PayloadFormat` = `'text' | …`). */
+const typeCell = (item) => (item.resolved?.expanded ? `${code(item.type)} = ${code(item.resolved.members.join(' | '))}` : code(item.type));
+
 function signature(method) {
   const params = (method.parameters ?? []).map(
     (p) => `${p.name}${p.optional ? '?' : ''}${p.type ? `: ${p.type.text}` : ''}${p.default !== undefined ? ` = ${p.default}` : ''}`,
@@ -47,12 +50,12 @@ export function elementPage(element, source) {
     ...section(
       'Attributes',
       ['Attribute', 'Type', 'Default', 'Property', 'Description'],
-      element.attributes.map((a) => [code(a.name), code(a.type), code(a.default), a.fieldName ? code(a.fieldName) : 'none (read-only, reflected)', a.description]),
+      element.attributes.map((a) => [code(a.name), typeCell(a), code(a.default), a.fieldName ? code(a.fieldName) : 'none (read-only, reflected)', a.description]),
     ),
     ...section(
       'Properties',
       ['Property', 'Type', 'Default', 'Attribute', 'Description'],
-      element.properties.map((p) => [code(p.name), code(p.type), code(p.default), p.attribute ? code(p.attribute) : p.readonly ? 'none (read-only)' : 'none', p.description]),
+      element.properties.map((p) => [code(p.name), typeCell(p), code(p.default), p.attribute ? code(p.attribute) : p.readonly ? 'none (read-only)' : 'none', p.description]),
     ),
     ...section('Methods', ['Method', 'Description'], element.methods.map((m) => [code(signature(m)), m.description])),
     ...section('Events', ['Event', 'Type', 'Description'], element.events.map((e) => [code(e.name), code(e.type), e.description])),
