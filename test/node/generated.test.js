@@ -83,7 +83,8 @@ describe('generated from custom-elements.json', () => {
   it('framework typings: one entry per framework in package.json `exports`, each declaring every tag', () => {
     const augments = { react: "declare module 'react'", preact: "declare module 'preact'", vue: "declare module 'vue'", svelte: "declare module 'svelte/elements'" };
     for (const [name, augmentation] of Object.entries(augments)) {
-      assert.deepEqual(pkg.exports[`./types/${name}`], { types: `./types/${name}.d.ts` });
+      assert.deepEqual(pkg.exports[`./types/${name}`], { types: `./types/${name}.d.ts`, default: `./types/${name}.js` });
+      assert.equal(files.get(`types/${name}.js`).replace(/^\/\/.*\n/gm, ''), 'export {};\n', `types/${name}.js: an empty module`);
       const text = files.get(`types/${name}.d.ts`);
       assert.ok(text.includes(augmentation), `types/${name}.d.ts: ${augmentation}`);
       for (const d of elements) assert.ok(text.includes(`'${d.tagName}':`), `types/${name}.d.ts declares ${d.tagName}`);
