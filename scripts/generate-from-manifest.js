@@ -3,7 +3,7 @@
 // (generate-editor-data.js) and the framework typings (generate-framework-types.js) in types/.
 // `generatedFiles()` gives the same files in memory: test/node/generated.test.js compares them
 // with the checked-in ones, and .ci/run fails when the build changed any of them.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, readModel } from './generate-model.js';
@@ -21,7 +21,7 @@ export function generatedFiles(root = ROOT) {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const files = generatedFiles();
-  for (const dir of GENERATED_DIRS) {
+  for (const dir of GENERATED_DIRS.filter((d) => existsSync(join(ROOT, d)))) {
     for (const name of readdirSync(join(ROOT, dir), { recursive: true })) {
       if (!files.has(`${dir}/${name}`) && name.includes('.')) rmSync(join(ROOT, dir, name));
     }
