@@ -52,12 +52,12 @@ export function webTypes(model) {
           source: { module: element.importFrom, symbol: element.className },
           attributes: element.attributes
             .filter((a) => a.settable)
-            .map((a) => ({
-              name: a.name,
-              description: a.description,
-              ...(a.default !== undefined ? { default: a.default } : {}),
-              value: a.resolved.members.length === 1 && a.resolved.members[0] === 'boolean' ? { type: 'boolean', required: false } : { type: webType(a.resolved), required: false },
-            })),
+            .map((a) => {
+              // A boolean attribute is written without a value (`retain`), which web-types calls a value that is not required.
+              const boolean = a.resolved.members.length === 1 && a.resolved.members[0] === 'boolean';
+              const value = { type: boolean ? 'boolean' : webType(a.resolved), ...(boolean ? { required: false } : {}), ...(a.default !== undefined ? { default: a.default } : {}) };
+              return { name: a.name, description: a.description, value };
+            }),
           events: element.events.map((e) => ({ name: e.name, description: e.description })),
           slots: element.slots.map((s) => ({ name: s.name, description: s.description })),
           js: {
@@ -65,7 +65,7 @@ export function webTypes(model) {
               name: p.name,
               description: p.description,
               ...(p.readonly ? { 'read-only': true } : {}),
-              value: { type: webType(p.resolved) },
+              type: webType(p.resolved),
             })),
             events: element.events.map((e) => ({ name: e.name, description: e.description })),
           },
