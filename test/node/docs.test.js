@@ -29,7 +29,7 @@ const DOCS = ['README.md', 'CONTRIBUTING.md', 'ARCHITECTURE.md'];
  * merge (docs/reference/ from custom-elements.json, docs/editors.md, docs/bundlers.md). Empty this
  * once they are on main: from then on they are checked like any other path.
  */
-const ARRIVING = new Set(['docs/reference/README.md', 'docs/reference/', 'docs/editors.md', 'docs/bundlers.md']);
+const ARRIVING = new Set(['docs/bundlers.md']);
 
 /** The repository's files (tracked, and new ones not ignored), relative to the root. */
 const repoFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
@@ -114,7 +114,8 @@ describe('docs name only what exists', () => {
       if (heading) folder = heading[1];
       else if (/^#{2,4} /.test(line)) folder = 'src/';
       const row = /^\| `([^`]+)` \|/.exec(line);
-      if (row && line.trim() !== '| file | job |') mapped.add(row[1].startsWith('src/') ? row[1] : `${folder}${row[1]}`);
+      // A row with a path of its own (`scripts/generate-model.js`) is that path; a bare name is the section's folder's.
+      if (row && line.trim() !== '| file | job |') mapped.add(row[1].includes('/') ? row[1] : `${folder}${row[1]}`);
     }
     const sources = repoFiles.filter((f) => f.startsWith('src/'));
     assert.deepEqual(sources.filter((f) => !mapped.has(f)), [], 'files in src/ that ARCHITECTURE.md\'s file map leaves out');
