@@ -30,11 +30,6 @@ interface PendingPublish {
   reject(e: MqttElementsError): void;
 }
 
-/** Whether this browser can share a connection between tabs (else each tab connects on its own). */
-export function canShare(): boolean {
-  return typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
-}
-
 /** This tab's part in one shared connection. */
 export class SharedLink {
   readonly #host: SharedHost;
