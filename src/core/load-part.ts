@@ -6,10 +6,19 @@
  */
 import { MqttElementsError, type MqttErrorCode } from '../errors.js';
 
+/**
+ * Every part's arrival waits for `until` while it is set: tests hold the parts as a slow network
+ * would, to check what happens meanwhile (messages, removal, disconnect()). Not exported by the
+ * package's entries.
+ */
+export const partsHeld: { until?: Promise<unknown> | undefined } = {};
+
 /** Awaits `load` (an `import()`); its failure becomes `code`, naming `feature`. */
 export async function loadPart<T>(load: () => Promise<T>, feature: string, code: MqttErrorCode): Promise<T> {
   try {
-    return await load();
+    const part = await load();
+    if (partsHeld.until) await partsHeld.until;
+    return part;
   } catch (e) {
     throw new MqttElementsError(
       code,

@@ -43,16 +43,17 @@ export class LazyRows {
   /** Renders the queued messages into rows; the first call loads the code (the rows follow in the next update). */
   render(template: HTMLTemplateElement, format: RowFormat, limit: number): MqttElementsError | undefined {
     if (this.#view) return this.#view.render(template, format, limit);
-    if (!this.#loading) this.#load(limit);
+    if (!this.#loading) this.#load();
     return this.#failed;
   }
 
-  #load(limit: number): void {
+  #load(): void {
     this.#loading = true;
     loadPart(() => import('./rows-view.js'), 'rows from a <template>', 'binding-failed').then(
       ({ RowsView }) => {
         const view = new RowsView(this.#host);
-        for (const [topic, value] of this.#early) view.queue(topic, { value, clear: false }, limit);
+        // Already kept to `limit` as they came; the render applies the limit of its time.
+        for (const [topic, value] of this.#early) view.queue(topic, { value, clear: false }, Infinity);
         this.#early.clear();
         this.#view = view;
         this.#host.requestUpdate();
