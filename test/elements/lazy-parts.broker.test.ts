@@ -8,7 +8,7 @@ import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttPublishElement, MqttStatusEvent, MqttSubscribeElement } from '../../src/index.js';
 import { partsHeld } from '../../src/core/load-part.js';
-import { aedesClients, aedesPublish, getBrokers, subscribesAt, uid, unsubscribesAt, waitFor } from '../support/brokers.js';
+import { aedesClients, aedesEvents, aedesPublish, getBrokers, subscribesAt, uid, unsubscribesAt, waitFor } from '../support/brokers.js';
 import { connected, mount, nextMessages, subscribed } from '../support/mount.js';
 
 /** Holds every lazy part's arrival until `release()`. */
@@ -157,6 +157,30 @@ describe('parts loaded on first use, while their code is on its way', () => {
     expect(settled).to.equal(true);
     expect((await arrived)[0]!.detail.value).to.equal('sent while loading');
     expect(connection.status).to.equal('connected');
+  });
+
+  it('shared: two connections of one group, a publish from each made while the code loads: one leads, both publishes are answered, one CONNECT', async () => {
+    const { aedes } = await getBrokers();
+    const id = uid('lazyshared-two');
+    release = holdParts();
+    const { $ } = await mount(html`
+      <mqtt-connection id="one" shared url=${aedes.url} client-id=${id}><mqtt-subscribe topic="${id}/t" history="2"></mqtt-subscribe></mqtt-connection>
+      <mqtt-connection id="two" shared url=${aedes.url} client-id=${id}></mqtt-connection>`);
+    const one = $<MqttConnectionElement>('#one');
+    const two = $<MqttConnectionElement>('#two');
+    const el = $<MqttSubscribeElement>('mqtt-subscribe');
+    const sent = [one.publish(`${id}/t`, 'from one', { qos: 1 }), two.publish(`${id}/t`, 'from two', { qos: 1 })];
+    expect([one.status, two.status]).to.deep.equal(['connecting', 'connecting']);
+
+    release();
+    await Promise.all(sent);
+    await Promise.all([connected(one), connected(two)]);
+    expect(await aedesClients()).to.include(id);
+    const connects = (await aedesEvents(id)).filter((e) => e.type === 'client').length;
+    expect(connects, 'one broker connection for the two').to.equal(1);
+    await subscribed(el);
+    await two.publish(`${id}/t`, 'after', { qos: 1 });
+    await waitFor(() => el.messages.some((m) => new TextDecoder().decode(m.payload) === 'after'));
   });
 
   it('store="indexeddb": a <mqtt-connection> removed while the store loads never connects', async () => {
