@@ -12,7 +12,7 @@
 //             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
 //             its stylesheet, minified), which the chart's budget is counted from.
 //
-// Budgets (exit 1 when one is broken): own code loaded at once <= 22,000 B gzip (issue 21's
+// Budgets (exit 1 when one is broken): own code loaded at once <= 21,500 B gzip (issue 21's
 // target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
 // ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
 // import of one would put it back); each CDN bundle <= 68,000 B gzip
@@ -28,8 +28,8 @@ import { build } from 'vite';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const KB = 1024;
-/** The main entry's own code loaded at once (gzip -9): enforced. 21,700 B when it was set. */
-const OWN_BUDGET = 22000;
+/** The main entry's own code loaded at once (gzip -9): enforced. 21,062 B when it was set. */
+const OWN_BUDGET = 21500;
 /** Issue 21's target for it, printed (`over` while it is): the lazy parts alone do not reach it. */
 const OWN_TARGET = 17500;
 /**
@@ -86,7 +86,10 @@ async function bundleOwn(external) {
       // TOOLCHAIN.md: `minify` alone leaves whitespace in Vite 8 library output.
       minify: true,
       lib: { entry: `${root}src/index.ts`, formats: ['es'], fileName: () => 'index.js' },
-      rolldownOptions: { external, output: { minify: true } },
+      // As an app's bundler builds it: the entry may export more names for its lazy chunks to import
+      // from it. A library build ('strict') puts every module they share into chunks of their own,
+      // which a page loads at once all the same (six files for one, and 1.5 KB more gzip).
+      rolldownOptions: { external, preserveEntrySignatures: 'allow-extension', output: { minify: true } },
     },
   });
   const chunks = chunksOf(output);
