@@ -134,6 +134,32 @@ function plantSimulator(): Plugin {
   return { name: 'mqtt-elements:plant-simulator', apply: 'serve', configureServer: (server) => void (server.httpServer && attachPlant(server.httpServer)) };
 }
 
+/**
+ * The CDN bundles are single files: the parts src/ loads on first use (`import('./x.js')`, a chunk
+ * of its own for a bundler) are imported statically there instead. Left to the bundler
+ * (`codeSplitting: false` alone), each inlined part and what it imports would be wrapped in a
+ * function that runs on the first `import()`, which costs the bundle about 1.1 KB gzip; a static
+ * import costs nothing, since those modules have no side effects to delay. `codeSplitting: false`
+ * stays as the safety net for an `import()` this does not rewrite.
+ */
+export function inlineLazyParts(): Plugin {
+  const dynamic = /\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g;
+  return {
+    name: 'mqtt-elements:inline-lazy-parts',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.startsWith(here('./src/')) || !code.includes('import(')) return null;
+      const parts: string[] = [];
+      const body = code.replace(dynamic, (_match, _quote: string, path: string) => {
+        parts.push(`import * as __lazyPart${parts.length} from ${JSON.stringify(path)};`);
+        return `Promise.resolve(__lazyPart${parts.length - 1})`;
+      });
+      return parts.length > 0 ? { code: `${parts.join('\n')}\n${body}`, map: null } : null;
+    },
+  };
+}
+
 /** The main CDN module, as cdn/mqtt-chart.js imports it: a sibling file, left external. */
 const MAIN_CDN = './mqtt-elements.js';
 
@@ -188,14 +214,15 @@ export function chartSharesMainCdn(): Plugin {
 
 /** cdn/mqtt-chart.js: `<mqtt-chart>` and uPlot, built after the main CDN bundles (`vite build --mode chart`). */
 const chartCdn: UserConfig = {
-  plugins: [chartSharesMainCdn()],
+  plugins: [chartSharesMainCdn(), inlineLazyParts()],
   build: {
     outDir: here('./cdn'),
     emptyOutDir: false, // the main bundles are already there
     lib: { entry: here('./src/chart/index.ts'), formats: ['es'], fileName: () => 'mqtt-chart.js' },
     minify: true,
-    // The license comment (build/third-party-notices.js): uPlot's notice, and this package's.
-    rolldownOptions: { output: { minify: true, postBanner: noticeBanner } },
+    // The license comment (build/third-party-notices.js): uPlot's notice, and this package's. One
+    // file, as the main CDN bundles (nothing the chart bundles loads lazily today).
+    rolldownOptions: { output: { minify: true, codeSplitting: false, postBanner: noticeBanner } },
   },
 };
 
@@ -204,7 +231,7 @@ export default defineConfig(({ mode }) =>
     ? chartCdn
     : {
         root: here('./demo'),
-        plugins: [demoBroker(), plantSimulator(), mqttStandIns()],
+        plugins: [demoBroker(), plantSimulator(), mqttStandIns(), inlineLazyParts()],
         resolve: {
           // The pages load /src/index.ts; src/ lies outside root, so map that URL onto the sources.
           alias: [{ find: /^\/src\//, replacement: `${here('./src')}/` }],
@@ -225,7 +252,9 @@ export default defineConfig(({ mode }) =>
           minify: true,
           // Vite 8: `minify` alone leaves whitespace in ES library output. `postBanner`: the license
           // comment naming every inlined package (build/third-party-notices.js), after minification.
-          rolldownOptions: { output: { minify: true, postBanner: noticeBanner } },
+          // `codeSplitting: false`: the features src/ loads on first use (`import()`) are inlined
+          // (inlineLazyParts), so each CDN bundle stays one self-contained file, as unpkg users load it.
+          rolldownOptions: { output: { minify: true, codeSplitting: false, postBanner: noticeBanner } },
         },
       },
 );

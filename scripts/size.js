@@ -2,7 +2,9 @@
 // brotli (quality 11).
 //
 //   own code  src/index.ts bundled and minified with lit, @lit/context and mqtt left external:
-//             what a bundler app pays on top of the dependencies it shares with others.
+//             what a bundler app pays on top of the dependencies it shares with others. The entry
+//             chunk only: the features src/ loads on first use (`import()`) are chunks of their
+//             own, each printed with its size, and a page that never uses one never loads it.
 //   CDN       cdn/mqtt-elements.js and cdn/mqtt-elements.iife.js as `npm run build` made them
 //             (everything inlined; MQTT.js with the stand-ins of vite.config.ts's mqttStandIns).
 //   mqtt.js   node_modules/mqtt/dist/mqtt.min.js, MQTT.js's own browser bundle, for comparison.
@@ -10,7 +12,10 @@
 //             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
 //             its stylesheet, minified), which the chart's budget is counted from.
 //
-// Budgets (exit 1 when one is broken): own code <= 12 KB gzip; each CDN bundle <= 68,000 B gzip
+// Budgets (exit 1 when one is broken): own code loaded at once <= 21,500 B gzip (issue 21's
+// target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
+// ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
+// import of one would put it back); each CDN bundle <= 68,000 B gzip
 // (SPEC.md, Packaging); cdn/mqtt-chart.js <= uPlot alone + 4 KB gzip; no uPlot in the main CDN
 // bundle. Sizes are GNU `gzip -9 -c | wc -c` (zlib's level 9 differs by a few
 // hundred bytes). Breakdowns of the CDN bundle by package and of the own code by source file
@@ -24,7 +29,24 @@ import { noticeBanner } from '../build/third-party-notices.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const KB = 1024;
-const OWN_BUDGET = 12 * KB;
+/** The main entry's own code loaded at once (gzip -9): enforced. 21,062 B when it was set. */
+const OWN_BUDGET = 21500;
+/** Issue 21's target for it, printed (`over` while it is): the lazy parts alone do not reach it. */
+const OWN_TARGET = 17500;
+/**
+ * Loaded on first use (a dynamic `import()` in src/): each must be out of the entry chunk. The
+ * shared connection across tabs, `store="indexeddb"`, request/response and rows from a template.
+ */
+const LAZY = [
+  'src/core/shared-host.ts',
+  'src/core/shared-link.ts',
+  'src/core/shared-service.ts',
+  'src/core/shared-protocol.ts',
+  'src/transport/idb-store.ts',
+  'src/transport/outbox-ids.ts',
+  'src/core/send-request.ts',
+  'src/elements/rows-view.ts',
+];
 const CDN_BUDGET = 68000;
 const CDN_FILES = ['cdn/mqtt-elements.js', 'cdn/mqtt-elements.iife.js'];
 const CHART_FILE = 'cdn/mqtt-chart.js';
@@ -38,7 +60,7 @@ function chunksOf(output) {
     const modules = Object.entries(chunk.modules)
       .filter(([, m]) => m.code)
       .map(([id, m]) => ({ id, code: m.code }));
-    chunks.set(chunk.fileName, { code: Buffer.from(chunk.code), modules });
+    chunks.set(chunk.fileName, { code: Buffer.from(chunk.code), modules, isEntry: chunk.isEntry, imports: chunk.imports });
   }
   return chunks;
 }
@@ -49,7 +71,12 @@ function onlyChunk(output) {
   return [...chunks.values()][0];
 }
 
-/** src/index.ts as a minified ES module with `external` left out, built without the CDN config. */
+/**
+ * src/index.ts as a minified ES module with `external` left out, built without the CDN config:
+ * what a page loads at once (`files`: the entry chunk and every chunk it imports statically, which
+ * the bundler splits off when a lazy chunk shares their modules; `code` and `modules` of them all),
+ * and the chunks only a dynamic `import()` loads (`lazy`), by file name.
+ */
 async function bundleOwn(external) {
   const output = await build({
     root,
@@ -60,10 +87,31 @@ async function bundleOwn(external) {
       // TOOLCHAIN.md: `minify` alone leaves whitespace in Vite 8 library output.
       minify: true,
       lib: { entry: `${root}src/index.ts`, formats: ['es'], fileName: () => 'index.js' },
-      rolldownOptions: { external, output: { minify: true } },
+      // As an app's bundler builds it: the entry may export more names for its lazy chunks to import
+      // from it. A library build ('strict') puts every module they share into chunks of their own,
+      // which a page loads at once all the same (six files for one, and 1.5 KB more gzip).
+      rolldownOptions: { external, preserveEntrySignatures: 'allow-extension', output: { minify: true } },
     },
   });
-  return onlyChunk(output);
+  const chunks = chunksOf(output);
+  const entries = [...chunks].filter(([, c]) => c.isEntry);
+  if (entries.length !== 1) throw new Error(`expected one entry chunk, got ${entries.length}`);
+  const atOnce = new Set();
+  const visit = (file) => {
+    if (atOnce.has(file) || !chunks.has(file)) return; // not ours: an external package
+    atOnce.add(file);
+    for (const imported of chunks.get(file).imports) visit(imported);
+  };
+  visit(entries[0][0]);
+  const loaded = [...atOnce].map((file) => chunks.get(file));
+  return {
+    files: [...atOnce],
+    code: Buffer.concat(loaded.map((c) => c.code)),
+    // What the page downloads: each file compressed on its own.
+    gzipEach: loaded.reduce((sum, c) => sum + gzip(c.code), 0),
+    modules: loaded.flatMap((c) => c.modules),
+    lazy: new Map([...chunks].filter(([file]) => !atOnce.has(file))),
+  };
 }
 
 /** The CDN bundles (and cdn/mqtt-chart.js, `--mode chart`), built again in memory with the project's config, by file name. */
@@ -144,17 +192,28 @@ function breakdown(modules, nameOf, total) {
 const litPackages = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context'];
 const ownBundle = await bundleOwn(externalTo([...litPackages, 'mqtt']));
 const own = measure(ownBundle.code);
-const ownWithLit = measure((await bundleOwn(externalTo(['mqtt']))).code);
+const ownWithLitBundle = await bundleOwn(externalTo(['mqtt']));
+const ownWithLit = measure(ownWithLitBundle.code);
 const cdnFiles = CDN_FILES.map((file) => ({ file, size: measure(readBuilt(file)) }));
 const mqttMin = measure(readBuilt('node_modules/mqtt/dist/mqtt.min.js'));
 const cdnFresh = await bundleCdn();
 const chart = measure(readBuilt(CHART_FILE));
 const uplot = measure((await bundleUplot()).code);
 
+/** A lazy chunk by the src/ files in it. */
+const lazyName = (chunk) =>
+  chunk.modules
+    .map((m) => ownModule(m.id))
+    .filter((name) => name.startsWith('src/'))
+    .map((name) => name.replace(/^src\//, '').replace(/\.ts$/, ''))
+    .join(', ');
+const inEntry = new Set(ownBundle.modules.map((m) => ownModule(m.id)));
+
 const n = (bytes) => bytes.toLocaleString('en-US');
 const rows = [
-  ['own code (lit, @lit/context, mqtt external)', own],
-  ['own code + lit + @lit/context (mqtt external)', ownWithLit],
+  [`own code (lit, @lit/context, mqtt external; loaded at once: ${ownBundle.files.length} chunks)`, own],
+  [`own code + lit + @lit/context (mqtt external; loaded at once: ${ownWithLitBundle.files.length} chunks)`, ownWithLit],
+  ...[...ownBundle.lazy].map(([file, chunk]) => [`  lazy chunk ${file} (${lazyName(chunk)})`, measure(chunk.code)]),
   ...cdnFiles.map(({ file, size }) => [`${file} (all inlined)`, size]),
   ['mqtt/dist/mqtt.min.js (MQTT.js alone, for comparison)', mqttMin],
   [`${CHART_FILE} (uPlot inlined; lit etc. from mqtt-elements.js)`, chart],
@@ -180,11 +239,9 @@ printBreakdown(
 );
 
 const chartBudget = uplot.gzip + CHART_OWN_BUDGET;
-// Own code is a target, printed but not enforced: it grew past 12 KB with this round's shared
-// connections, message store, request/response, rows and retries (issue 10's note has the figures).
-// What users load is the CDN bundle, and that budget is enforced.
-const targets = [[`own code ${n(own.gzip)} B gzip <= ${n(OWN_BUDGET)} B (12 KB, a target)`, own.gzip <= OWN_BUDGET]];
 const budgets = [
+  [`own code loaded at once ${n(own.gzip)} B gzip <= ${n(OWN_BUDGET)} B`, own.gzip <= OWN_BUDGET],
+  ...LAZY.map((file) => [`${file} is in a lazy chunk, not loaded at once`, !inEntry.has(file)]),
   ...cdnFiles.map(({ file, size }) => [`${file} ${n(size.gzip)} B gzip <= ${n(CDN_BUDGET)} B`, size.gzip <= CDN_BUDGET]),
   [`${CHART_FILE} ${n(chart.gzip)} B gzip <= uPlot ${n(uplot.gzip)} B + 4 KB = ${n(chartBudget)} B`, chart.gzip <= chartBudget],
   [`${CDN_FILES[0]} has no uPlot in it`, !cdnEsFresh.modules.some((m) => m.id.includes('/node_modules/uplot/'))],
@@ -196,7 +253,9 @@ const freshness = [...CDN_FILES, CHART_FILE].map((file) => [
 ]);
 const checks = [...budgets, ...freshness];
 console.log('');
-for (const [text, ok] of targets) console.log(`${ok ? 'ok  ' : 'over'}  ${text}`);
+// Its chunks compressed one by one (what a page downloads when the bundler serves them apart).
+const target = `own code loaded at once ${n(own.gzip)} B gzip <= ${n(OWN_TARGET)} B (issue 21's target; its ${ownBundle.files.length} chunks compressed one by one: ${n(ownBundle.gzipEach)} B)`;
+console.log(`${own.gzip <= OWN_TARGET ? 'ok  ' : 'over'}  ${target}`);
 for (const [text, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'}  ${text}`);
 if (budgets.some(([, ok]) => !ok)) console.error('\nsize budget exceeded: the breakdowns above show where the bytes are');
 if (freshness.some(([, ok]) => !ok)) console.error('\ncdn/ is not a build of these sources: run npm run build');

@@ -14,8 +14,8 @@ import { preparedStart } from './credentials.js';
 import { InFlight } from './ending.js';
 import { NextValue } from './next-value.js';
 import { Requests, type RequestOptions } from './requests.js';
-import { canShare, type SharedLink } from './shared-link.js';
-import { joinShared } from './shared-host.js';
+import { canShare } from './can-share.js';
+import { LazyLink } from './lazy-link.js';
 import { retryFor } from './retry.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
@@ -24,7 +24,6 @@ import { ClientIdClaims, takenOverError } from './takeover.js';
 
 export type { PublishOptions } from './publish.js';
 export type { CredentialsProvider } from './settings.js';
-
 export type { ConnectionListener, ConnectionStatus } from './status.js';
 
 /**
@@ -52,8 +51,8 @@ export class MqttConnection {
   readonly #inFlight = new InFlight();
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
   #generatedClientId = randomClientId();
-  /** This tab's part in a connection shared between tabs (`shared`), if any. */
-  #link?: SharedLink;
+  /** This tab's part in a connection shared between tabs (`shared`), if any; its code loads on first use. */
+  readonly #shared = new LazyLink();
   /** Waiting for the client of a connect that is still fetching credentials. */
   readonly #nextClient = new NextValue<MqttClient>();
 
@@ -64,7 +63,7 @@ export class MqttConnection {
   constructor(createClient: ClientFactory = connectOverWebSocket) {
     this.#createClient = createClient;
     // The tab leading a shared connection tells the others every status change.
-    this.#board.listen({ status: (status, error) => this.#link?.status(status, error) });
+    this.#board.listen({ status: (status, error) => this.#shared.link?.status(status, error) });
   }
 
   /** Awaited before every connect and reconnect; its answer overrides `config`'s credentials. */
@@ -110,20 +109,17 @@ export class MqttConnection {
    * become status `error` and an `error` callback.
    */
   connect(): void {
-    void this.#link?.close();
-    this.#link = undefined;
+    void this.#shared.drop()?.close();
     const plan = this.#plan();
     // Bad settings end the client too (#connectDirect without a plan).
     if (!plan || !this.config.shared || !canShare()) return this.#connectDirect(plan);
     // Tabs declaring the same broker, client id and user share one connection (shared-link.ts).
     this.#endClient();
     this.#board.set('connecting');
-    this.#link = joinShared(plan, this, this.#registry, this.#board, {
-      lead: () => this.#connectDirect(this.#plan()),
-      endLead: () => this.#disconnectDirect(),
-      adoptClientId: (id) => (this.#generatedClientId = id),
-      alone: (link) => this.#link === link && ((this.#link = undefined), this.#connectDirect(this.#plan())),
-    });
+    const alone = (link: unknown) => this.#shared.link === link && (this.#shared.drop(), this.#connectDirect(this.#plan()));
+    const adoptClientId = (id: string) => (this.#generatedClientId = id);
+    const own = { lead: () => this.#connectDirect(this.#plan()), endLead: () => this.#disconnectDirect(), adoptClientId, alone };
+    this.#shared.join([plan, this, this.#registry, this.#board, own], (e) => this.#failToStart(e));
   }
 
   /** The client plan for the current config; bad settings become status `error`. */
@@ -153,8 +149,7 @@ export class MqttConnection {
    * What it still held rejects `publish-failed`, but QoS 1/2 that `store="indexeddb"` keeps.
    */
   async disconnect(): Promise<void> {
-    const link = this.#link;
-    this.#link = undefined;
+    const link = this.#shared.drop();
     if (link) {
       // A tab of a shared connection leaves it: the others stay connected.
       await link.close();
@@ -190,8 +185,11 @@ export class MqttConnection {
    */
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string | Uint8Array> {
     const qos = publishTarget(topic, options.qos);
-    if (this.#link && !this.#link.leading) {
-      await this.#link.publish(topic, payload, { ...options, qos });
+    // Only while a shared connection's code loads (this tab may follow another): else no tick.
+    if (this.#shared.loading) await this.#shared.loading;
+    const link = this.#shared.link;
+    if (link && !link.leading) {
+      await link.publish(topic, payload, { ...options, qos });
       return encodePayload(payload);
     }
     const client = this.client ?? (this.#board.status === 'connecting' ? await this.#nextClient.next() : undefined);

@@ -2,7 +2,7 @@ import { MqttElementsError } from '../errors.js';
 import type { IClientOptions } from 'mqtt';
 import { resolveBrokerUrl, type ClientPlan } from './options.js';
 import { redactUrl, redactUrlsIn } from './redact-url.js';
-import { openIdbStores } from '../transport/idb-store.js';
+import { loadPart } from './load-part.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 
 /** What a credentials function may answer; `url` replaces the broker URL for that attempt (signed URLs). */
@@ -64,6 +64,8 @@ export async function preparedStart(
     // Per broker, client id and login (README: Messages that survive a reload). The URLs without userinfo or query: a signed URL's
     // token changes with every login, and the outbox must outlive it.
     const username = options.username ?? userinfoName(url);
+    // Loaded on first use: a page without store="indexeddb" never downloads the store.
+    const { openIdbStores } = await loadPart(() => import('../transport/idb-store.js'), 'store="indexeddb"', 'connection-failed');
     options = { ...options, ...(await openIdbStores(plan.urls.map(redactUrl).join(' '), config.clientId, username)) };
   }
   return { url, options };

@@ -6,6 +6,7 @@
  * ignored. No DOM.
  */
 import { MqttElementsError } from '../errors.js';
+import { loadPart } from './load-part.js';
 import type { ReceivedMessage } from './message.js';
 import type { PublishOptions } from './publish.js';
 import type { SubscribeOptions, SubscriptionStatus } from './subscriptions.js';
@@ -31,7 +32,8 @@ interface Waiting {
   resolve(reply: ReceivedMessage): void;
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+/** Correlation data as the key of a waiting request. */
+export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** The requests of one connection. */
 export class Requests {
@@ -62,45 +64,25 @@ export class Requests {
 
   /**
    * Publishes a request and resolves with its reply. Rejects with `unsupported` on MQTT 3.1.1,
-   * `response-timeout` when no reply came in time, or the publish's own errors.
+   * `response-timeout` when no reply came in time, or the publish's own errors. Its code
+   * (send-request.ts) loads on the first request: a page that makes none never downloads it.
    */
   async request(topic: string, payload: unknown, options: RequestOptions = {}): Promise<ReceivedMessage> {
+    // At once, before any code loads: a 3.1.1 connection can make no request.
     if (this.#transport.protocolVersion !== 5) {
       throw new MqttElementsError(
         'unsupported',
         `a request to "${topic}" needs MQTT 5 (its correlation data): set protocol-version="5" on the <mqtt-connection>`,
       );
     }
-    const responseTopic = this.responseTopicOf(options.responseTopic);
-    const correlation = globalThis.crypto.getRandomValues(new Uint8Array(16));
-    const key = hex(correlation);
-    const timeout = options.timeout ?? 10000;
-    let release = () => {};
-    const subscribed = new Promise<void>((resolve, reject) => {
-      release = this.hold(responseTopic, (status, error) => {
-        if (status === 'subscribed') resolve();
-        else if (status === 'error') reject(error);
-      });
-    });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const reply = new Promise<ReceivedMessage>((resolve, reject) => {
-        this.#waiting.set(key, { resolve });
-        timer = setTimeout(() => {
-          reject(new MqttElementsError('response-timeout', `no reply to the request on "${topic}" within ${timeout} ms (on "${responseTopic}")`));
-        }, timeout);
-      });
-      // No reply may come before the broker has the subscription it would go to.
-      await Promise.race([subscribed, reply]);
-      subscribed.catch(() => {}); // a later refusal no longer concerns this request
-      const properties = { ...options.properties, responseTopic, correlationData: correlation as never };
-      await this.#transport.publish(topic, payload, { ...options, properties });
-      return await reply;
-    } finally {
-      clearTimeout(timer);
-      this.#waiting.delete(key);
-      release();
-    }
+    const { sendRequest } = await loadPart(() => import('./send-request.js'), 'request/response', 'publish-failed');
+    return sendRequest(this, this.#transport, topic, payload, options);
+  }
+
+  /** Waits for the reply with this correlation data (hex); returns the function that stops waiting. */
+  wait(key: string, resolve: (reply: ReceivedMessage) => void): () => void {
+    this.#waiting.set(key, { resolve });
+    return () => this.#waiting.delete(key);
   }
 
   #route(reply: ReceivedMessage): void {

@@ -30,11 +30,6 @@ interface PendingPublish {
   reject(e: MqttElementsError): void;
 }
 
-/** Whether this browser can share a connection between tabs (else each tab connects on its own). */
-export function canShare(): boolean {
-  return typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
-}
-
 /**
  * What the link needs from its connection: shared-host.ts builds it from an `MqttConnection`; the
  * follower service (shared-service.ts) uses only `subscribe` and `publish` of it.
@@ -68,7 +63,6 @@ export interface SharedHost {
     packet: { retain: boolean; qos: number; receivedAt: number; properties?: unknown },
   ): void;
 }
-
 
 /** This tab's part in one shared connection. */
 export class SharedLink {

@@ -12,7 +12,7 @@ import { defineElement } from './define-element.js';
 import { MessageHistory } from './message-history.js';
 import { writtenSetting } from './written-setting.js';
 import { Problems } from './problems.js';
-import { RowsView } from './rows-view.js';
+import { LazyRows } from './lazy-rows.js';
 import { bindValue, SubscribeView } from './subscribe-view.js';
 import { SubscriptionController, type SubscriptionProblem } from './subscription-controller.js';
 
@@ -114,7 +114,7 @@ export class MqttSubscribeElement extends ReactiveElement {
     error: this.#errors.report,
   });
   readonly #view = new SubscribeView(this);
-  readonly #rows = new RowsView(this);
+  readonly #rows = new LazyRows(this);
   readonly #display = new DisplayController(this, this.#problems);
   #value: unknown;
   readonly #history = new MessageHistory();

@@ -7,7 +7,7 @@
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
-import { followLogin } from './idb-store.js';
+import { followLogin } from './follow-login.js';
 import { keepaliveTimer } from './keepalive-timer.js';
 import { DEFAULT_BUFFER_SIZE, WebSocketStream, type SocketLike } from './ws-stream.js';
 

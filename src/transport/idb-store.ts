@@ -13,9 +13,14 @@
  * and client id, and {@link followLogin} picks the one of each attempt before its CONNECT.
  */
 import mqtt from 'mqtt';
-import type { IClientOptions, IStore, Packet } from 'mqtt';
+import type { IStore, Packet } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import { followsLogin } from './follow-login.js';
 import { OutboxIds } from './outbox-ids.js';
+
+// Loaded on first use (credentials.ts imports it dynamically): a page without store="indexeddb"
+// never downloads it. connect.ts's switch of login lives in follow-login.ts for that reason.
+export { followLogin } from './follow-login.js';
 
 /** The database's name (tests open it beside the stores). */
 export const DB_NAME = 'mqtt-elements';
@@ -107,6 +112,7 @@ export class IdbStore implements IStore {
     this.#db = db;
     this.#scope = scope;
     this.#login = login;
+    followsLogin(this);
   }
 
   /** Loads what an earlier page left, for every login (in the order it was stored), into memory. */
@@ -224,14 +230,4 @@ export async function openIdbStores(url: string, clientId: string, username?: st
   const outgoingStore = new IdbStore(db, [url, clientId, 'out'], username ?? '');
   await Promise.all([incomingStore.load(), outgoingStore.load()]);
   return { incomingStore, outgoingStore, messageIdProvider: new OutboxIds((id) => outgoingStore.holds(id)) };
-}
-
-/**
- * Before each attempt's CONNECT: the stores follow the user name it logs in with, so what is sent
- * on its CONNACK, and what is queued while it lasts, belongs to that login.
- */
-export function followLogin(options: IClientOptions): void {
-  for (const store of [options.incomingStore, options.outgoingStore]) {
-    if (store instanceof IdbStore) store.useLogin(options.username);
-  }
 }

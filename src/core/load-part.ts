@@ -1,0 +1,29 @@
+/**
+ * `loadPart`: the code of a feature a page may not use, loaded on its first use (a dynamic
+ * `import()`: a chunk of its own for a bundler, inlined in the CDN bundles). A chunk that does not
+ * arrive (the network, a deploy that removed it) is a coded error of the feature that needed it,
+ * never an uncoded rejection.
+ */
+import { MqttElementsError, type MqttErrorCode } from '../errors.js';
+
+/**
+ * Every part's arrival waits for `until` while it is set: tests hold the parts as a slow network
+ * would, to check what happens meanwhile (messages, removal, disconnect()). Not exported by the
+ * package's entries.
+ */
+export const partsHeld: { until?: Promise<unknown> | undefined } = {};
+
+/** Awaits `load` (an `import()`); its failure becomes `code`, naming `feature`. */
+export async function loadPart<T>(load: () => Promise<T>, feature: string, code: MqttErrorCode): Promise<T> {
+  try {
+    const part = await load();
+    if (partsHeld.until) await partsHeld.until;
+    return part;
+  } catch (e) {
+    throw new MqttElementsError(
+      code,
+      `the code of ${feature} could not be loaded (${(e as Error)?.message ?? e}): the page's bundle loads it on first use; check that its chunks are served beside it, then reload`,
+      { cause: e },
+    );
+  }
+}
