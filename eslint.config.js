@@ -23,6 +23,26 @@ const layers = {
     layer('Nothing outside chart/ imports chart/: the chart is an entry of its own.', ['**/chart/**']),
   ],
 };
+/**
+ * Inside elements/: one folder per element, and internal/ for what several share. An element's
+ * folder imports internal/ and core/, never another element's folder; internal/ imports no element.
+ */
+const ELEMENT_FOLDERS = ['connection', 'subscribe', 'publish'];
+const elementFolders = [
+  ...ELEMENT_FOLDERS.map((folder) => ({
+    files: [`src/elements/${folder}/**/*.ts`],
+    patterns: [
+      layer(
+        `elements/${folder}/ is one element's: what another element needs of it goes to elements/internal/ (ARCHITECTURE.md, src/elements/).`,
+        ELEMENT_FOLDERS.filter((other) => other !== folder).map((other) => `../${other}/*`),
+      ),
+    ],
+  })),
+  {
+    files: ['src/elements/internal/**/*.ts'],
+    patterns: [layer('elements/internal/ is what the elements share: it imports no element folder (ARCHITECTURE.md, src/elements/).', ELEMENT_FOLDERS.map((f) => `../${f}/*`))],
+  },
+];
 const UPLOT = layer('Only chart/ imports uPlot: the main bundle must not carry it.', ['uplot', 'uplot/*']);
 
 export default tseslint.config(
@@ -87,6 +107,12 @@ export default tseslint.config(
     files: ['src/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [UPLOT] }] },
   },
+  // Flat config: a later block's `no-restricted-imports` replaces an earlier one's for the files
+  // both match, so each element folder repeats the elements/ layer's patterns.
+  ...elementFolders.map(({ files, patterns }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [...layers.elements, UPLOT, ...patterns] }] },
+  })),
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -173,12 +173,12 @@ const MAIN_CDN = './mqtt-elements.js';
  */
 export function chartSharesMainCdn(): Plugin {
   const FROM_MAIN = new Set(
-    ['define', 'errors', 'events', 'context', 'core/format', 'core/numeric-setting', 'elements/problems', 'elements/error-reporter', 'elements/subscription-controller', 'elements/write-value'].map((m) =>
+    ['define', 'errors', 'events', 'context', 'core/format', 'core/numeric-setting', 'elements/internal/problems', 'elements/internal/error-reporter', 'elements/internal/subscription-controller', 'elements/internal/write-value'].map((m) =>
       here(`./src/${m}.ts`),
     ),
   );
   const SHARED_PACKAGES = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'mqtt'];
-  const CHART_MAY_INLINE = ['core/payload', 'elements/define-element'].map((m) =>
+  const CHART_MAY_INLINE = ['core/payload', 'elements/internal/define-element'].map((m) =>
     here(`./src/${m}.ts`),
   );
   const allowed = (id: string) =>

@@ -45,7 +45,7 @@ const LAZY = [
   'src/transport/idb-store.ts',
   'src/transport/outbox-ids.ts',
   'src/core/send-request.ts',
-  'src/elements/rows-view.ts',
+  'src/elements/subscribe/rows-view.ts',
 ];
 const CDN_BUDGET = 68000;
 const CDN_FILES = ['cdn/mqtt-elements.js', 'cdn/mqtt-elements.iife.js'];

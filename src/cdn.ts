@@ -9,9 +9,9 @@
  */
 export * from './index.js';
 export { ReactiveElement } from 'lit';
-export { SubscriptionController } from './elements/subscription-controller.js';
-export { writeText } from './elements/write-value.js';
-export { ErrorReporter } from './elements/error-reporter.js';
-export { Problems } from './elements/problems.js';
+export { SubscriptionController } from './elements/internal/subscription-controller.js';
+export { writeText } from './elements/internal/write-value.js';
+export { ErrorReporter } from './elements/internal/error-reporter.js';
+export { Problems } from './elements/internal/problems.js';
 export { formatValue, numericValue, parseDecimals, parseThresholds } from './core/format.js';
 export { numericSetting } from './core/numeric-setting.js';

@@ -4,9 +4,9 @@
  */
 import { ContextRoot } from '@lit/context';
 import { isServer } from 'lit';
-import { MqttConnectionElement } from './elements/mqtt-connection.js';
-import { MqttPublishElement } from './elements/mqtt-publish.js';
-import { MqttSubscribeElement } from './elements/mqtt-subscribe.js';
+import { MqttConnectionElement } from './elements/connection/mqtt-connection.js';
+import { MqttPublishElement } from './elements/publish/mqtt-publish.js';
+import { MqttSubscribeElement } from './elements/subscribe/mqtt-subscribe.js';
 
 const ROOT = Symbol.for('mqtt-elements/context-root');
 

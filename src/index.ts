@@ -4,9 +4,9 @@
  */
 import './define.js';
 
-export { MqttConnectionElement } from './elements/mqtt-connection.js';
-export { MqttSubscribeElement, type MqttMessage } from './elements/mqtt-subscribe.js';
-export { MqttPublishElement, type PublishStatus } from './elements/mqtt-publish.js';
+export { MqttConnectionElement } from './elements/connection/mqtt-connection.js';
+export { MqttSubscribeElement, type MqttMessage } from './elements/subscribe/mqtt-subscribe.js';
+export { MqttPublishElement, type PublishStatus } from './elements/publish/mqtt-publish.js';
 export { mqttContext } from './context.js';
 export { MqttElementsError, isMqttElementsError, type MqttErrorCode } from './errors.js';
 export * from './events.js';

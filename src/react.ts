@@ -15,9 +15,9 @@
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import './define.js';
-import { MqttConnectionElement } from './elements/mqtt-connection.js';
-import { MqttPublishElement } from './elements/mqtt-publish.js';
-import { MqttSubscribeElement } from './elements/mqtt-subscribe.js';
+import { MqttConnectionElement } from './elements/connection/mqtt-connection.js';
+import { MqttPublishElement } from './elements/publish/mqtt-publish.js';
+import { MqttSubscribeElement } from './elements/subscribe/mqtt-subscribe.js';
 import {
   MqttConnectEvent,
   MqttErrorEvent,

@@ -8,7 +8,7 @@
 import { releaseLanguage } from './uplot-locale.js';
 import uPlot from 'uplot';
 import { formatValue } from '../core/format.js';
-import { writeText } from '../elements/write-value.js';
+import { writeText } from '../elements/internal/write-value.js';
 import type { AlignedData } from './series-buffer.js';
 
 releaseLanguage();

@@ -3,10 +3,10 @@ import { numericValue, parseDecimals, parseThresholds } from '../core/format.js'
 import type { ReceivedMessage } from '../core/message.js';
 import { decodeFor, displayText, formatError, type PayloadFormat } from '../core/payload.js';
 import type { SubscriptionStatus } from '../core/subscriptions.js';
-import { defineElement } from '../elements/define-element.js';
-import { ErrorReporter } from '../elements/error-reporter.js';
-import { Problems } from '../elements/problems.js';
-import { SubscriptionController, type SubscriptionProblem } from '../elements/subscription-controller.js';
+import { defineElement } from '../elements/internal/define-element.js';
+import { ErrorReporter } from '../elements/internal/error-reporter.js';
+import { Problems } from '../elements/internal/problems.js';
+import { SubscriptionController, type SubscriptionProblem } from '../elements/internal/subscription-controller.js';
 import { MqttElementsError } from '../errors.js';
 import { DEFAULT_MAX_POINTS, DEFAULT_MAX_SERIES, DEFAULT_WINDOW_S, parseLabelLevel, parseLimits, seriesName, type LimitSetting } from './chart-settings.js';
 import { chartStyles } from './chart-styles.js';

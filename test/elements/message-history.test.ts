@@ -1,8 +1,8 @@
-// MessageHistory (src/elements/message-history.ts), with no DOM and no broker: the last `keep`
+// MessageHistory (src/elements/internal/message-history.ts), with no DOM and no broker: the last `keep`
 // messages, oldest first, and O(1) work per message whatever `keep` is.
 import { expect } from '@open-wc/testing';
 import type { MqttMessage } from '../../src/core/message.js';
-import { MessageHistory } from '../../src/elements/message-history.js';
+import { MessageHistory } from '../../src/elements/internal/message-history.js';
 
 const message = (n: number): MqttMessage => ({ topic: 't', payload: new Uint8Array([n % 256]), retained: false, qos: 0, receivedAt: n });
 const ids = (history: MessageHistory) => history.messages.map((m) => m.receivedAt);

@@ -4,7 +4,7 @@
 // no markup, no script or document URL in any attribute or URL property.
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { writeValue } from '../../src/elements/write-value.js';
+import { writeValue } from '../../src/elements/internal/write-value.js';
 import { isMqttElementsError } from '../../src/errors.js';
 import { hostileJson, hostileString, PARSED, reportRuns, runsAsUrl, sinkName, targetTag } from '../support/hostile.js';
 

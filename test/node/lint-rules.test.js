@@ -33,10 +33,13 @@ const cases = [
   ['the old attempt ↔ connection circle, type-only', 'src/core/attempt.ts', "import type { MqttConnection as _C } from './connection.js';", 'mqtt-elements/no-import-cycle', /attempt\.ts → src\/core\/connection\.ts → src\/core\/attempt\.ts/],
   ['a longer circle, through a re-export', 'src/core/message.ts', "export { SubscriptionRegistry as _R } from './subscriptions.js';", 'mqtt-elements/no-import-cycle', /message\.ts → src\/core\/subscriptions\.ts → src\/core\/message\.ts/],
   ['transport importing core', 'src/transport/ws-stream.ts', "import { assertTopic as _a } from '../core/topic.js';", 'no-restricted-imports', /transport\/ is the bottom layer/],
-  ['core importing elements', 'src/core/topic.ts', "import { Problems as _P } from '../elements/problems.js';", 'no-restricted-imports', /core\/ imports transport\/ and errors\.ts only/],
+  ['core importing elements', 'src/core/topic.ts', "import { Problems as _P } from '../elements/internal/problems.js';", 'no-restricted-imports', /core\/ imports transport\/ and errors\.ts only/],
   ['core importing lit', 'src/core/topic.ts', "import { html as _h } from 'lit';", 'no-restricted-imports', /core\/ has no Lit/],
-  ['elements importing transport', 'src/elements/problems.ts', "import { connectOverWebSocket as _c } from '../transport/connect.js';", 'no-restricted-imports', /elements\/ never import transport/],
-  ['an element importing the chart', 'src/elements/problems.ts', "import { MqttChartElement as _M } from '../chart/mqtt-chart.js';", 'no-restricted-imports', /Nothing outside chart\/ imports chart/],
+  ['elements importing transport', 'src/elements/internal/problems.ts', "import { connectOverWebSocket as _c } from '../../transport/connect.js';", 'no-restricted-imports', /elements\/ never import transport/],
+  ['an element importing the chart', 'src/elements/internal/problems.ts', "import { MqttChartElement as _M } from '../../chart/mqtt-chart.js';", 'no-restricted-imports', /Nothing outside chart\/ imports chart/],
+  ['elements/internal importing an element', 'src/elements/internal/written-setting.ts', "import { MqttSubscribeElement as _S } from '../subscribe/mqtt-subscribe.js';", 'no-restricted-imports', /elements\/internal\/ is what the elements share/],
+  ["an element's folder importing another's", 'src/elements/publish/control-payload.ts', "import { MqttConnectionElement as _C } from '../connection/mqtt-connection.js';", 'no-restricted-imports', /elements\/publish\/ is one element's/],
+  ['an element folder importing transport', 'src/elements/publish/control-payload.ts', "import { connectOverWebSocket as _c } from '../../transport/connect.js';", 'no-restricted-imports', /elements\/ never import transport/],
   ['an entry importing uPlot', 'src/index.ts', "import _uPlot from 'uplot';", 'no-restricted-imports', /Only chart\/ imports uPlot/],
 ];
 

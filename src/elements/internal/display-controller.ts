@@ -1,11 +1,10 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { bindingError } from '../core/binding.js';
-import { formatError } from '../core/payload.js';
-import { formatValue, levelOf, parseDecimals, parseLabels, parseThresholds, type DisplayFormat } from '../core/format.js';
-import { numericSetting } from '../core/numeric-setting.js';
-import type { MqttElementsError } from '../errors.js';
+import { bindingError } from '../../core/binding.js';
+import { formatError } from '../../core/payload.js';
+import { formatValue, levelOf, parseDecimals, parseLabels, parseThresholds, type DisplayFormat } from '../../core/format.js';
+import { numericSetting } from '../../core/numeric-setting.js';
+import type { MqttElementsError } from '../../errors.js';
 import type { ProblemSink } from './problems.js';
-import type { RowFormat } from './rows-view.js';
 import { writtenSetting } from './written-setting.js';
 
 /** An element with the dashboard settings of `<mqtt-subscribe>` (README). */
@@ -31,6 +30,14 @@ const DISPLAY_PROPERTIES = ['decimals', 'labels', 'thresholds'] as const;
 
 /** The problems this controller reports: bad settings, each cleared by its own fix. */
 type DisplayProblem = 'display' | 'binding' | 'payload' | 'staleAfter' | 'throttle';
+
+/** What the rows need from the element: formatting, levels, and the stale period. */
+export interface RowFormat {
+  text(value: unknown): string;
+  level(value: unknown): number | undefined;
+  /** ms without a message after which a row is stale, or 0. */
+  staleAfterMs: number;
+}
 
 /**
  * What a dashboard element shows beyond the raw value: its text (`decimals` in the nearest

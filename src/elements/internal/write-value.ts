@@ -6,9 +6,9 @@
  * received value to the DOM. The rules are core/binding.ts's; this applies them to an element and
  * turns a DOM refusal into an error instead of an exception.
  */
-import { attributeValue, propertyValue, unsafeBindingReason, unsafeTargetReason, unsafeValueReason } from '../core/binding.js';
-import { displayText } from '../core/payload.js';
-import { MqttElementsError } from '../errors.js';
+import { attributeValue, propertyValue, unsafeBindingReason, unsafeTargetReason, unsafeValueReason } from '../../core/binding.js';
+import { displayText } from '../../core/payload.js';
+import { MqttElementsError } from '../../errors.js';
 
 /** Where a value goes: a property of the target (default `textContent`), or an attribute. */
 export interface BindingSink {

@@ -1,4 +1,4 @@
-import type { MqttElementsError } from '../errors.js';
+import type { MqttElementsError } from '../../errors.js';
 
 /** The part of {@link Problems} a controller needs for the kinds it owns. */
 export interface ProblemSink<Kind extends string> {

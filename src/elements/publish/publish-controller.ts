@@ -1,12 +1,12 @@
 import type { ReactiveController } from 'lit';
-import { publishProperties, publishTarget, type PublishPropertySettings } from '../core/publish.js';
-import { decodeFor } from '../core/payload.js';
-import { isMqttElementsError, MqttElementsError } from '../errors.js';
-import { MqttPublishedEvent, MqttResponseEvent } from '../events.js';
-import { ConnectionController, type ConnectionHost } from './connection-controller.js';
-import type { DisplayController } from './display-controller.js';
-import type { ErrorReporter } from './error-reporter.js';
-import { bindValue } from './subscribe-view.js';
+import { publishProperties, publishTarget, type PublishPropertySettings } from '../../core/publish.js';
+import { decodeFor } from '../../core/payload.js';
+import { isMqttElementsError, MqttElementsError } from '../../errors.js';
+import { MqttPublishedEvent, MqttResponseEvent } from '../../events.js';
+import { ConnectionController, type ConnectionHost } from '../internal/connection-controller.js';
+import type { DisplayController } from '../internal/display-controller.js';
+import type { ErrorReporter } from '../internal/error-reporter.js';
+import { bindValue } from '../internal/subscribe-view.js';
 
 /** Where `<mqtt-publish>`'s latest publish stands. */
 export type PublishStatus = 'idle' | 'pending' | 'sent' | 'error';

@@ -1,22 +1,22 @@
 import { ReactiveElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { plainMessage, type MqttMessage, type ReceivedMessage } from '../core/message.js';
-import { numericSetting } from '../core/numeric-setting.js';
-import { decodeFor, type PayloadFormat } from '../core/payload.js';
-import { DisplayController } from './display-controller.js';
-import type { SubscriptionStatus } from '../core/subscriptions.js';
-import { MqttElementsError } from '../errors.js';
-import { MqttMessageEvent } from '../events.js';
-import { ErrorReporter } from './error-reporter.js';
-import { defineElement } from './define-element.js';
-import { MessageHistory } from './message-history.js';
-import { writtenSetting } from './written-setting.js';
-import { Problems } from './problems.js';
+import { plainMessage, type MqttMessage, type ReceivedMessage } from '../../core/message.js';
+import { numericSetting } from '../../core/numeric-setting.js';
+import { decodeFor, type PayloadFormat } from '../../core/payload.js';
+import { DisplayController } from '../internal/display-controller.js';
+import type { SubscriptionStatus } from '../../core/subscriptions.js';
+import { MqttElementsError } from '../../errors.js';
+import { MqttMessageEvent } from '../../events.js';
+import { ErrorReporter } from '../internal/error-reporter.js';
+import { defineElement } from '../internal/define-element.js';
+import { MessageHistory } from '../internal/message-history.js';
+import { writtenSetting } from '../internal/written-setting.js';
+import { Problems } from '../internal/problems.js';
 import { LazyRows } from './lazy-rows.js';
-import { bindValue, SubscribeView } from './subscribe-view.js';
-import { SubscriptionController, type SubscriptionProblem } from './subscription-controller.js';
+import { bindValue, SubscribeView } from '../internal/subscribe-view.js';
+import { SubscriptionController, type SubscriptionProblem } from '../internal/subscription-controller.js';
 
-export type { MqttMessage } from '../core/message.js';
+export type { MqttMessage } from '../../core/message.js';
 
 /**
  * Subscribes to a topic filter on its connection and shows, binds or emits what arrives.

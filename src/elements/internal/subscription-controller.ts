@@ -1,9 +1,9 @@
 import type { ReactiveController } from 'lit';
-import type { MqttConnection } from '../core/connection.js';
-import type { ReceivedMessage } from '../core/message.js';
-import type { QoS } from '../core/options.js';
-import { subscriptionTarget, type SubscriptionStatus } from '../core/subscriptions.js';
-import type { MqttElementsError } from '../errors.js';
+import type { MqttConnection } from '../../core/connection.js';
+import type { ReceivedMessage } from '../../core/message.js';
+import type { QoS } from '../../core/options.js';
+import { subscriptionTarget, type SubscriptionStatus } from '../../core/subscriptions.js';
+import type { MqttElementsError } from '../../errors.js';
 import { ConnectionController, type ConnectionHost } from './connection-controller.js';
 import type { ProblemSink } from './problems.js';
 

@@ -11,8 +11,9 @@
  * `limit` topics (older ones could not keep a row anyway), and a render makes room before it makes
  * rows, so a burst of 5,000 topics with `limit` 100 makes 100 rows, not 5,000 to remove 4,900.
  */
-import type { MqttElementsError } from '../errors.js';
-import { writeText } from './write-value.js';
+import type { MqttElementsError } from '../../errors.js';
+import { writeText } from '../internal/write-value.js';
+import type { RowFormat } from '../internal/display-controller.js';
 
 /** One topic's copy of the template. */
 interface Row {
@@ -35,13 +36,6 @@ export interface RowUpdate {
   clear: boolean;
 }
 
-/** What the rows need from the element: formatting, levels, and the stale period. */
-export interface RowFormat {
-  text(value: unknown): string;
-  level(value: unknown): number | undefined;
-  /** ms without a message after which a row is stale, or 0. */
-  staleAfterMs: number;
-}
 
 /** The rows of one element; messages are queued as they come and applied in its next render. */
 export class RowsView {

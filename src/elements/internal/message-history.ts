@@ -1,4 +1,4 @@
-import type { MqttMessage } from '../core/message.js';
+import type { MqttMessage } from '../../core/message.js';
 
 /**
  * The last `keep` messages of a `<mqtt-subscribe>`, with what the list shows for each: a text

@@ -1,8 +1,8 @@
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { mqttContext } from '../context.js';
-import type { MqttConnection } from '../core/connection.js';
-import { MqttElementsError } from '../errors.js';
+import { mqttContext } from '../../context.js';
+import type { MqttConnection } from '../../core/connection.js';
+import { MqttElementsError } from '../../errors.js';
 
 /** An element that reads a connection: the nearest `<mqtt-connection>`, or one named by id. */
 export interface ConnectionHost extends ReactiveElement {

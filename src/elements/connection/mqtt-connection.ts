@@ -1,16 +1,16 @@
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { contentsStyle } from './contents-style.js';
+import { contentsStyle } from '../internal/contents-style.js';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { mqttContext } from '../context.js';
-import { MqttConnection, type ConnectionStatus, type CredentialsProvider, type PublishOptions } from '../core/connection.js';
-import { SETTING_KEYS, type ConnectionConfig, type SettingKey } from '../core/settings.js';
+import { mqttContext } from '../../context.js';
+import { MqttConnection, type ConnectionStatus, type CredentialsProvider, type PublishOptions } from '../../core/connection.js';
+import { SETTING_KEYS, type ConnectionConfig, type SettingKey } from '../../core/settings.js';
 import { ConnectionLifecycle } from './connection-lifecycle.js';
-import type { ReceivedMessage } from '../core/message.js';
-import type { SubscribeOptions } from '../core/subscriptions.js';
-import { MqttElementsError } from '../errors.js';
-import { defineElement } from './define-element.js';
+import type { ReceivedMessage } from '../../core/message.js';
+import type { SubscribeOptions } from '../../core/subscriptions.js';
+import { MqttElementsError } from '../../errors.js';
+import { defineElement } from '../internal/define-element.js';
 
 
 /**

@@ -1,5 +1,5 @@
-import type { MqttElementsError } from '../errors.js';
-import { MqttErrorEvent } from '../events.js';
+import type { MqttElementsError } from '../../errors.js';
+import { MqttErrorEvent } from '../../events.js';
 
 /** An element's last error, and how it is told: `error` is set, then `mqtt-error` is dispatched. */
 export class ErrorReporter {

@@ -6,9 +6,10 @@
  * payload forgetting its topic), handed to the view in that order once it is there, and rendered
  * by the update the arrival asks for. So the rows are the same as if the code had been there.
  */
-import type { MqttElementsError } from '../errors.js';
-import { loadPart } from '../core/load-part.js';
-import type { RowFormat, RowsView, RowUpdate } from './rows-view.js';
+import type { MqttElementsError } from '../../errors.js';
+import { loadPart } from '../../core/load-part.js';
+import type { RowFormat } from '../internal/display-controller.js';
+import type { RowsView, RowUpdate } from './rows-view.js';
 
 export class LazyRows {
   readonly #host: HTMLElement & { requestUpdate(): void };

@@ -1,15 +1,15 @@
 import { html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { contentsStyle } from './contents-style.js';
-import type { PayloadFormat } from '../core/payload.js';
-import { publishTarget } from '../core/publish.js';
-import type { MqttElementsError } from '../errors.js';
-import { ErrorReporter } from './error-reporter.js';
-import { DisplayController } from './display-controller.js';
-import { Problems } from './problems.js';
+import { contentsStyle } from '../internal/contents-style.js';
+import type { PayloadFormat } from '../../core/payload.js';
+import { publishTarget } from '../../core/publish.js';
+import type { MqttElementsError } from '../../errors.js';
+import { ErrorReporter } from '../internal/error-reporter.js';
+import { DisplayController } from '../internal/display-controller.js';
+import { Problems } from '../internal/problems.js';
 import { PublishController, type PublishStatus } from './publish-controller.js';
 import { TRIGGERS, triggeredPayload } from './publish-trigger.js';
-import { defineElement } from './define-element.js';
+import { defineElement } from '../internal/define-element.js';
 
 
 export type { PublishStatus } from './publish-controller.js';

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import type { MqttConnection } from '../core/connection.js';
-import { RECONNECTING_SETTINGS, type ConnectionConfig, type SettingKey } from '../core/settings.js';
-import { MqttConnectEvent, MqttErrorEvent, MqttStatusEvent } from '../events.js';
+import type { MqttConnection } from '../../core/connection.js';
+import { RECONNECTING_SETTINGS, type ConnectionConfig, type SettingKey } from '../../core/settings.js';
+import { MqttConnectEvent, MqttErrorEvent, MqttStatusEvent } from '../../events.js';
 
 /** The element a lifecycle drives: `<mqtt-connection>`. */
 export interface LifecycleHost extends ReactiveElement {

@@ -3,7 +3,7 @@
  * fields as a JSON object, a checkbox `true`/`false`, a number or range input the number, any
  * other control its value as text.
  */
-import { entriesToObject } from '../core/form-object.js';
+import { entriesToObject } from '../../core/form-object.js';
 
 /** A form's fields as a JSON object (repeated names as arrays), with the submitter's name/value. */
 export function formPayload(form: HTMLFormElement, submitter?: HTMLElement | null): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * or a `target` element's property or attribute. Text only: payloads are untrusted and never
  * reach an HTML parser: every write goes through write-value.ts.
  */
-import type { MqttElementsError } from '../errors.js';
+import type { MqttElementsError } from '../../errors.js';
 import type { MessageHistory } from './message-history.js';
 import { writeText, writeValue, type BindingSink } from './write-value.js';
 
