@@ -12,10 +12,10 @@
  * attempts (a credentials function), so the stores hold every login's messages of that broker
  * and client id, and {@link followLogin} picks the one of each attempt before its CONNECT.
  */
-import mqtt from 'mqtt';
 import type { IClientOptions, IStore, Packet } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import { OutboxIds } from './outbox-ids.js';
+import mqtt from '../vendor/mqtt.js';
 
 /** The database's name (tests open it beside the stores). */
 export const DB_NAME = 'mqtt-elements';
