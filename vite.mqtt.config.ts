@@ -28,8 +28,8 @@ export default defineConfig({
   build: {
     outDir: here('./dist/vendor'),
     emptyOutDir: false, // the rest of dist/ is tsc's
-    // Not minified: the app's bundler minifies it with the rest, and it stays readable in dev tools.
-    minify: false,
+    // Minified already: the app bundlers minify CommonJS-wrapped code less well (esbuild: 370 B gzip more).
+    minify: true,
     lib: { entry: here('./src/vendor/mqtt.ts'), formats: ['es'], fileName: () => 'mqtt.js' },
     rolldownOptions: {
       output: {
