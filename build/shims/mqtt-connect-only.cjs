@@ -9,7 +9,7 @@
 'use strict';
 
 function notInBundle() {
-  throw new Error("MQTT.js's connect() is not in mqtt-elements' MQTT.js build: use connect from mqtt-elements/mqtt");
+  throw new Error("MQTT.js's connect() is not in mqtt-elements' build of it (own WebSocket transport): use mqtt-elements/mqtt's");
 }
 
 module.exports = { default: notInBundle, streamBuilder: notInBundle, browserStreamBuilder: notInBundle, parse: notInBundle };
