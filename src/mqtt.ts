@@ -8,6 +8,7 @@
  */
 import type * as Mqtt from 'mqtt';
 import type { IClientOptions } from 'mqtt';
+import { redactUrl } from './core/redact-url.js';
 import { MqttElementsError } from './errors.js';
 import { connectOverWebSocket } from './transport/connect.js';
 import lib from './vendor/mqtt.js';
@@ -44,11 +45,14 @@ export function connect(brokerUrl: string | IClientOptions, options: IClientOpti
   try {
     url = new URL(typeof brokerUrl === 'string' ? brokerUrl : urlOf(brokerUrl));
   } catch (cause) {
-    throw new MqttElementsError('invalid-url', `${String(brokerUrl)} is not a URL: give a ws:// or wss:// broker URL`, { cause });
+    const shown = typeof brokerUrl === 'string' ? redactUrl(brokerUrl) : 'the options';
+    throw new MqttElementsError('invalid-url', `${shown} is not a URL: give a ws:// or wss:// broker URL`, { cause });
   }
-  const protocol = WEB_SOCKET[url.protocol.slice(0, -1)];
+  // As in mqtt.connect(), a `protocol` option wins over the URL's.
+  const asked = opts.protocol ?? url.protocol.slice(0, -1);
+  const protocol = WEB_SOCKET[asked];
   if (!protocol) {
-    throw new MqttElementsError('invalid-url', `${url.protocol} is not a WebSocket URL: mqtt-elements/mqtt connects over ws:// or wss://`);
+    throw new MqttElementsError('invalid-url', `${asked}: is not a WebSocket protocol: mqtt-elements/mqtt connects over ws:// or wss://`);
   }
   // Rewritten, not set: WHATWG URL will not turn a non-special scheme (mqtt:) into a special one.
   const href = `${protocol}:${url.href.slice(url.protocol.length)}`;
