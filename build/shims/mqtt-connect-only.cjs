@@ -9,7 +9,7 @@
 'use strict';
 
 function notInBundle() {
-  throw new Error("MQTT.js's connect() is not in mqtt-elements' build of it (own WebSocket transport): use mqtt-elements/mqtt's");
+  throw new Error("MQTT.js's connect() is not in the mqtt-elements build: it connects through its own WebSocket transport (mqtt-elements/mqtt)");
 }
 
 module.exports = { default: notInBundle, streamBuilder: notInBundle, browserStreamBuilder: notInBundle, parse: notInBundle };

@@ -8,7 +8,7 @@
 
 function notInBundle() {
   throw new Error(
-    "MQTT.js's worker timers are not in mqtt-elements' MQTT.js build: leave `timerVariant` out of " +
+    "MQTT.js's worker timers are not in the mqtt-elements build: leave `timerVariant` out of " +
       "`options` (mqtt-elements' own keepalive timer moves into a worker in background tabs) or set it to 'native'",
   );
 }
