@@ -37,6 +37,14 @@ describe("mqtt-elements/mqtt in Node without a DOM", () => {
     assert.throws(() => lighter.connect('ws://127.0.0.1:1/'), /own WebSocket transport/);
   });
 
+  it("knows MQTT.js's version through build/shims/mqtt-version.js, without the rest of its package.json", async () => {
+    const { version } = JSON.parse(readFileSync(`${root}node_modules/mqtt/package.json`, 'utf8'));
+    const lighter = (await import(`${root}dist/vendor/mqtt.js`)).default;
+    assert.equal(lighter.MqttClient.VERSION, version);
+    const vendor = readFileSync(`${root}dist/vendor/mqtt.js`, 'utf8');
+    for (const field of ['contributors', 'devDependencies', 'commist']) assert.doesNotMatch(vendor, new RegExp(field), `${field} is not in the build`);
+  });
+
   it('refuses a URL it cannot reach over WebSocket, with invalid-url', async () => {
     const { connect } = await import('mqtt-elements/mqtt');
     assert.throws(() => connect('tcp://127.0.0.1:1883'), { code: 'invalid-url' });
