@@ -33,7 +33,7 @@ export default defineConfig({
     lib: { entry: here('./src/vendor/mqtt.ts'), formats: ['es'], fileName: () => 'mqtt.js' },
     rolldownOptions: {
       output: {
-        banner: `/* MQTT.js ${version} (MIT, https://github.com/mqttjs/MQTT.js) and its dependencies, unmodified, bundled by mqtt-elements with light stand-ins for their Node polyfills (build/shims/). */`,
+        banner: `/* MQTT.js ${version} (MIT, https://github.com/mqttjs/MQTT.js) and its dependencies, unmodified, bundled by mqtt-elements with light stand-ins for their Node polyfills and for MQTT.js's connect() and transports (build/shims/). */`,
       },
     },
   },
