@@ -32,7 +32,9 @@ const MQTTJS_TRANSPORTS = ['./ws', './wx', './ali', './tcp', './tls'];
 export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
   const shim = (name: string) => here(`./build/shims/${name}.cjs`);
   const mqttEntry = require.resolve('mqtt'); // its `default` export: build/index.js
-  const mqttConnectDir = `${dirname(mqttEntry)}/lib/connect/`;
+  const mqttBuild = `${dirname(mqttEntry)}/mqtt.js`;
+  const mqttLibDir = `${dirname(mqttEntry)}/lib/`;
+  const mqttConnectDir = `${mqttLibDir}connect/`;
   // readable-stream 3 comes with MQTT.js (through concat-stream, for its command line): resolved
   // from there, no dependency of ours is needed for it.
   let concatStream = '';
@@ -78,6 +80,10 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
       if (source === 'mqtt') return mqttEntry;
       if (bare[source]) return bare[source];
       if (source === 'readable-stream') return this.resolve(source, concatStream, { skipSelf: true });
+      // lib/shared.js reads MQTT.js's version from its package.json: only that field (mqtt-version.js).
+      if (source === '../../package.json' && importer?.startsWith(mqttLibDir)) return here('./build/shims/mqtt-version.js');
+      // connect() itself (lib/connect/index.js), which this package never calls: src/mqtt.ts has its own.
+      if (!mqttjsConnect && source === './lib/connect' && importer === mqttBuild) return shim('mqtt-connect-only');
       if (!mqttjsConnect || source !== './ws') {
         if (importer?.startsWith(mqttConnectDir) && MQTTJS_TRANSPORTS.includes(source)) return shim('mqtt-connect-only');
       }

@@ -3,6 +3,7 @@
 // in Chromium and Firefox. BROWSERS=chromium or BROWSERS=firefox runs one; the default is both.
 import { brokerPlugin } from './scripts/broker-plugin.js';
 import { BROKER_TESTS, browserTestConfig, wantedBrowsers } from './scripts/browser-tests.js';
+import { lighterMqttPlugin } from './scripts/lighter-mqtt-plugin.js';
 import { scriptedBrokerPlugin } from './scripts/scripted-broker.js';
 
 // The whole suite boots RabbitMQ (a node, then a 2-node cluster per browser for the failover
@@ -12,5 +13,6 @@ const chosenFiles = process.argv.some((arg) => arg === '--files' || arg.startsWi
 
 export default browserTestConfig({
   files: [BROKER_TESTS],
-  plugins: [brokerPlugin({ rabbitmq: chosenFiles ? 'lazy' : 'eager', clusters: wantedBrowsers().length }), scriptedBrokerPlugin()],
+  // The MQTT.js of dist/, which the package ships (scripts/lighter-mqtt-plugin.js).
+  plugins: [lighterMqttPlugin(), brokerPlugin({ rabbitmq: chosenFiles ? 'lazy' : 'eager', clusters: wantedBrowsers().length }), scriptedBrokerPlugin()],
 });

@@ -4,5 +4,7 @@
 // runs a broker here, so a test that asks for one fails (executeServerCommand has no handler).
 // BROWSERS=chromium or BROWSERS=firefox runs one; the default is both.
 import { BROKER_TESTS, browserTestConfig } from './scripts/browser-tests.js';
+import { lighterMqttPlugin } from './scripts/lighter-mqtt-plugin.js';
 
-export default browserTestConfig({ files: ['test/**/*.test.ts', `!${BROKER_TESTS}`] });
+// On the MQTT.js of dist/, which the package ships (scripts/lighter-mqtt-plugin.js).
+export default browserTestConfig({ files: ['test/**/*.test.ts', `!${BROKER_TESTS}`], plugins: [lighterMqttPlugin()] });

@@ -147,8 +147,10 @@ async function bundleUplot() {
   return onlyChunk(output);
 }
 
+/** The package's own MQTT.js (src/vendor/mqtt.ts, imported as `../vendor/mqtt.js`): `mqtt` here. */
+const VENDOR_MQTT = /(^|\/)vendor\/mqtt\.[jt]s$/;
 /** A bare specifier of `packages`, or a subpath of one (`lit/decorators.js`). */
-const externalTo = (packages) => (id) => packages.some((name) => id === name || id.startsWith(`${name}/`));
+const externalTo = (packages) => (id) => packages.some((name) => id === name || id.startsWith(`${name}/`) || (name === 'mqtt' && VENDOR_MQTT.test(id)));
 
 const gzip = (code) => execFileSync('gzip', ['-9', '-c'], { input: code, maxBuffer: 64 * 1024 * 1024 }).length;
 const brotli = (code) =>

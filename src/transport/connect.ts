@@ -4,9 +4,9 @@
  * options)` is how `mqtt.connect()` itself ends; what `connect()` does before that (read the URL
  * into `host`, `port`, `path`, `protocol`) is done here with the WHATWG `URL`.
  */
-import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
+import mqtt from '../vendor/mqtt.js';
 import { followLogin } from './follow-login.js';
 import { keepaliveTimer } from './keepalive-timer.js';
 import { DEFAULT_BUFFER_SIZE, WebSocketStream, type SocketLike } from './ws-stream.js';

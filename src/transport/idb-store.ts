@@ -12,11 +12,11 @@
  * attempts (a credentials function), so the stores hold every login's messages of that broker
  * and client id, and {@link followLogin} picks the one of each attempt before its CONNECT.
  */
-import mqtt from 'mqtt';
 import type { IStore, Packet } from 'mqtt';
 import { MqttElementsError } from '../errors.js';
 import { followsLogin } from './follow-login.js';
 import { OutboxIds } from './outbox-ids.js';
+import mqtt from '../vendor/mqtt.js';
 
 // Loaded on first use (credentials.ts imports it dynamically): a page without store="indexeddb"
 // never downloads it. connect.ts's switch of login lives in follow-login.ts for that reason.

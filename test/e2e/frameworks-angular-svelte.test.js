@@ -15,9 +15,10 @@
 // page or console errors. Run after `npm run build` (npm test does both).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { Architect } from '@angular-devkit/architect';
 // Both packages are CommonJS without `exports`: their subpaths need the file name.
@@ -102,6 +103,12 @@ describe('inside Angular and Svelte apps, built by their own tooling, against mo
     outDir = mkdtempSync(join(tmpdir(), 'mqtt-elements-apps-'));
     // Side by side: the Angular builder spends much of its time in its worker threads.
     await Promise.all([buildAngular(outDir), buildSvelte(outDir)]);
+    // What each app weighs, as test/node/bundled-app.test.js weighs the minimal apps (BENCHMARKS.md).
+    for (const [name, dir] of [['Angular', 'angular/browser'], ['Svelte', 'svelte']]) {
+      const files = readdirSync(join(outDir, dir), { recursive: true }).filter((file) => String(file).endsWith('.js'));
+      const bytes = files.reduce((sum, file) => sum + gzipSync(readFileSync(join(outDir, dir, String(file))), { level: 9 }).length, 0);
+      console.log(`${name} app: ${bytes.toLocaleString('en')} B gzip -9 of its ${files.length} .js file(s)`);
+    }
     mosquitto = await startMosquitto();
     peers = mosquittoPeers(mosquitto);
     ({ server, base } = await serveStatic(outDir));
