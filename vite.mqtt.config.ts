@@ -34,6 +34,8 @@ export default defineConfig({
     lib: { entry: here('./src/vendor/mqtt.ts'), formats: ['es'], fileName: () => 'mqtt.js' },
     rolldownOptions: {
       output: {
+        // Vite 8: `minify` alone leaves whitespace in library output (TOOLCHAIN).
+        minify: true,
         // The license comment naming every package inlined (build/third-party-notices.js), as on the
         // CDN bundles; THIRD-PARTY-NOTICES.md lists this file from it.
         postBanner: noticeBanner,

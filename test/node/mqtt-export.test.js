@@ -41,7 +41,8 @@ describe("mqtt-elements/mqtt in Node without a DOM", () => {
     const { version } = JSON.parse(readFileSync(`${root}node_modules/mqtt/package.json`, 'utf8'));
     const lighter = (await import(`${root}dist/vendor/mqtt.js`)).default;
     assert.equal(lighter.MqttClient.VERSION, version);
-    const vendor = readFileSync(`${root}dist/vendor/mqtt.js`, 'utf8');
+    // The code, without the license comments on top (their copyright lines say "contributors").
+    const vendor = readFileSync(`${root}dist/vendor/mqtt.js`, 'utf8').replace(/^(\s*\/\*[\s\S]*?\*\/)+/, '');
     for (const field of ['contributors', 'devDependencies', 'commist']) assert.doesNotMatch(vendor, new RegExp(field), `${field} is not in the build`);
   });
 
