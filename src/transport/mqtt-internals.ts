@@ -3,7 +3,7 @@
  * MQTT.js that changes one breaks this file and its test (test/transport/mqtt-internals.test.ts,
  * which checks each BEHAVIOUR relied on against the real MQTT.js, not only that a name exists).
  *
- * Private members ({@link PRIVATE_MEMBERS}):
+ * Private members ({@link PRIVATE_MEMBERS}, {@link PARSER_PRIVATE_MEMBERS}):
  * - `MqttClient._reconnect` (5.x: called by the reconnect timer and by the public `reconnect()`;
  *   emits `reconnect`, then calls `connect()`). MQTT.js reconnects on a fixed timer
  *   (`reconnectPeriod`, forever) and builds CONNECT synchronously from `client.options`, with no
@@ -23,8 +23,11 @@
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
 
-/** The private MQTT.js members used here, by name. */
-export const PRIVATE_MEMBERS = ['_reconnect', '_write'] as const;
+/** The private members of MQTT.js's `MqttClient` used here, by name. */
+export const PRIVATE_MEMBERS = ['_reconnect'] as const;
+
+/** The private members of the parser Writable (`MqttClient.connect()` pipes its stream into it) used here. */
+export const PARSER_PRIVATE_MEMBERS = ['_write'] as const;
 
 /**
  * Stops MQTT.js's own reconnect timer from reconnecting (its calls do nothing from now on) and
