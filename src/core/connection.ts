@@ -128,7 +128,10 @@ export class MqttConnection {
   /** The client plan for the current config; bad settings become status `error`. */
   #plan(): ClientPlan | undefined {
     try {
-      return toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
+      const plan = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
+      // A number that did not parse: reported, its default applied (README: Errors).
+      for (const problem of plan.problems) this.#board.fail(problem);
+      return plan;
     } catch (e) {
       this.#failToStart(toCodedError(e));
       return undefined;
