@@ -129,8 +129,7 @@ export class MqttConnection {
   #plan(): ClientPlan | undefined {
     try {
       const plan = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
-      // A number that did not parse: reported, its default applied (README: Errors).
-      for (const problem of plan.problems) this.#board.fail(problem);
+      for (const problem of plan.problems) this.#board.fail(problem); // a number that did not parse: default applied
       return plan;
     } catch (e) {
       this.#failToStart(toCodedError(e));
@@ -141,8 +140,7 @@ export class MqttConnection {
   #connectDirect(plan: ClientPlan | undefined): void {
     void this.#endClient(true);
     if (!plan) return;
-    // The attempt exists from here: a later connect() or disconnect() ends it, and what its
-    // credentials function answers after that is stale (Attempt.over).
+    // From here a later connect() or disconnect() ends it: a late credentials answer is stale.
     const attempt = new Attempt(plan.url);
     this.#current = attempt;
     this.#board.set('connecting');
@@ -294,9 +292,8 @@ export class MqttConnection {
     attempt.drop();
     if (this.#current !== attempt) return;
     this.#current = undefined;
-    if (attempt.client) {
-      this.#lastUrl = attempt.url;
-      this.#registry.attach(undefined);
-    }
+    if (!attempt.client) return;
+    this.#lastUrl = attempt.url;
+    this.#registry.attach(undefined);
   }
 }
