@@ -196,7 +196,7 @@ export interface AttemptRetry {
   stop(): void;
 }
 
-/** What an attempt tells its connection (which ignores all of it once the client is replaced). */
+/** What an attempt tells its connection (which ignores all of it once it let go of the attempt: `over`). */
 export interface AttemptSink {
   status(status: ConnectionStatus): void;
   fail(error: MqttElementsError, status?: ConnectionStatus): void;
