@@ -6,7 +6,7 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { MqttElementsError, toCodedError } from '../errors.js';
 import { connectOverWebSocket, type ClientFactory } from '../transport/connect.js';
-import { connectionSink, haltAttempt, watchAttempt, type Attempt, type AttemptSink } from './attempt.js';
+import { Attempt, connectionSink, watchAttempt, type AttemptSink } from './attempt.js';
 import type { ReceivedMessage } from './message.js';
 import { credentialsError, randomClientId, toClientOptions, type ClientPlan } from './options.js';
 import { encodePayload, publishTarget, sendPublish, type PublishOptions, type PublishTransport } from './publish.js';
@@ -40,11 +40,10 @@ export class MqttConnection {
 
   readonly #createClient: ClientFactory;
   readonly #board = new StatusBoard();
+  /** The current attempt (ended and let go in {@link #endClient}, the one teardown). */
   #current?: Attempt;
   /** The URL of the last client, once it was ended. */
   #lastUrl?: string;
-  /** Counts connect() and disconnect() calls: an answer for an older one is stale. */
-  #generation = 0;
   #registry = new SubscriptionRegistry();
   #claims = new ClientIdClaims(() => this.#takenOver());
   readonly #requests: Requests = new Requests(this);
@@ -114,7 +113,7 @@ export class MqttConnection {
     // Bad settings end the client too (#connectDirect without a plan).
     if (!plan || !this.config.shared || !canShare()) return this.#connectDirect(plan);
     // Tabs declaring the same broker, client id and user share one connection (shared-link.ts).
-    this.#endClient();
+    void this.#endClient(true);
     this.#board.set('connecting');
     const alone = (link: unknown) => this.#shared.link === link && (this.#shared.drop(), this.#connectDirect(this.#plan()));
     const adoptClientId = (id: string) => (this.#generatedClientId = id);
@@ -125,7 +124,9 @@ export class MqttConnection {
   /** The client plan for the current config; bad settings become status `error`. */
   #plan(): ClientPlan | undefined {
     try {
-      return toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
+      const plan = toClientOptions({ ...this.config, clientId: this.clientId }, this.pageUrl());
+      for (const problem of plan.problems) this.#board.fail(problem); // a number that did not parse: default applied
+      return plan;
     } catch (e) {
       this.#failToStart(toCodedError(e));
       return undefined;
@@ -133,14 +134,16 @@ export class MqttConnection {
   }
 
   #connectDirect(plan: ClientPlan | undefined): void {
-    const generation = ++this.#generation;
-    this.#endClient();
+    void this.#endClient(true);
     if (!plan) return;
+    // From here a later connect() or disconnect() ends it: a late credentials answer is stale.
+    const attempt = new Attempt(plan.url);
+    this.#current = attempt;
     this.#board.set('connecting');
-    if (!this.config.credentials && this.config.store !== 'indexeddb') return this.#start(plan, plan.url, plan.options);
+    if (!this.config.credentials && this.config.store !== 'indexeddb') return this.#start(attempt, plan, plan.url, plan.options);
     preparedStart(this.config, plan, this.pageUrl()).then(
-      ({ url, options }) => generation === this.#generation && this.#start(plan, url, options),
-      (e: MqttElementsError) => generation === this.#generation && this.#failToStart(e),
+      ({ url, options }) => !attempt.over && this.#start(attempt, plan, url, options),
+      (e: MqttElementsError) => !attempt.over && this.#failToStart(e),
     );
   }
 
@@ -159,23 +162,13 @@ export class MqttConnection {
   }
 
   async #disconnectDirect(): Promise<void> {
-    this.#generation++;
     const attempt = this.#current;
     this.#nextClient.give(undefined);
-    if (!attempt) {
-      if (this.#board.status !== 'idle') this.#board.set('closed');
-      return;
-    }
-    attempt.phase = 'ended';
-    attempt.retry?.stop();
-    this.#claims.release();
-    await this.#inFlight.end(attempt.client, this.config.store === 'indexeddb');
-    if (this.#current === attempt) {
-      this.#current = undefined;
-      this.#lastUrl = attempt.url;
-      this.#registry.attach(undefined);
-      this.#board.set('closed');
-    }
+    // The old client stays the connection's while it says DISCONNECT: its statuses still count.
+    const ending = this.#endClient(false);
+    if (ending) await ending;
+    if (attempt && this.#current === attempt) this.#letGo(attempt);
+    if (!this.#current && this.#board.status !== 'idle') this.#board.set('closed');
   }
 
   /**
@@ -220,7 +213,7 @@ export class MqttConnection {
     return this.#registry.acquire(filter, options, onMessage);
   }
 
-  #start(plan: ClientPlan, url: string, options: IClientOptions): void {
+  #start(attempt: Attempt, plan: ClientPlan, url: string, options: IClientOptions): void {
     // Checked here, not in toClientOptions: a credentials function's answer is merged in last.
     const reason = credentialsError(options);
     if (reason) return this.#failToStart(new MqttElementsError('connection-failed', reason));
@@ -230,19 +223,13 @@ export class MqttConnection {
     } catch (e) {
       return this.#failToStart(toCodedError(e));
     }
-    const attempt: Attempt = { client, url, phase: 'opening', reported: false, startedAt: Date.now() };
-    attempt.retry = retryFor(attempt, plan, {
+    attempt.begin(client, url);
+    retryFor(attempt, plan, {
       credentials: this.config.credentials,
       pageUrl: this.pageUrl(),
-      live: () => attempt === this.#current,
-      failed: (e) => {
-        // A failed attempt like any other: reported once per outage, status `error`.
-        if (attempt.reported) return;
-        attempt.reported = true;
-        this.#board.fail(e, 'error');
-      },
+      // A failed attempt like any other: reported once per outage, status `error`.
+      failed: (e) => attempt.reportOnce(() => this.#board.fail(e, 'error')),
     });
-    this.#current = attempt;
     if (this.config.clientId) this.#claims.want(this.config.clientId, url);
     this.#registry.attach(client);
     watchAttempt(attempt, this.#sinkFor(attempt));
@@ -255,10 +242,9 @@ export class MqttConnection {
   }
 
   #sinkFor(attempt: Attempt): AttemptSink {
-    return connectionSink({
+    return connectionSink(attempt, {
       board: this.#board,
       registry: this.#registry,
-      current: () => attempt === this.#current,
       // A fixed id is announced to the other tabs: a newer holder takes it over (takeover.ts).
       connected: () => {
         if (this.config.clientId) this.#claims.claim(this.config.clientId, attempt.url, attempt.startedAt);
@@ -271,28 +257,41 @@ export class MqttConnection {
    * online again or the page becomes visible.
    */
   retryNow(): void {
-    this.#current?.retry?.now();
+    this.#current?.retryNow();
   }
 
   /** The broker URL of the current or last attempt. */
   get activeUrl(): string | undefined {
-    return this.#current?.url ?? this.#lastUrl;
+    return this.#current?.client ? this.#current.url : this.#lastUrl;
   }
 
   #takenOver(): void {
     const a = this.#current;
-    if (a && a.phase !== 'halted' && a.phase !== 'ended') haltAttempt(a, this.#sinkFor(a), takenOverError(this.clientId, a.url));
+    if (a?.client && !a.stopped) a.halt(this.#sinkFor(a), takenOverError(this.clientId, a.url));
   }
 
-  #endClient(): void {
+  /**
+   * The one teardown: no more tries for the current attempt, its client id released, its client
+   * ended within a second (what it held rejects `publish-failed`, but QoS 1/2 that
+   * `store="indexeddb"` keeps). A replacement (`letGoNow`) lets go of it at once; `disconnect()`
+   * once it ended, so that its DISCONNECT and statuses still count.
+   */
+  #endClient(letGoNow: boolean): Promise<void> | undefined {
     const attempt = this.#current;
-    if (!attempt) return;
+    if (!attempt) return undefined;
+    attempt.end();
+    if (attempt.client) this.#claims.release();
+    if (letGoNow) this.#letGo(attempt);
+    return attempt.client && this.#inFlight.end(attempt.client, this.config.store === 'indexeddb');
+  }
+
+  /** The attempt is no longer the connection's: whatever it answers later is stale. */
+  #letGo(attempt: Attempt): void {
+    attempt.drop();
+    if (this.#current !== attempt) return;
     this.#current = undefined;
+    if (!attempt.client) return;
     this.#lastUrl = attempt.url;
-    attempt.phase = 'ended';
-    attempt.retry?.stop();
-    this.#claims.release();
     this.#registry.attach(undefined);
-    void this.#inFlight.end(attempt.client, this.config.store === 'indexeddb');
   }
 }

@@ -33,6 +33,22 @@ export async function fetchCredentials(provider: CredentialsProvider | undefined
   }
 }
 
+/** A credentials function's answer for one attempt: the login, and the URL it signed, resolved. */
+export interface FreshLogin {
+  login: { username?: string; password?: string };
+  /** The broker URL for this attempt, if the function answered one (signed URLs). */
+  url?: string;
+}
+
+/**
+ * The one credential resolver, asked before every attempt (the first: {@link preparedStart}; each
+ * retry: retry.ts): awaits the function, keeps what it may set, and resolves its `url` with
+ * `resolveUrl` (which throws `invalid-url`, `insecure-url`). Rejects with a coded error.
+ */
+export async function freshLogin(provider: CredentialsProvider, resolveUrl: (url: string) => string): Promise<FreshLogin> {
+  const { url, ...login } = await fetchCredentials(provider);
+  return url === undefined ? { login } : { login, url: resolveUrl(url) };
+}
 
 /** The user name in a URL's userinfo, which the transport logs in with when nothing else sets one. */
 function userinfoName(url: string): string | undefined {
@@ -53,9 +69,9 @@ export async function preparedStart(
   let url = plan.url;
   let options = plan.options;
   if (config.credentials) {
-    const { url: signed, ...credentials } = await fetchCredentials(config.credentials);
-    if (signed !== undefined) url = resolveBrokerUrl(signed, pageUrl);
-    options = { ...options, ...credentials };
+    const fresh = await freshLogin(config.credentials, (signed) => resolveBrokerUrl(signed, pageUrl));
+    url = fresh.url ?? url;
+    options = { ...options, ...fresh.login };
   }
   if (config.store === 'indexeddb') {
     if (!config.clientId) {

@@ -1,7 +1,10 @@
 /**
  * One rule for every numeric attribute (README: Errors, `payload-format`: a numeric
  * attribute that does not parse is an error with its default applied): `history`, `limit`, `stale-after` and `throttle` on
- * `<mqtt-subscribe>`, `window`, `max-points`, `max-series` and `label-level` on `<mqtt-chart>`.
+ * `<mqtt-subscribe>`, `window`, `max-points`, `max-series` and `label-level` on `<mqtt-chart>`, and
+ * `<mqtt-connection>`'s numbers (`keepalive`, `reconnect-period`, `reconnect-max`,
+ * `connect-timeout`, `session-expiry`, `receive-maximum`: options.ts), where a number outside the
+ * range stays `connection-failed` with no client (README: Errors, bad connection settings).
  * Pure: no DOM.
  *
  * The code is `payload-format`, as for a bad `decimals` or `thresholds`: the public error codes have
@@ -17,6 +20,8 @@ export interface NumericRule {
   aboveMin?: boolean;
   /** Only whole numbers (counts, levels). */
   whole?: boolean;
+  /** The highest value accepted (a two-byte field, a timer's range). */
+  max?: number;
 }
 
 /** A setting's value in use, and the error when what was written could not be used. */
@@ -35,8 +40,9 @@ export function numericSetting<T extends number | undefined>(name: string, value
   // Number(true) and Number([]) are numbers; only strings and numbers are settings.
   const n = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
   const low = rule.aboveMin ? n > rule.min : n >= rule.min;
-  if (Number.isFinite(n) && low && (!rule.whole || Number.isInteger(n))) return { value: n };
-  const wanted = `${rule.whole ? 'a whole number' : 'a number'} ${rule.aboveMin ? 'above' : 'from'} ${rule.min}${rule.aboveMin ? '' : ' up'}`;
+  if (Number.isFinite(n) && low && n <= (rule.max ?? Infinity) && (!rule.whole || Number.isInteger(n))) return { value: n };
+  const upTo = rule.max === undefined ? (rule.aboveMin ? '' : ' up') : ` to ${rule.max}`;
+  const wanted = `${rule.whole ? 'a whole number' : 'a number'} ${rule.aboveMin ? 'above' : 'from'} ${rule.min}${upTo}`;
   const applied = `the default ${fallback === undefined ? '(none)' : fallback} applies`;
   const written = typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value);
   return {

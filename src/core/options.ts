@@ -7,6 +7,7 @@ import { MqttElementsError } from '../errors.js';
 import { insecureUrlReason, lacksScheme, urlMistake } from './diagnosis.js';
 import { redactUrl } from './redact-url.js';
 import type { ConnectionConfig } from './settings.js';
+import { numericSetting } from './numeric-setting.js';
 import { topicNameError } from './topic.js';
 
 /** QoS levels as MQTT defines them. */
@@ -64,16 +65,19 @@ export function randomClientId(): string {
 }
 
 /**
- * A number setting within the range its MQTT field or MQTT.js allows; absent (or NaN, from an
- * attribute that is not a number) means the default. Out of range would otherwise surface as a
- * stream destroyed by the packet writer and an endless reconnect loop.
+ * A connection's numeric setting, through the one rule (numeric-setting.ts): absent, the default;
+ * no number at all (NaN: an attribute that does not parse), the default and a `payload-format`
+ * problem in `problems`; a number the rule refuses (outside `min`..`max`, not whole, infinite),
+ * `connection-failed`: no client is made with it.
  */
-function inRange(value: number | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined || value === null || Number.isNaN(value)) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new MqttElementsError('connection-failed', `${name} must be a whole number from ${min} to ${max}, not ${value}`);
+function inRange(value: number | undefined, name: string, fallback: number, problems: MqttElementsError[], min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const setting = numericSetting(name, value, fallback, { min, max, whole: true });
+  if (!setting.error) return setting.value;
+  if (typeof value === 'number' && Number.isNaN(value)) {
+    problems.push(setting.error);
+    return fallback;
   }
-  return value;
+  throw new MqttElementsError('connection-failed', `${name} must be a whole number from ${min} to ${max}, not ${value}`);
 }
 
 /**
@@ -106,6 +110,8 @@ export interface ClientPlan {
   options: IClientOptions;
   /** ms, the longest delay between reconnect attempts. */
   reconnectMax: number;
+  /** Settings that did not parse and have their default applied, each a `payload-format` error to report. */
+  problems: MqttElementsError[];
 }
 
 /**
@@ -115,17 +121,18 @@ export interface ClientPlan {
 export function toClientOptions(config: ConnectionConfig, pageUrl?: string): ClientPlan {
   const urls = resolveBrokerUrls(config.url, pageUrl);
   const url = urls[0]!;
+  const problems: MqttElementsError[] = [];
   const protocolVersion = config.protocolVersion ?? 4;
   if (protocolVersion !== 4 && protocolVersion !== 5) {
     throw new MqttElementsError('connection-failed', `protocol-version must be 4 (MQTT 3.1.1) or 5, not ${protocolVersion}`);
   }
   const options: IClientOptions = {
     clientId: config.clientId || randomClientId(),
-    keepalive: inRange(config.keepalive, 'keepalive', 60, 0, 65535),
+    keepalive: inRange(config.keepalive, 'keepalive', 60, problems, 0, 65535),
     clean: !config.persistentSession,
     protocolVersion,
-    reconnectPeriod: inRange(config.reconnectPeriod, 'reconnect-period', 1000),
-    connectTimeout: inRange(config.connectTimeout, 'connect-timeout', 30000),
+    reconnectPeriod: inRange(config.reconnectPeriod, 'reconnect-period', 1000, problems),
+    connectTimeout: inRange(config.connectTimeout, 'connect-timeout', 30000, problems),
     // Subscriptions are restored by our own registry, which knows every element's wishes and
     // reports each one's status; MQTT.js's copy would send them twice.
     resubscribe: false,
@@ -152,13 +159,13 @@ export function toClientOptions(config: ConnectionConfig, pageUrl?: string): Cli
     options.autoAssignTopicAlias = true;
     const properties: NonNullable<IClientOptions['properties']> = { topicAliasMaximum: 20 };
     if (config.sessionExpiry !== undefined && config.sessionExpiry !== null) {
-      properties.sessionExpiryInterval = inRange(config.sessionExpiry, 'session-expiry', 0, 0, 0xffffffff);
+      properties.sessionExpiryInterval = inRange(config.sessionExpiry, 'session-expiry', 0, problems, 0, 0xffffffff);
     }
     if (config.receiveMaximum !== undefined && config.receiveMaximum !== null) {
-      properties.receiveMaximum = inRange(config.receiveMaximum, 'receive-maximum', 65535, 1, 65535);
+      properties.receiveMaximum = inRange(config.receiveMaximum, 'receive-maximum', 65535, problems, 1, 65535);
     }
     if (Object.keys(properties).length > 0) options.properties = properties;
   }
-  const reconnectMax = inRange(config.reconnectMax, 'reconnect-max', 30000);
-  return { url, urls, options: { ...options, ...config.options }, reconnectMax };
+  const reconnectMax = inRange(config.reconnectMax, 'reconnect-max', 30000, problems);
+  return { url, urls, options: { ...options, ...config.options }, reconnectMax, problems };
 }

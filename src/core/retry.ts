@@ -12,10 +12,9 @@
  * No DOM.
  */
 import type { MqttElementsError, MqttErrorInit } from '../errors.js';
-import { retarget } from '../transport/connect.js';
 import { takeOverReconnects } from '../transport/mqtt-internals.js';
 import type { Attempt } from './attempt.js';
-import { fetchCredentials } from './credentials.js';
+import { freshLogin } from './credentials.js';
 import { resolveBrokerUrl, type ClientPlan } from './options.js';
 import { followReference } from './server-reference.js';
 import type { CredentialsProvider } from './settings.js';
@@ -160,10 +159,10 @@ export class RetrySchedule {
     if (this.#plan.credentials) {
       this.#attempting = true;
       try {
-        const { url: signed, ...credentials } = await fetchCredentials(this.#plan.credentials);
+        const fresh = await freshLogin(this.#plan.credentials, this.#plan.resolveUrl);
         if (!target.live()) return;
-        if (signed !== undefined) url = this.#plan.resolveUrl(signed);
-        target.setCredentials(credentials);
+        url = fresh.url ?? url;
+        target.setCredentials(fresh.login);
       } catch (e) {
         if (!target.live()) return;
         target.failed(e as MqttElementsError);
@@ -184,15 +183,18 @@ export interface RetryHooks {
   credentials?: CredentialsProvider | undefined;
   /** The page a URL from the credentials function resolves against. */
   pageUrl?: string | undefined;
-  /** Whether the attempt's client is still the connection's. */
-  live(): boolean;
-  /** A credentials function failed before a retry. */
+  /** A credentials function failed before a retry (reported once per outage by the attempt). */
   failed(error: MqttElementsError): void;
 }
 
-/** The retries of an attempt's client: MQTT.js's own reconnect timer no longer reconnects it. */
-export function retryFor(attempt: Attempt, plan: ClientPlan, hooks: RetryHooks): RetrySchedule {
+/**
+ * The retries of an attempt's client: MQTT.js's own reconnect timer no longer reconnects it. The
+ * schedule changes the client only through the attempt (`retarget`, `login`), which alone owns
+ * its URL, and stops once the attempt is halted or over.
+ */
+export function retryFor(attempt: Attempt, plan: ClientPlan, hooks: RetryHooks): RetrySchedule | undefined {
   const { client } = attempt;
+  if (!client) return undefined;
   const reconnect = takeOverReconnects(client);
   const retryPlan: RetryPlan = {
     urls: plan.urls,
@@ -203,15 +205,14 @@ export function retryFor(attempt: Attempt, plan: ClientPlan, hooks: RetryHooks):
     pageUrl: hooks.pageUrl,
   };
   const target: RetryTarget = {
-    // Nothing to do once the client is replaced, stopped, or connected again meanwhile.
-    live: () => hooks.live() && attempt.phase !== 'halted' && attempt.phase !== 'ended' && !client.connected && !client.disconnecting,
-    setCredentials: (credentials) => Object.assign(client.options, credentials),
-    retarget: (url) => {
-      attempt.url = url;
-      retarget(client, url);
-    },
+    // Nothing to do once the attempt is over or halted, or its client connected again meanwhile.
+    live: () => !attempt.stopped && !client.connected && !client.disconnecting,
+    setCredentials: (credentials) => attempt.login(credentials),
+    retarget: (url) => attempt.retarget(url),
     reconnect,
     failed: hooks.failed,
   };
-  return new RetrySchedule(retryPlan, target, attempt.url);
+  const schedule = new RetrySchedule(retryPlan, target, attempt.url);
+  attempt.schedule(schedule);
+  return schedule;
 }

@@ -6,7 +6,8 @@
 import type { ClientPlan } from './options.js';
 import type { ReceivedMessage } from './message.js';
 import type { PublishOptions } from './publish.js';
-import { SharedLink, type SharedHost } from './shared-link.js';
+import type { SharedHost } from './shared-host-port.js';
+import { SharedLink } from './shared-link.js';
 import type { StatusBoard } from './status.js';
 import type { SubscribeOptions, SubscriptionRegistry } from './subscriptions.js';
 

@@ -15,11 +15,12 @@
  * on Chrome for Android, and Web Locks release on their own when a tab dies. No DOM.
  */
 import { MqttElementsError } from '../errors.js';
-import type { ReceivedMessage } from './message.js';
 import { encodePayload, type PublishOptions } from './publish.js';
 import { FollowerService } from './shared-service.js';
 import { PROTOCOL_VERSION, readMessage, reviveError, shapeError, sharedName, type Body, type Message } from './shared-protocol.js';
 import type { ConnectionStatus } from './status.js';
+import type { SharedHost } from './shared-host-port.js';
+import { mqtt5SubscribeOptions } from './subscription-entry.js';
 import type { SubscribeOptions, SubscribeTransport } from './subscriptions.js';
 
 interface PendingPublish {
@@ -30,38 +31,9 @@ interface PendingPublish {
   reject(e: MqttElementsError): void;
 }
 
-/**
- * What the link needs from its connection: shared-host.ts builds it from an `MqttConnection`; the
- * follower service (shared-service.ts) uses only `subscribe` and `publish` of it.
- */
-export interface SharedHost {
-  /** Connect this tab's own client (it became the leader). */
-  lead(): void;
-  /** End this tab's own client (it gives the lead away); settles within a second. */
-  endLead(): Promise<void>;
-  /** This tab cannot share (a tab of another protocol version, no locks): it connects on its own. */
-  alone(): void;
-  /** The leader's own connection, serving followers. */
-  subscribe(filter: string, options: SubscribeOptions, onMessage: (message: ReceivedMessage) => void): () => void;
-  publish(topic: string, payload: unknown, options: PublishOptions): Promise<unknown>;
-  clientId(): string;
-  /** A follower learns the leader's client id (tabs without a `client-id` share one). */
-  adoptClientId(id: string): void;
-  /** The leader's status now, for a tab that just joined. */
-  current(): { status: ConnectionStatus; error?: MqttElementsError | undefined };
-  /** A follower mirrors the leader's status. */
-  mirror(status: ConnectionStatus, error?: MqttElementsError): void;
-  /** A follower's subscriptions go through the leader: attach this transport, and (re)connected. */
-  attachRemote(transport: SubscribeTransport | undefined): void;
-  remoteConnected(): void;
-  remoteDisconnected(): void;
-  /** A follower gets a message for one of its filters, as the leader received it. */
-  remoteMessage(
-    filter: string,
-    topic: string,
-    payload: Uint8Array,
-    packet: { retain: boolean; qos: number; receivedAt: number; properties?: unknown },
-  ): void;
+/** Whether this browser can share a connection between tabs (else each tab connects on its own). */
+export function canShare(): boolean {
+  return typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
 }
 
 /** This tab's part in one shared connection. */
@@ -190,7 +162,7 @@ export class SharedLink {
     return {
       subscribe: (filter, options, callback) => {
         this.#subacks.set(filter, callback);
-        this.#post({ t: 'sub', from: this.#self, filter, options: { qos: options.qos, ...pick(options as SubscribeOptions) } });
+        this.#post({ t: 'sub', from: this.#self, filter, options: { qos: options.qos, ...mqtt5SubscribeOptions(options as SubscribeOptions) } });
       },
       unsubscribe: (filter) => {
         this.#subacks.delete(filter);
@@ -294,13 +266,4 @@ export class SharedLink {
     if (this.#role === 'closed') return;
     this.#channel.postMessage({ v: PROTOCOL_VERSION, ...message });
   }
-}
-
-/** The MQTT 5 subscription options a follower passes on. */
-function pick(options: SubscribeOptions): SubscribeOptions {
-  const out: SubscribeOptions = {};
-  if (options.nl !== undefined) out.nl = options.nl;
-  if (options.rap !== undefined) out.rap = options.rap;
-  if (options.rh !== undefined) out.rh = options.rh;
-  return out;
 }

@@ -26,6 +26,23 @@ export interface SubscribeOptions {
   onStatus?: (status: SubscriptionStatus, error?: MqttElementsError) => void;
 }
 
+/** The MQTT 5 subscription options: no local, retain as published, retain handling. */
+export type Mqtt5SubscribeOptions = Pick<SubscribeOptions, 'nl' | 'rap' | 'rh'>;
+
+/**
+ * The one builder of MQTT 5 subscription options: `nl`, `rap` and `rh` of `from` that are set
+ * (`rh` only as 0, 1 or 2), and nothing else, for a SUBSCRIBE (subscriptions.ts), a follower tab's
+ * request to its leader (shared-link.ts) and an element's attributes (subscription-controller.ts).
+ */
+export function mqtt5SubscribeOptions(from: { nl?: boolean | undefined; rap?: boolean | undefined; rh?: unknown }): Mqtt5SubscribeOptions {
+  const out: Mqtt5SubscribeOptions = {};
+  if (from.nl !== undefined) out.nl = from.nl;
+  if (from.rap !== undefined) out.rap = from.rap;
+  const { rh } = from;
+  if (rh === 0 || rh === 1 || rh === 2) out.rh = rh;
+  return out;
+}
+
 /** One holder of a filter: what it asked for, and where its messages go. */
 export interface Holder {
   options: SubscribeOptions;

@@ -7,7 +7,7 @@
 import type { IClientSubscribeOptions, ISubscriptionGrant, IPublishPacket } from 'mqtt';
 import { brokerReason, MqttElementsError } from '../errors.js';
 import { toReceivedMessage, type ReceivedMessage } from './message.js';
-import { deliver, deliverToEntry, Entry, notify, type Holder, type SubscribeOptions, type SubscriptionStatus } from './subscription-entry.js';
+import { deliver, deliverToEntry, Entry, mqtt5SubscribeOptions, notify, type Holder, type SubscribeOptions, type SubscriptionStatus } from './subscription-entry.js';
 import { parseQos, type QoS } from './options.js';
 import { TopicRouter } from './topic-router.js';
 import { assertTopicFilter, matchedFilter } from './topic.js';
@@ -202,10 +202,7 @@ export class SubscriptionRegistry {
     if (entry.status === 'subscribed' && entry.sentQos >= 0) entry.seen = new Map([...(entry.seen ?? []), ...entry.last]);
     entry.sentQos = qos;
     const first = entry.holders.values().next().value as Holder;
-    const options: IClientSubscribeOptions = { qos };
-    if (first.options.nl !== undefined) options.nl = first.options.nl;
-    if (first.options.rap !== undefined) options.rap = first.options.rap;
-    if (first.options.rh !== undefined) options.rh = first.options.rh;
+    const options: IClientSubscribeOptions = { qos, ...mqtt5SubscribeOptions(first.options) };
     entry.setStatus('pending');
     client.subscribe(entry.filter, options, (error, granted) => {
       // An answer for a client or a QoS that has since been replaced is stale.

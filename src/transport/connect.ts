@@ -9,6 +9,7 @@ import { MqttElementsError } from '../errors.js';
 import mqtt from '../vendor/mqtt.js';
 import { followLogin } from './follow-login.js';
 import { keepaliveTimer } from './keepalive-timer.js';
+import { setNextOptions } from './mqtt-internals.js';
 import { DEFAULT_BUFFER_SIZE, WebSocketStream, type SocketLike } from './ws-stream.js';
 
 /** Makes a client for a resolved `ws:`/`wss:` URL; injectable so core logic is testable without a broker. */
@@ -49,7 +50,7 @@ function urlOptions(url: string): IClientOptions {
 
 /** Points the client's next attempts at another broker URL (failover, a signed URL, a redirect). */
 export function retarget(client: MqttClient, url: string): void {
-  Object.assign(client.options, urlOptions(url));
+  setNextOptions(client, urlOptions(url));
 }
 
 /**

@@ -20,16 +20,7 @@
 import { reportLater } from './report-later.js';
 import { SmallEmitter, type Listener } from './small-emitter.js';
 import { schedule } from './frame-scheduler.js';
-
-/**
- * The Writable that `MqttClient.connect()` pipes its stream into. Its `_write` parses one chunk
- * and calls back once every packet in it was handled; it must not be called again before that.
- * Calling it directly skips the Writable's buffering and its per-chunk `nextTick`; this stream
- * does the one-chunk-at-a-time itself.
- */
-interface ParserSink {
-  _write(chunk: Uint8Array, encoding: string, callback: (error?: Error | null) => void): void;
-}
+import { parseChunk, type ParserSink } from './mqtt-internals.js';
 
 /** The part of a `WebSocket` used here (MQTT.js's `createWebsocket` may return a look-alike). */
 export interface SocketLike {
@@ -163,7 +154,7 @@ export class WebSocketStream extends SmallEmitter {
       this.#parsing = true;
       let returned = false;
       try {
-        sink._write(chunk, 'buffer', (error) => {
+        parseChunk(sink, chunk, (error) => {
           this.#parsing = false;
           if (error) this.destroy(error);
           // Called back later: MQTT.js handled the frame's other packets on a later tick.

@@ -3,7 +3,7 @@
 // a real nginx: test/e2e/proxy.test.js.
 import { expect } from '@open-wc/testing';
 import type { MqttClient } from 'mqtt';
-import { watchAttempt, type Attempt, type AttemptSink } from '../../src/core/attempt.js';
+import { Attempt, watchAttempt, type AttemptSink } from '../../src/core/attempt.js';
 import { idleCloseMessage, steadySilence, watchIdleCloses } from '../../src/core/idle-close.js';
 import type { ConnectionStatus } from '../../src/core/status.js';
 import type { MqttElementsError } from '../../src/errors.js';
@@ -94,7 +94,7 @@ describe('core/idle-close', () => {
         message: () => {},
         closed: () => {},
       };
-      const attempt: Attempt = { client: client as unknown as MqttClient, url: 'wss://app.example/mqtt', phase: 'opening', reported: false, startedAt: now };
+      const attempt = new Attempt('wss://app.example/mqtt', client as unknown as MqttClient);
       watchAttempt(attempt, sink);
       /** A CONNACK, then `silence` ms later the socket closes. */
       const connectedFor = (silence: number) => {

@@ -216,6 +216,14 @@ describe('core/options', () => {
       expect(toClientOptions({ url: URL_, reconnectPeriod: NaN }).options.reconnectPeriod).to.equal(1000);
     });
 
+    it('a number that does not parse (NaN) is a payload-format problem naming the setting and the default applied', () => {
+      const plan = toClientOptions({ url: URL_, keepalive: NaN, connectTimeout: NaN, protocolVersion: 5, receiveMaximum: NaN });
+      expect(plan.problems.map((e) => e.code)).to.deep.equal(['payload-format', 'payload-format', 'payload-format']);
+      expect(plan.problems[0]!.message).to.equal('keepalive=NaN is not a whole number from 0 to 65535; the default 60 applies until it is set to one (or removed)');
+      expect(plan.options.properties?.receiveMaximum).to.equal(65535);
+      expect(toClientOptions({ url: URL_, keepalive: 30 }).problems).to.deep.equal([]);
+    });
+
     it('refuses negative or infinite numbers with connection-failed', () => {
       expect(thrown(() => toClientOptions({ url: URL_, keepalive: -1 })).code).to.equal('connection-failed');
       expect(thrown(() => toClientOptions({ url: URL_, reconnectPeriod: -5 })).code).to.equal('connection-failed');

@@ -3,6 +3,7 @@ import type { MqttConnection } from '../../core/connection.js';
 import type { ReceivedMessage } from '../../core/message.js';
 import type { QoS } from '../../core/options.js';
 import { subscriptionTarget, type SubscriptionStatus } from '../../core/subscriptions.js';
+import { mqtt5SubscribeOptions } from '../../core/subscription-entry.js';
 import type { MqttElementsError } from '../../errors.js';
 import { ConnectionController, type ConnectionHost } from './connection-controller.js';
 import type { ProblemSink } from './problems.js';
@@ -138,9 +139,7 @@ export class SubscriptionController implements ReactiveController {
       {
         qos,
         replay: !sameFilter,
-        ...(host.noLocal ? { nl: true } : {}),
-        ...(host.retainAsPublished ? { rap: true } : {}),
-        ...(rh === 0 || rh === 1 || rh === 2 ? { rh } : {}),
+        ...mqtt5SubscribeOptions({ nl: host.noLocal || undefined, rap: host.retainAsPublished || undefined, rh }),
         onStatus: (next, refused) => {
           this.#status = next;
           if (refused) error(refused);
