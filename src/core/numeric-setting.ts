@@ -1,7 +1,8 @@
 /**
  * One rule for every numeric attribute (README: Errors, `payload-format`: a numeric
- * attribute that does not parse is an error with its default applied): `history`, `limit`, `stale-after` and `throttle` on
- * `<mqtt-subscribe>`, `window`, `max-points`, `max-series` and `label-level` on `<mqtt-chart>`, and
+ * attribute that does not parse is an error with its default applied): `history`, `limit`,
+ * `stale-after` and `throttle` on `<mqtt-subscribe>`, `response-timeout` on `<mqtt-publish>`
+ * (reported when a request is made), `window`, `max-points`, `max-series` and `label-level` on `<mqtt-chart>`, and
  * `<mqtt-connection>`'s numbers (`keepalive`, `reconnect-period`, `reconnect-max`,
  * `connect-timeout`, `session-expiry`, `receive-maximum`: options.ts), where a number outside the
  * range stays `connection-failed` with no client (README: Errors, bad connection settings).

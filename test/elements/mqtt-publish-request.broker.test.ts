@@ -97,6 +97,23 @@ for (const broker of ['mosquitto', 'ejabberd'] as const) describe(`<mqtt-publish
     }
   });
 
+  it('a response-timeout that does not parse is a payload-format error naming it, and the request still waits the default', async () => {
+    const { id, at, el } = await panel(broker, 5);
+    el.setAttribute('response-timeout', 'soon');
+    await el.updateComplete;
+    const device = await responder(at, `${id}/ask`, (text) => ({ result: `got ${text}` }), () => 1000);
+    try {
+      const errors: { code?: string; message?: string }[] = [];
+      el.addEventListener('mqtt-error', (e) => errors.push(e.detail.error));
+      // Answered after 1 s: past the 800 ms the attribute said before, within the default 10 s.
+      expect(await el.request('ping')).to.match(/^got .*ping/);
+      expect(errors.map((e) => e.code)).to.deep.equal(['payload-format']);
+      expect(errors[0]!.message).to.equal('response-timeout="soon" is not a number above 0; the default 10000 applies until it is set to one (or removed)');
+    } finally {
+      device.end();
+    }
+  });
+
   it('on MQTT 3.1.1 a request fails at once with unsupported', async () => {
     const { el } = await panel(broker, 4);
     let caught: { code?: string; message?: string } | undefined;

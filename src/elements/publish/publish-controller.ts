@@ -1,5 +1,6 @@
 import type { ReactiveController } from 'lit';
 import { publishProperties, publishTarget, type PublishPropertySettings } from '../../core/publish.js';
+import { numericSetting } from '../../core/numeric-setting.js';
 import { decodeFor } from '../../core/payload.js';
 import { isMqttElementsError, MqttElementsError } from '../../errors.js';
 import { MqttPublishedEvent, MqttResponseEvent } from '../../events.js';
@@ -7,6 +8,10 @@ import { ConnectionController, type ConnectionHost } from '../internal/connectio
 import type { DisplayController } from '../internal/display-controller.js';
 import type { ErrorReporter } from '../internal/error-reporter.js';
 import { bindValue } from '../internal/subscribe-view.js';
+import { writtenSetting } from '../internal/written-setting.js';
+
+/** How long a request waits for its reply when `response-timeout` is absent or unreadable (ms). */
+const DEFAULT_RESPONSE_TIMEOUT = 10000;
 
 /** Where `<mqtt-publish>`'s latest publish stands. */
 export type PublishStatus = 'idle' | 'pending' | 'sent' | 'error';
@@ -88,7 +93,11 @@ export class PublishController implements ReactiveController {
       this.#setStatus('pending');
       let value: unknown;
       if (host.expectResponse) {
-        const timeout = Number(host.responseTimeout) > 0 ? Number(host.responseTimeout) : undefined;
+        // The one rule for numeric attributes: a `response-timeout` that does not parse (or is not
+        // above 0) is reported, and the request goes on with the default.
+        const setting = numericSetting('response-timeout', writtenSetting(host, 'response-timeout', host.responseTimeout), DEFAULT_RESPONSE_TIMEOUT, { min: 0, aboveMin: true });
+        if (setting.error) this.#errors.report(setting.error);
+        const timeout = setting.value;
         const reply = await connection.request(topic, payload, { ...options, responseTopic: host.responseTopic, timeout });
         const decoded = decodeFor(reply.decoder, host.format, host.path);
         if (!decoded.ok) throw new MqttElementsError('payload-format', `the reply on ${reply.topic}: ${decoded.empty ? 'it is empty' : decoded.reason}`);
