@@ -4,8 +4,8 @@
  * `stale-after` and `throttle` on `<mqtt-subscribe>`, `response-timeout` on `<mqtt-publish>`
  * (reported when a request is made), `window`, `max-points`, `max-series` and `label-level` on `<mqtt-chart>`, and
  * `<mqtt-connection>`'s numbers (`keepalive`, `reconnect-period`, `reconnect-max`,
- * `connect-timeout`, `session-expiry`, `receive-maximum`: options.ts), where a number outside the
- * range stays `connection-failed` with no client (README: Errors, bad connection settings).
+ * `connect-timeout`, `session-expiry`, `receive-maximum`: options.ts), which then connects with the
+ * default. A number outside an attribute's range is refused the same way as one that does not parse.
  * Pure: no DOM.
  *
  * The code is `payload-format`, as for a bad `decimals` or `thresholds`: the public error codes have

@@ -65,19 +65,16 @@ export function randomClientId(): string {
 }
 
 /**
- * A connection's numeric setting, through the one rule (numeric-setting.ts): absent, the default;
- * no number at all (NaN: an attribute that does not parse), the default and a `payload-format`
- * problem in `problems`; a number the rule refuses (outside `min`..`max`, not whole, infinite),
- * `connection-failed`: no client is made with it.
+ * A connection's numeric setting, through the one rule (numeric-setting.ts), as every element's:
+ * absent, the default; anything the rule refuses (no number at all — NaN is what Lit makes of an
+ * attribute that does not parse —, outside `min`..`max`, not whole), the default and a
+ * `payload-format` problem in `problems`, which the connection reports before it connects with
+ * the default.
  */
 function inRange(value: number | undefined, name: string, fallback: number, problems: MqttElementsError[], min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const setting = numericSetting(name, value, fallback, { min, max, whole: true });
-  if (!setting.error) return setting.value;
-  if (typeof value === 'number' && Number.isNaN(value)) {
-    problems.push(setting.error);
-    return fallback;
-  }
-  throw new MqttElementsError('connection-failed', `${name} must be a whole number from ${min} to ${max}, not ${value}`);
+  if (setting.error) problems.push(setting.error);
+  return setting.value;
 }
 
 /**

@@ -224,25 +224,37 @@ describe('core/options', () => {
       expect(toClientOptions({ url: URL_, keepalive: 30 }).problems).to.deep.equal([]);
     });
 
-    it('refuses negative or infinite numbers with connection-failed', () => {
-      expect(thrown(() => toClientOptions({ url: URL_, keepalive: -1 })).code).to.equal('connection-failed');
-      expect(thrown(() => toClientOptions({ url: URL_, reconnectPeriod: -5 })).code).to.equal('connection-failed');
-      expect(thrown(() => toClientOptions({ url: URL_, connectTimeout: Infinity })).code).to.equal('connection-failed');
+    /** The plan's problems as `[code, message]`, and the option the client gets instead. */
+    const refused = (config: Partial<Parameters<typeof toClientOptions>[0]>) => {
+      const plan = toClientOptions({ url: URL_, ...config });
+      return { problems: plan.problems.map((e) => [e.code, e.message]), options: plan.options };
+    };
+
+    // One rule for every numeric attribute: out of its range is refused like one that does not
+    // parse, with payload-format and the default (the client is still made, with the default).
+    it('refuses negative or infinite numbers with payload-format, the default applied', () => {
+      const a = refused({ keepalive: -1 });
+      expect(a.problems).to.deep.equal([['payload-format', 'keepalive=-1 is not a whole number from 0 to 65535; the default 60 applies until it is set to one (or removed)']]);
+      expect(a.options.keepalive).to.equal(60);
+      expect(refused({ reconnectPeriod: -5 }).problems.map(([code]) => code)).to.deep.equal(['payload-format']);
+      expect(refused({ reconnectPeriod: -5 }).options.reconnectPeriod).to.equal(1000);
+      expect(refused({ connectTimeout: Infinity }).options.connectTimeout).to.equal(30000);
     });
 
     // MQTT.js (mqtt-packet) destroys the stream for a keepalive outside 0..65535, and MQTT 5 makes
-    // a receive maximum of 0 a protocol error: a coded error up front beats a reconnect loop.
-    it('refuses a keepalive above 65535 (a two-byte field) with connection-failed', () => {
-      expect(thrown(() => toClientOptions({ url: URL_, keepalive: 65536 })).code).to.equal('connection-failed');
+    // a receive maximum of 0 a protocol error: such a value never reaches the client.
+    it('refuses a keepalive above 65535 (a two-byte field): the default 60 goes out', () => {
+      const { problems, options } = refused({ keepalive: 65536 });
+      expect(problems.map(([code]) => code)).to.deep.equal(['payload-format']);
+      expect(options.keepalive).to.equal(60);
     });
 
-    it('refuses an MQTT 5 receive maximum of 0 or above 65535 with connection-failed', () => {
-      expect(
-        thrown(() => toClientOptions({ url: URL_, protocolVersion: 5, receiveMaximum: 0 })).code,
-      ).to.equal('connection-failed');
-      expect(
-        thrown(() => toClientOptions({ url: URL_, protocolVersion: 5, receiveMaximum: 65536 })).code,
-      ).to.equal('connection-failed');
+    it('refuses an MQTT 5 receive maximum of 0 or above 65535: the default 65535 goes out', () => {
+      for (const receiveMaximum of [0, 65536]) {
+        const { problems, options } = refused({ protocolVersion: 5, receiveMaximum });
+        expect(problems.map(([code]) => code)).to.deep.equal(['payload-format']);
+        expect(options.properties?.receiveMaximum).to.equal(65535);
+      }
     });
 
     it('throws invalid-url for a bad URL', () => {
@@ -323,10 +335,10 @@ describe('core/options', () => {
         expect(options).not.to.have.property('properties');
       });
 
-      it('refuses a negative session-expiry with connection-failed', () => {
-        expect(thrown(() => toClientOptions({ url: URL_, protocolVersion: 5, sessionExpiry: -1 })).code).to.equal(
-          'connection-failed',
-        );
+      it('refuses a negative session-expiry with payload-format: the default 0 goes out', () => {
+        const plan = toClientOptions({ url: URL_, protocolVersion: 5, sessionExpiry: -1 });
+        expect(plan.problems.map((e) => e.code)).to.deep.equal(['payload-format']);
+        expect(plan.options.properties?.sessionExpiryInterval).to.equal(0);
       });
     });
 

@@ -365,8 +365,6 @@ describe('<mqtt-connection>: url', () => {
   }
 
   for (const [name, attrs, message] of [
-    ['keepalive 65536', { keepalive: 65536 }, 'keepalive must be a whole number from 0 to 65535, not 65536'],
-    ['reconnect-period -1', { reconnectPeriod: -1 }, /^reconnect-period must be a whole number from 0 to \d+, not -1$/],
     ['protocol-version 3', { protocolVersion: 3 }, 'protocol-version must be 4 (MQTT 3.1.1) or 5, not 3'],
     ['a password without a username on MQTT 3.1.1', { password: 'secret' }, 'MQTT 3.1.1 needs a username with a password'],
   ] as const) {
@@ -388,6 +386,23 @@ describe('<mqtt-connection>: url', () => {
       }
     });
   }
+
+  it('keepalive="65536" (out of range) → payload-format naming it, and the connection connects with the default 60', async () => {
+    const { aedes } = await getBrokers();
+    const el = document.createElement('mqtt-connection');
+    const rec = record(el);
+    el.setAttribute('keepalive', '65536');
+    el.url = aedes.url;
+    document.body.append(el);
+    try {
+      await untilStatus(el, 'connected');
+      expect(rec.errors.map((e) => e.code)).to.deep.equal(['payload-format']);
+      expect(rec.errors[0]!.message).to.equal('keepalive=65536 is not a whole number from 0 to 65535; the default 60 applies until it is set to one (or removed)');
+      expect(el.client!.options.keepalive).to.equal(60);
+    } finally {
+      el.remove();
+    }
+  });
 
   it('an invalid url on a live connection ends it with invalid-url; a good one connects again', async () => {
     const { aedes } = await getBrokers();
