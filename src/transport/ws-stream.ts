@@ -34,7 +34,6 @@ export interface SocketLike {
   [handler: `on${string}`]: unknown;
 }
 
-
 const OPEN = 1;
 const CONNECTING = 0;
 /** MQTT.js's `browserBufferSize` default: above this many unsent bytes, `write` says "wait". */
@@ -43,7 +42,6 @@ export const DEFAULT_BUFFER_SIZE = 512 * 1024;
 const DRAIN_POLL_MS = 10;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
-
 
 /**
  * The stream `MqttClient` reads and writes through: one WebSocket, with the part of a Node
@@ -79,6 +77,7 @@ export class WebSocketStream extends SmallEmitter {
   #outgoing: Uint8Array[] = [];
   #outgoingBytes = 0;
   #drainTimer?: ReturnType<typeof setTimeout>;
+  #errorTimer?: ReturnType<typeof setTimeout>;
   #ended = false;
   #detach: () => void;
 
@@ -93,11 +92,16 @@ export class WebSocketStream extends SmallEmitter {
         this.#flush();
       },
       message: (event: MessageEvent) => this.#receive(event.data),
-      error: (event: Event) => this.#socketClosed(Object.assign(new Error('WebSocket error'), { event })),
+      // `close` follows (WHATWG) with the code a refusal is told by (RabbitMQ 1002 "unauthenticated",
+      // after WebKit's `error`): wait for it; a second at most, for a stand-in that never sends it.
+      error: (event: Event) => {
+        this.#closeError ??= Object.assign(new Error('WebSocket error'), { event });
+        this.#errorTimer ??= setTimeout(() => this.#socketClosed(this.#closeError), 1000);
+      },
       close: (event: CloseEvent) => {
         this.closeCode = event.code;
         this.closeReason = event.reason;
-        this.#socketClosed();
+        this.#socketClosed(this.#closeError);
       },
     };
     if (typeof socket.addEventListener === 'function') {
@@ -175,6 +179,7 @@ export class WebSocketStream extends SmallEmitter {
   }
 
   #socketClosed(error?: Error): void {
+    clearTimeout(this.#errorTimer);
     if (this.destroyed || this.#closing) return;
     this.#closing = true;
     this.#closeError = error;
@@ -278,6 +283,7 @@ export class WebSocketStream extends SmallEmitter {
     this.readable = false;
     this.writable = false;
     clearTimeout(this.#drainTimer);
+    clearTimeout(this.#errorTimer);
     this.#incoming = [];
     this.#next = 0;
     this.#outgoing = [];

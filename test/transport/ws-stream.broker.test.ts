@@ -102,12 +102,17 @@ describe('WebSocketStream against the brokers', () => {
       connection.config = { url: mosquitto.url, clientId: uid('c'), reconnectPeriod: 200 };
       const got: string[] = [];
       connection.subscribe(topic, { qos: 1 }, (message) => got.push(message.decoder.text));
+      // Every status, not the status when polled: the loss and the reconnect (200 ms) may both
+      // happen while restart() still waits for the new mosquitto to listen.
+      const statuses: string[] = [];
+      connection.listen({ status: (status) => statuses.push(status) });
       connection.connect();
       await waitFor(() => connection.status === 'connected');
       const first = connection.client!.stream;
+      const before = statuses.length;
       await mosquitto.restart();
-      await waitFor(() => connection.status !== 'connected', { timeout: 5000 });
-      await waitFor(() => connection.status === 'connected', { timeout: 10000 });
+      await waitFor(() => statuses.slice(before).some((s) => s !== 'connected'), { timeout: 5000, message: 'the restart was seen' });
+      await waitFor(() => connection.status === 'connected' && connection.client!.stream !== first, { timeout: 10000 });
       expect(connection.client!.stream).to.be.instanceOf(WebSocketStream);
       expect(connection.client!.stream).to.not.equal(first);
       await waitFor(async () => {

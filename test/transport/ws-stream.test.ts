@@ -198,6 +198,27 @@ describe('WebSocketStream: frames, batches, back-pressure (scripted socket)', ()
     client.end(true);
   });
 
+  // WebKit fires `error` before `close` when RabbitMQ refuses a login with 1002 "unauthenticated":
+  // the stream used to tear down on the `error` and never heard the close code, so the refusal was
+  // reported as connection-failed and the page kept retrying with the wrong password.
+  it('keeps the close code and reason of a socket that fires error before close: a refused login is not-authorized', async () => {
+    const socket = new ScriptedSocket();
+    const connection = new MqttConnection();
+    connection.config = { url: 'ws://scripted.invalid/mqtt', reconnectPeriod: 200, options: { createWebsocket: () => socket } as never };
+    const errors: string[] = [];
+    connection.listen({ error: (e) => errors.push(e.code) });
+    connection.connect();
+    socket.open();
+    socket.readyState = 3;
+    socket.dispatchEvent(new Event('error'));
+    socket.dispatchEvent(new CloseEvent('close', { code: 1002, reason: 'unauthenticated' }));
+    await waitFor(() => errors.length > 0);
+    expect(errors).to.deep.equal(['not-authorized']);
+    expect(connection.error?.message).to.contain('code 1002 "unauthenticated"');
+    expect((connection.client!.stream as unknown as WebSocketStream).closeCode).to.equal(1002);
+    await connection.disconnect();
+  });
+
   it('ends cleanly: DISCONNECT goes out before the socket closes, and close is reported once', async () => {
     const { socket, client } = await scripted();
     let closes = 0;
