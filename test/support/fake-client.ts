@@ -1,5 +1,5 @@
 // A stand-in for MQTT.js's MqttClient and the factory that makes it, for MqttConnection's unit
-// tests (test/core/connection.test.ts, shared-link.test.ts): the test makes it emit what MQTT.js
+// tests (test/core/connection-*.test.ts, shared-link.test.ts): the test makes it emit what MQTT.js
 // emits, in the order it chooses. No broker, no WebSocket.
 import type { IClientOptions, IClientPublishOptions, IClientSubscribeOptions, IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
 import type { ClientFactory } from '../../src/transport/connect.js';
