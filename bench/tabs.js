@@ -7,9 +7,8 @@
 // --tabs 1,5,20, --window <seconds> (default 60).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
@@ -19,6 +18,7 @@ import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../scripts/browsers.js';
 import { killTree } from '../scripts/kill-tree.js';
 import { startMosquitto } from '../scripts/mosquitto.js';
 import { publishPacket } from '../scripts/mqtt-wire.js';
+import { startStaticServer } from '../scripts/static-server.js';
 import { closeWithin, within } from '../scripts/time-limit.js';
 import { difference, startByteProxy } from './lib/byte-proxy.js';
 import { machineLoad } from './lib/harness.js';
@@ -62,21 +62,17 @@ const watchdog = setTimeout(() => {
 
 /** The repository on 127.0.0.1, and the dashboard page with its values filled in. */
 function serve() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/tabs-dashboard.html') {
+  return startStaticServer({
+    root,
+    render: (pathname, url) => {
+      if (pathname !== '/tabs-dashboard.html') return undefined;
       const vars = Object.fromEntries(url.searchParams);
-      const html = readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) =>
+      return readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) =>
         key === 'SHARED_ATTR' ? (vars.SHARED === '1' ? 'shared' : '') : escapeHtml(vars[key] ?? ''),
       );
-      return res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(html);
-    }
-    const path = normalize(join(root, url.pathname));
-    if (!path.startsWith(root) || !existsSync(path)) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' });
-    res.end(readFileSync(path));
+    },
+    headers: (pathname) => (pathname === '/tabs-dashboard.html' ? { 'cache-control': 'no-store' } : {}),
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })));
 }
 
 /** The bit of Playwright's and Puppeteer's page APIs used here. */

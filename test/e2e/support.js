@@ -4,13 +4,11 @@
 // command-line peers.
 import { after, before, describe } from 'node:test';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 import { killTree } from '../../scripts/kill-tree.js';
+import { startStaticServer } from '../../scripts/static-server.js';
 import { closeWithin } from '../../scripts/time-limit.js';
 import { launchWebKit } from '../../scripts/webkit-pages.js';
 
@@ -25,25 +23,13 @@ export function unlessWebKit(browserName, why) {
   return browserName === 'webkit' ? { skip: `WebKit: ${why}` } : {};
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
-
 /**
- * Serves `dir` read-only on 127.0.0.1. `render(path, url)` may answer a request itself (a page
- * with values filled in) by returning the HTML; otherwise the file is sent as it is.
+ * Serves `dir` read-only on 127.0.0.1 (scripts/static-server.js). `render(path, url)` may answer a
+ * request itself (a page with values filled in) by returning the HTML; otherwise the file is sent
+ * as it is. `options` are the server's others (`headers`, `mounts`, `tls`).
  */
-export function serveStatic(dir, render = () => undefined) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const html = render(url.pathname, url);
-    if (html !== undefined) return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    const path = normalize(join(dir, url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname));
-    if (!path.startsWith(dir) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(readFileSync(path));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })),
-  );
+export function serveStatic(dir, render = () => undefined, options = {}) {
+  return startStaticServer({ root: dir, render, ...options });
 }
 
 /** The part of Playwright's and Puppeteer's page APIs these tests use, made one. */
