@@ -11,15 +11,14 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright';
-import puppeteer from 'puppeteer-core';
 import { escapeHtml } from '../scripts/escape-html.js';
-import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../scripts/browsers.js';
+import { CHROMIUM, FIREFOX } from '../scripts/browsers.js';
 import { killTree } from '../scripts/kill-tree.js';
+import { launchBrowser } from '../scripts/launch-browser.js';
 import { startMosquitto } from '../scripts/mosquitto.js';
 import { publishPacket } from '../scripts/mqtt-wire.js';
 import { startStaticServer } from '../scripts/static-server.js';
-import { closeWithin, within } from '../scripts/time-limit.js';
+import { within } from '../scripts/time-limit.js';
 import { difference, startByteProxy } from './lib/byte-proxy.js';
 import { machineLoad } from './lib/harness.js';
 import { tcpClient } from './lib/tcp-client.js';
@@ -75,44 +74,30 @@ function serve() {
   });
 }
 
-/** The bit of Playwright's and Puppeteer's page APIs used here. */
-function adapt(page) {
-  const tab = { goto: (url) => page.goto(url), evaluate: (fn, arg) => page.evaluate(fn, arg), // A click dispatched in the page: the browser's own click waits for an animation frame,
-    // which a tab that is not in front may not get.
-    click: (selector) => page.evaluate((sel) => document.querySelector(sel).click(), selector),
-    errors: [] };
-  page.on('pageerror', (e) => tab.errors.push(String(e?.message ?? e)));
-  return tab;
+/**
+ * A browser whose `newContext()` gives an isolated set of tabs (its own storage, locks, channels):
+ * scripts/launch-browser.js, with its pid watched by the watchdog while it runs.
+ */
+async function launch(name) {
+  const browser = await launchBrowser(name);
+  const pid = browser.pid();
+  if (pid) browserPids.add(pid);
+  return {
+    newContext: async () => {
+      const context = await browser.newContext();
+      return {
+        newTab: async () => {
+          const tab = await context.newTab();
+          // A click dispatched in the page: the browser's own click waits for an animation frame,
+          // which a tab that is not in front may not get.
+          return { ...tab, click: (selector) => tab.evaluate((sel) => document.querySelector(sel).click(), selector) };
+        },
+        close: context.close,
+      };
+    },
+    close: () => browser.close().finally(() => browserPids.delete(pid)),
+  };
 }
-
-/** A browser whose `newContext()` gives an isolated set of tabs (its own storage, locks, channels). */
-const launchers = {
-  chromium: async () => {
-    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const pid = server.process().pid;
-    browserPids.add(pid);
-    const browser = await chromium.connect(server.wsEndpoint());
-    return {
-      newContext: async () => {
-        const context = await browser.newContext();
-        return { newTab: async () => adapt(await context.newPage()), close: () => context.close() };
-      },
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(pid)).finally(() => browserPids.delete(pid)),
-    };
-  },
-  firefox: async () => {
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
-    const pid = browser.process()?.pid;
-    if (pid) browserPids.add(pid);
-    return {
-      newContext: async () => {
-        const context = await browser.createBrowserContext();
-        return { newTab: async () => adapt(await context.newPage()), close: () => context.close() };
-      },
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => pid && killTree(pid)).finally(() => browserPids.delete(pid)),
-    };
-  },
-};
 
 /**
  * The Node publisher, straight into mosquitto's TCP port (not through a proxy): every 500 ms one
@@ -291,7 +276,7 @@ async function measure({ browser, browserName, n, base, feed }) {
 }
 
 async function runBrowser(browserName, base, feed) {
-  const browser = await launchers[browserName]();
+  const browser = await launch(browserName);
   const figures = [];
   try {
     for (const n of TAB_COUNTS) {

@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
 import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browsers.js';
+import { CHROMIUM_UNTHROTTLING_ARGS } from '../../scripts/browsers.js';
+import { launchPlaywrightChromium } from '../../scripts/launch-browser.js';
 import { startStaticServer } from '../../scripts/static-server.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,18 +87,10 @@ export function serve() {
   });
 }
 
-/** TOOLCHAIN.md's flags for Debian's Chromium; one renderer per page, nothing in the background. */
-export async function launchChromium() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      ...CHROMIUM_ARGS,
-      // A page kept waiting on the broker must not be throttled as if it were in the background.
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-    ],
-  });
+/** TOOLCHAIN.md's flags for Debian's Chromium (scripts/launch-browser.js); one renderer per page. */
+export function launchChromium() {
+  // A page kept waiting on the broker must not be throttled as if it were in the background.
+  return launchPlaywrightChromium(CHROMIUM_UNTHROTTLING_ARGS);
 }
 
 export { startMosquitto };

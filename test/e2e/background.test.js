@@ -11,14 +11,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  CHROMIUM_INTENSIVE_THROTTLING_ARGS,
-  CHROMIUM_UNTHROTTLING_ARGS,
-  FIREFOX,
-} from '../../scripts/browsers.js';
+import { CHROMIUM_INTENSIVE_THROTTLING_ARGS, CHROMIUM_UNTHROTTLING_ARGS } from '../../scripts/browsers.js';
+import { launchPuppeteer } from '../../scripts/launch-browser.js';
 import { killTree } from '../../scripts/kill-tree.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
 import { closeWithin } from '../../scripts/time-limit.js';
@@ -60,20 +54,12 @@ function page(kind, policy, params) {
  * (Playwright keeps every page `visible`, so it cannot show a background tab).
  */
 function launch(name) {
-  return name === 'chromium'
-    ? puppeteer.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [...CHROMIUM_ARGS, ...CHROMIUM_INTENSIVE_THROTTLING_ARGS],
-        ignoreDefaultArgs: CHROMIUM_UNTHROTTLING_ARGS,
-      })
-    : puppeteer.launch({
-        browser: 'firefox',
-        executablePath: FIREFOX,
-        headless: true,
-        // Firefox waits 30 s after a page loads before it throttles it in the background.
-        extraPrefsFirefox: { 'dom.timeout.throttling_delay': 0 },
-      });
+  return launchPuppeteer(name, {
+    args: [...CHROMIUM_INTENSIVE_THROTTLING_ARGS],
+    ignoreDefaultArgs: CHROMIUM_UNTHROTTLING_ARGS,
+    // Firefox waits 30 s after a page loads before it throttles it in the background.
+    prefs: { 'dom.timeout.throttling_delay': 0 },
+  });
 }
 
 describe('background tabs keep their keepalive', () => {

@@ -1,16 +1,13 @@
-// What the whole-page tests share: the browsers (Debian's Chromium through Playwright, Firefox
-// ESR through Puppeteer's WebDriver BiDi, WebKitGTK's MiniBrowser through WebDriver classic:
-// scripts/webkit-pages.js) behind one small page API, a static file server, and mosquitto's
-// command-line peers.
+// What the whole-page tests share: the browsers (scripts/launch-browser.js: Chromium, Firefox
+// and WebKit behind one small page API), a static file server (scripts/static-server.js), and
+// mosquitto's command-line peers.
 import { after, before, describe } from 'node:test';
 import { spawn } from 'node:child_process';
-import { chromium } from 'playwright';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
-import { killTree } from '../../scripts/kill-tree.js';
+import { launchBrowser } from '../../scripts/launch-browser.js';
 import { startStaticServer } from '../../scripts/static-server.js';
-import { closeWithin } from '../../scripts/time-limit.js';
-import { launchWebKit } from '../../scripts/webkit-pages.js';
+
+/** Starts a browser (each Chromium page isolated in a context of its own); `close()` is bounded. */
+export { launchBrowser };
 
 /** BROWSERS=chromium (or firefox, webkit, or a list) runs those; the default is all three. */
 export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((b) => b.trim());
@@ -32,66 +29,12 @@ export function serveStatic(dir, render = () => undefined, options = {}) {
   return startStaticServer({ root: dir, render, ...options });
 }
 
-/** The part of Playwright's and Puppeteer's page APIs these tests use, made one. */
-function adapt(page, kind) {
-  const adapted = {
-    goto: (url) => page.goto(url),
-    click: (selector) => page.click(selector),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    /** The browser's network emulation: the page goes offline (an `offline` event) and back (`online`). */
-    close: () => page.close(),
-    setOffline: (offline) => (kind === 'playwright' ? page.context().setOffline(offline) : page.setOfflineMode(offline)),
-    waitFor: (fn, arg, timeout = 10000) =>
-      kind === 'playwright'
-        ? page.waitForFunction(fn, arg, { timeout, polling: 50 })
-        : page.waitForFunction(fn, { timeout, polling: 50 }, arg),
-    /** Uncaught errors of the page, to assert there were none. */
-    errors: [],
-    /**
-     * The page's console errors: `console.error` calls and what the browser reports there itself
-     * (a failed WebSocket, a refused resource), to assert there were none.
-     */
-    consoleErrors: [],
-  };
-  page.on('pageerror', (e) => adapted.errors.push(String(e?.message ?? e)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') adapted.consoleErrors.push(message.text());
-  });
-  return adapted;
-}
-
 /**
  * Firefox reports, as page errors of its own, each WebSocket it could not open (a broker down)
  * and one a reload or a closed tab cut short: `errors` without those.
  */
 export function withoutFirefoxSocketNotes(errors) {
   return errors.filter((e) => !/^Firefox can’t establish a connection to the server at |^The connection to ws:\/\/\S+ was interrupted while the page was loading\.$/.test(e));
-}
-
-const launchers = {
-  chromium: async () => {
-    // launchServer, unlike launch, tells the browser's pid: a hung close can then be ended.
-    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const browser = await chromium.connect(server.wsEndpoint());
-    return {
-      newPage: async () => adapt(await browser.newPage(), 'playwright'),
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(server.process().pid)),
-    };
-  },
-  firefox: async () => {
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
-    return {
-      newPage: async () => adapt(await browser.newPage(), 'puppeteer'),
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
-    };
-  },
-  webkit: () => launchWebKit(),
-};
-
-/** Starts `name` (chromium, firefox, webkit); `close()` is bounded, so a hung browser cannot hold the run. */
-export function launchBrowser(name) {
-  if (!launchers[name]) throw new Error(`unknown browser ${name} (use chromium, firefox, webkit)`);
-  return launchers[name]();
 }
 
 /**
