@@ -4,6 +4,7 @@
 import { after, before, describe } from 'node:test';
 import { spawn } from 'node:child_process';
 import { launchBrowser } from '../../scripts/launch-browser.js';
+import { startMosquitto } from '../../scripts/mosquitto.js';
 import { startStaticServer } from '../../scripts/static-server.js';
 
 /** Starts a browser (each Chromium page isolated in a context of its own); `close()` is bounded. */
@@ -27,6 +28,27 @@ export function unlessWebKit(browserName, why) {
  */
 export function serveStatic(dir, render = () => undefined, options = {}) {
   return startStaticServer({ root: dir, render, ...options });
+}
+
+/**
+ * The page-plus-broker fixture of a `describe` block: before its tests, a private mosquitto
+ * (`startMosquitto(options)`) and `root` served read-only, with `render(pathname, url, mosquitto)`
+ * answering the pages it fills in (the broker's URL); after them, both stopped. The returned
+ * object fills in as they start: `mosquitto`, `server`, `base`, and `peers` (the broker's
+ * command-line peers, mosquittoPeers).
+ */
+export function pageAndBroker(root, render = () => undefined, options = {}) {
+  const site = { mosquitto: undefined, server: undefined, base: undefined, peers: undefined };
+  before(async () => {
+    site.mosquitto = await startMosquitto(options);
+    site.peers = mosquittoPeers(site.mosquitto);
+    ({ server: site.server, base: site.base } = await serveStatic(root, (pathname, url) => render(pathname, url, site.mosquitto)));
+  });
+  after(async () => {
+    site.server?.close();
+    await site.mosquitto?.close();
+  });
+  return site;
 }
 
 /**
