@@ -149,6 +149,12 @@ describe('behind nginx: an https page with url="/mqtt"', () => {
   const nginxTimeouts = () => nginx.log().filter((line) => line.includes('upstream timed out')).length;
 
   for (const name of BROWSERS) {
+    if (name === 'webkit') {
+      // The cases hide tabs behind others and read Puppeteer's pages, which WebDriver classic has
+      // no way to do (its launch used to fall through to a second Firefox run under this name).
+      describe(name, () => it('behind nginx', { skip: 'WebKit: no way to hide a tab through WebDriver classic (no CDP); the test drives Puppeteer pages' }, () => {}));
+      continue;
+    }
     describe(name, () => {
       let browser;
       before(async () => {
