@@ -15,7 +15,6 @@
 // alternates from round to round; the table shows each figure's median over the rounds).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import { CHROMIUM, FIREFOX } from '../scripts/browsers.js';
 import { killTree } from '../scripts/kill-tree.js';
 import { browserPss } from '../scripts/process-memory.js';
 import { startMosquitto } from '../scripts/mosquitto.js';
+import { startStaticServer } from '../scripts/static-server.js';
 import { publishPacket } from '../scripts/mqtt-wire.js';
 import { within } from '../scripts/time-limit.js';
 import { launchers } from '../test/e2e/one-context.js';
@@ -63,7 +63,6 @@ const CSP = {
   // A worker's own response sets its policy: it dials the broker, the page does not.
   '/bench/pages/shared-worker.js': "default-src 'none'; script-src 'self'; connect-src ws://127.0.0.1:*",
 };
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript' };
 
 if (!existsSync(join(root, 'cdn/mqtt-elements.js'))) throw new Error('cdn/mqtt-elements.js is missing: run npm run build first');
 
@@ -81,20 +80,21 @@ const watchdog = setTimeout(() => {
 
 /** The repository on 127.0.0.1; the elected page's `{{NAME}}`s filled from the query, escaped. */
 function serve() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const path = normalize(join(root, url.pathname));
-    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
+  return startStaticServer({
+    root,
+    render: (pathname, url) => {
+      if (extname(pathname) !== '.html') return undefined;
+      const path = normalize(join(root, pathname));
+      if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return undefined; // 404
+      return readFileSync(path, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(url.searchParams.get(key) ?? ''));
+    },
     // Scripts cached as a CDN would let them be (a new tab of either variant reuses them); the
     // pages, filled in per tab, not.
-    const cache = extname(path) === '.html' ? 'no-store' : 'max-age=600';
-    const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cache };
-    if (CSP[url.pathname]) headers['content-security-policy'] = CSP[url.pathname];
-    let body = readFileSync(path);
-    if (extname(path) === '.html') body = body.toString().replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(url.searchParams.get(key) ?? ''));
-    res.writeHead(200, headers).end(body);
+    headers: (pathname) => ({
+      'cache-control': extname(pathname) === '.html' ? 'no-store' : 'max-age=600',
+      ...(CSP[pathname] ? { 'content-security-policy': CSP[pathname] } : {}),
+    }),
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })));
 }
 
 /** Polls the tabs until `ok(state)` holds in each (the pages fire no event for Node to await). */

@@ -7,19 +7,18 @@
 // --tabs 1,5,20, --window <seconds> (default 60).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright';
-import puppeteer from 'puppeteer-core';
 import { escapeHtml } from '../scripts/escape-html.js';
-import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../scripts/browsers.js';
+import { CHROMIUM, FIREFOX } from '../scripts/browsers.js';
 import { killTree } from '../scripts/kill-tree.js';
+import { launchBrowser } from '../scripts/launch-browser.js';
 import { startMosquitto } from '../scripts/mosquitto.js';
 import { publishPacket } from '../scripts/mqtt-wire.js';
-import { closeWithin, within } from '../scripts/time-limit.js';
+import { startStaticServer } from '../scripts/static-server.js';
+import { within } from '../scripts/time-limit.js';
 import { difference, startByteProxy } from './lib/byte-proxy.js';
 import { machineLoad } from './lib/harness.js';
 import { tcpClient } from './lib/tcp-client.js';
@@ -62,61 +61,43 @@ const watchdog = setTimeout(() => {
 
 /** The repository on 127.0.0.1, and the dashboard page with its values filled in. */
 function serve() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/tabs-dashboard.html') {
+  return startStaticServer({
+    root,
+    render: (pathname, url) => {
+      if (pathname !== '/tabs-dashboard.html') return undefined;
       const vars = Object.fromEntries(url.searchParams);
-      const html = readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) =>
+      return readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) =>
         key === 'SHARED_ATTR' ? (vars.SHARED === '1' ? 'shared' : '') : escapeHtml(vars[key] ?? ''),
       );
-      return res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(html);
-    }
-    const path = normalize(join(root, url.pathname));
-    if (!path.startsWith(root) || !existsSync(path)) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' });
-    res.end(readFileSync(path));
+    },
+    headers: (pathname) => (pathname === '/tabs-dashboard.html' ? { 'cache-control': 'no-store' } : {}),
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })));
 }
 
-/** The bit of Playwright's and Puppeteer's page APIs used here. */
-function adapt(page) {
-  const tab = { goto: (url) => page.goto(url), evaluate: (fn, arg) => page.evaluate(fn, arg), // A click dispatched in the page: the browser's own click waits for an animation frame,
-    // which a tab that is not in front may not get.
-    click: (selector) => page.evaluate((sel) => document.querySelector(sel).click(), selector),
-    errors: [] };
-  page.on('pageerror', (e) => tab.errors.push(String(e?.message ?? e)));
-  return tab;
+/**
+ * A browser whose `newContext()` gives an isolated set of tabs (its own storage, locks, channels):
+ * scripts/launch-browser.js, with its pid watched by the watchdog while it runs.
+ */
+async function launch(name) {
+  const browser = await launchBrowser(name);
+  const pid = browser.pid();
+  if (pid) browserPids.add(pid);
+  return {
+    newContext: async () => {
+      const context = await browser.newContext();
+      return {
+        newTab: async () => {
+          const tab = await context.newTab();
+          // A click dispatched in the page: the browser's own click waits for an animation frame,
+          // which a tab that is not in front may not get.
+          return { ...tab, click: (selector) => tab.evaluate((sel) => document.querySelector(sel).click(), selector) };
+        },
+        close: context.close,
+      };
+    },
+    close: () => browser.close().finally(() => browserPids.delete(pid)),
+  };
 }
-
-/** A browser whose `newContext()` gives an isolated set of tabs (its own storage, locks, channels). */
-const launchers = {
-  chromium: async () => {
-    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const pid = server.process().pid;
-    browserPids.add(pid);
-    const browser = await chromium.connect(server.wsEndpoint());
-    return {
-      newContext: async () => {
-        const context = await browser.newContext();
-        return { newTab: async () => adapt(await context.newPage()), close: () => context.close() };
-      },
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(pid)).finally(() => browserPids.delete(pid)),
-    };
-  },
-  firefox: async () => {
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
-    const pid = browser.process()?.pid;
-    if (pid) browserPids.add(pid);
-    return {
-      newContext: async () => {
-        const context = await browser.createBrowserContext();
-        return { newTab: async () => adapt(await context.newPage()), close: () => context.close() };
-      },
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => pid && killTree(pid)).finally(() => browserPids.delete(pid)),
-    };
-  },
-};
 
 /**
  * The Node publisher, straight into mosquitto's TCP port (not through a proxy): every 500 ms one
@@ -295,7 +276,7 @@ async function measure({ browser, browserName, n, base, feed }) {
 }
 
 async function runBrowser(browserName, base, feed) {
-  const browser = await launchers[browserName]();
+  const browser = await launch(browserName);
   const figures = [];
   try {
     for (const n of TAB_COUNTS) {

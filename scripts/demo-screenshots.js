@@ -5,8 +5,7 @@
 /* global document -- the `ready` and `prepare` callbacks run in the page */
 import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { CHROMIUM, CHROMIUM_ARGS } from './browsers.js';
+import { launchPlaywrightChromium } from './launch-browser.js';
 import { startDemoServer } from './demo-server.js';
 
 const OUT = fileURLToPath(new URL('../demo/screenshots/', import.meta.url));
@@ -51,7 +50,7 @@ const SHOTS = [
 
 mkdirSync(OUT, { recursive: true });
 const demo = await startDemoServer();
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browser = await launchPlaywrightChromium();
 const tooBig = [];
 try {
   for (const shot of SHOTS) {

@@ -1,8 +1,8 @@
 // WebKit for the browser tests (issue 20): WebKitGTK's MiniBrowser, driven by Debian's
 // WebKitWebDriver (WebDriver classic), on an Xvfb display of its own (MiniBrowser has no headless
 // mode). One place starts the pair and stops it, for web-test-runner (browser-tests.js) and the
-// whole-page tests (test/e2e/support.js). Each pair gets a free display (Xvfb -displayfd) and a
-// free port, so that runs side by side do not meet. Both stay in this process's process group
+// whole-page tests (launch-browser.js, through webkit-pages.js). Each pair gets a free display
+// (Xvfb -displayfd) and a free port, so that runs side by side do not meet. Both stay in this process's process group
 // (a `timeout` or a CI job that kills the group takes them too) and are killed with everything
 // below them (MiniBrowser, its web processes) on stop() and on every way this process ends that
 // runs code: exit, a thrown error, SIGINT, SIGTERM, SIGHUP.

@@ -1,19 +1,18 @@
 // What every benchmark needs: the build, a private mosquitto, a static server for the pages and
 // Debian's Chromium driven by Playwright. Plain ESM so Node runs it without a compile step.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
 import { escapeHtml } from '../../scripts/escape-html.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/browsers.js';
+import { CHROMIUM_UNTHROTTLING_ARGS } from '../../scripts/browsers.js';
+import { launchPlaywrightChromium } from '../../scripts/launch-browser.js';
+import { startStaticServer } from '../../scripts/static-server.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../pages/', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.css': 'text/css' };
 
 /** Where the benchmark's own builds of cdn/ go (gitignored): the real one and the ablations. */
 export const cdnDir = join(root, 'bench/.cdn');
@@ -72,45 +71,26 @@ export function buildChartCdn() {
  * fallback), so the markup is static HTML as a user would write it, with the broker URL filled in.
  */
 export function serve() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname.startsWith('/pages/')) {
-      const name = normalize(url.pathname.slice('/pages/'.length)).replace(/^(\.\.[/\\])+/, '');
+  const mounts = { '/cdn/': cdnDir };
+  for (const name of ABLATIONS) mounts[`/cdn-${name}/`] = ablationDir(name);
+  return startStaticServer({
+    root,
+    mounts,
+    render: (pathname, url) => {
+      if (!pathname.startsWith('/pages/')) return undefined;
+      const name = normalize(pathname.slice('/pages/'.length)).replace(/^(\.\.[/\\])+/, '');
       const file = join(pagesDir, name);
-      if (!existsSync(file)) return res.writeHead(404).end();
-      const html = readFileSync(file, 'utf8').replace(/\{\{(\w+)(?:\|([^}]*))?\}\}/g, (_, key, fallback) =>
-        escapeHtml(url.searchParams.get(key) ?? fallback ?? ''),
-      );
-      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(html);
-      return;
-    }
-    const ablation = ABLATIONS.find((name) => url.pathname.startsWith(`/cdn-${name}/`));
-    const path = url.pathname.startsWith('/cdn/')
-      ? normalize(join(cdnDir, url.pathname.slice('/cdn/'.length)))
-      : ablation
-        ? normalize(join(ablationDir(ablation), url.pathname.slice(`/cdn-${ablation}/`.length)))
-        : normalize(join(root, url.pathname));
-    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(readFileSync(path));
+      if (!existsSync(file)) return undefined; // 404: there is no /pages/ under the root
+      return readFileSync(file, 'utf8').replace(/\{\{(\w+)(?:\|([^}]*))?\}\}/g, (_, key, fallback) => escapeHtml(url.searchParams.get(key) ?? fallback ?? ''));
+    },
+    headers: (pathname) => (pathname.startsWith('/pages/') ? { 'cache-control': 'no-store' } : {}),
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })),
-  );
 }
 
-/** TOOLCHAIN.md's flags for Debian's Chromium; one renderer per page, nothing in the background. */
-export async function launchChromium() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      ...CHROMIUM_ARGS,
-      // A page kept waiting on the broker must not be throttled as if it were in the background.
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-    ],
-  });
+/** TOOLCHAIN.md's flags for Debian's Chromium (scripts/launch-browser.js); one renderer per page. */
+export function launchChromium() {
+  // A page kept waiting on the broker must not be throttled as if it were in the background.
+  return launchPlaywrightChromium(CHROMIUM_UNTHROTTLING_ARGS);
 }
 
 export { startMosquitto };

@@ -2,7 +2,7 @@
  * One MQTT.js client's attempts, read as the connection's status machine. MQTT.js reports
  * `connect`, `reconnect`, `error`, `disconnect`, `close` and `end`; this decides what each means
  * for the status and which error to report, once per outage. No DOM; the connection supplies
- * the sink, so the rules are tested with a fake client (test/core/connection.test.ts,
+ * the sink, so the rules are tested with a fake client (test/core/connection-*.test.ts,
  * test/core/attempt-redirect.test.ts).
  */
 import type { IDisconnectPacket, Packet } from 'mqtt';

@@ -1,5 +1,5 @@
 // Attempt (src/core/attempt-state.ts): the one owner of a client's attempt state, with a fake
-// client (pure logic). Its reading of MQTT.js's events: connection.test.ts, idle-close.test.ts.
+// client (pure logic). Its reading of MQTT.js's events: connection-*.test.ts, idle-close.test.ts.
 import { expect } from '@open-wc/testing';
 import type { MqttClient } from 'mqtt';
 import { Attempt, type AttemptRetry, type AttemptSink } from '../../src/core/attempt.js';

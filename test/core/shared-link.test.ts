@@ -6,6 +6,7 @@
 import { expect } from '@open-wc/testing';
 import { MqttConnection } from '../../src/core/connection.js';
 import type { ReceivedMessage } from '../../src/core/message.js';
+import { MqttElementsError } from '../../src/errors.js';
 import { FakeFactory } from '../support/fake-client.js';
 import { uid, waitFor } from '../support/wait.js';
 
@@ -251,5 +252,69 @@ describe('core/shared-link: tabs sharing one connection', () => {
     await waitFor(() => next.publishes.length === 1, { message: 'b sends its publish again' });
     next.publishes[0].callback();
     await sent;
+  });
+
+  it('a follower makes no client: its publish goes out on the leader\'s client and resolves on the PUBACK; it follows the leader\'s outage', async () => {
+    const a = await leader('ws://broker.test/mqtt', uid('follow'));
+    const b = openTab('ws://broker.test/mqtt', a.connection.clientId);
+    await waitFor(() => b.connection.status === 'connected', { message: 'b follows a' });
+    let done = false;
+    const sent = b.connection.publish('f/1', 'hi', { qos: 1 }).then(() => (done = true));
+    const out = await waitFor(() => a.factory.client.publishes[0], { message: 'the leader publishes for b' });
+    expect([out.topic, typeof out.payload === 'string' ? out.payload : new TextDecoder().decode(out.payload), out.options.qos]).to.deep.equal(['f/1', 'hi', 1]);
+    expect(done, 'not answered before the PUBACK').to.equal(false);
+    out.callback();
+    await sent;
+    expect(b.factory.clients, 'b made no client of its own').to.have.length(0);
+    a.factory.client.drop();
+    await waitFor(() => b.connection.status !== 'connected', { message: 'b shows the leader\'s outage' });
+    expect(b.connection.status).to.equal(a.connection.status);
+  });
+
+  it('a tab that says bye has its subscription released at once, while its tab lock is still held', async () => {
+    const a = await leader('ws://broker.test/mqtt', uid('bye'));
+    const client = a.factory.client;
+    const channel = new BroadcastChannel(a.name);
+    const tab = uid('raw');
+    let release = () => {};
+    await new Promise<void>((granted) => {
+      void navigator.locks.request(`${a.name}/tab/${tab}`, () => {
+        granted();
+        return new Promise<void>((resolve) => (release = resolve));
+      });
+    });
+    channel.postMessage({ v: 1, t: 'hello', from: tab });
+    channel.postMessage({ v: 1, t: 'sub', from: tab, filter: 'bye/#', options: { qos: 0 } });
+    await waitFor(() => client.subscribes.some((s) => s.filter === 'bye/#'), { message: 'the leader subscribed for the raw tab' });
+    client.subscribes.find((s) => s.filter === 'bye/#')!.callback(null, [{ topic: 'bye/#', qos: 0 }]);
+    channel.postMessage({ v: 1, t: 'bye', from: tab });
+    try {
+      // The lock is still held: only the bye can have told the leader.
+      await waitFor(() => client.unsubscribes.includes('bye/#'), { message: 'UNSUBSCRIBE on bye' });
+    } finally {
+      release();
+      channel.close();
+    }
+  });
+
+  it('a follower that disconnects refuses its unanswered publish (publish-failed) and the leader releases its subscription', async () => {
+    const a = await leader('ws://broker.test/mqtt', uid('leave'));
+    const client = a.factory.client;
+    const b = openTab('ws://broker.test/mqtt', a.connection.clientId);
+    await waitFor(() => b.connection.status === 'connected', { message: 'b follows a' });
+    b.connection.subscribe('leave/#', {}, () => {});
+    await waitFor(() => client.subscribes.some((s) => s.filter === 'leave/#'), { message: 'b subscribed through a' });
+    grant(client, 'leave/#');
+    const sent = b.connection.publish('leave/1', 'x', { qos: 1 });
+    await waitFor(() => client.publishes.length === 1, { message: 'the leader publishes for b' });
+    await b.connection.disconnect();
+    const error = await sent.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error, 'the publish is refused').to.be.instanceOf(MqttElementsError);
+    expect((error as MqttElementsError).code).to.equal('publish-failed');
+    await waitFor(() => client.unsubscribes.includes('leave/#'), { message: 'the leader lets go of what b held' });
+    expect(a.connection.status, 'the leader goes on').to.equal('connected');
   });
 });

@@ -1,46 +1,17 @@
 import { expect } from '@open-wc/testing';
-import type { IClientSubscribeOptions, IPublishPacket, ISubscriptionGrant } from 'mqtt';
+import type { IPublishPacket } from 'mqtt';
 import { MqttElementsError } from '../../src/errors.js';
 import type { ReceivedMessage } from '../../src/core/message.js';
 import type { QoS } from '../../src/core/options.js';
 import {
   SubscriptionRegistry,
   type SubscribeOptions,
-  type SubscribeTransport,
   type SubscriptionStatus,
 } from '../../src/core/subscriptions.js';
+import { FakeClient, type SubscribeCall } from '../support/fake-client.js';
 
-type SubackCallback = (error: Error | null | undefined, granted?: ISubscriptionGrant[]) => void;
-
-interface SubscribeCall {
-  filter: string;
-  options: IClientSubscribeOptions;
-  callback: SubackCallback;
-}
-
-/** Records what the registry sends; the test answers each SUBSCRIBE itself. */
-class FakeTransport implements SubscribeTransport {
-  readonly subscribes: SubscribeCall[] = [];
-  readonly unsubscribes: string[] = [];
-
-  subscribe(filter: string, options: IClientSubscribeOptions, callback: SubackCallback): void {
-    this.subscribes.push({ filter, options, callback });
-  }
-
-  unsubscribe(filter: string): void {
-    this.unsubscribes.push(filter);
-  }
-
-  /** The SUBSCRIBE calls as [filter, qos], for compact assertions. */
-  get sent(): Array<[string, number | undefined]> {
-    return this.subscribes.map((s) => [s.filter, s.options.qos]);
-  }
-
-  /** Answers every unanswered SUBSCRIBE with success at the QoS asked for. */
-  grantAll(): void {
-    for (const call of this.subscribes.splice(0)) grant(call);
-  }
-}
+/** The fake client's URL: no socket is opened, the registry only subscribes through it. */
+const URL_ = 'ws://broker.test/mqtt';
 
 /** A SUBACK granting the requested QoS, as MQTT.js reports it. */
 function grant(call: SubscribeCall, qos: number = call.options.qos ?? 0): void {
@@ -110,16 +81,16 @@ class Holder {
 }
 
 /** A registry attached to a fake client that has already connected (clean session). */
-function online(): { registry: SubscriptionRegistry; client: FakeTransport } {
+function online(): { registry: SubscriptionRegistry; client: FakeClient } {
   const registry = new SubscriptionRegistry();
-  const client = new FakeTransport();
+  const client = new FakeClient(URL_, {});
   registry.attach(client);
   registry.connected(false);
   return { registry, client };
 }
 
 /** Acquires `filter` on an online registry and lets the broker acknowledge it. */
-async function subscribed(filter: string, qos: QoS = 0): Promise<{ registry: SubscriptionRegistry; client: FakeTransport; holder: Holder }> {
+async function subscribed(filter: string, qos: QoS = 0): Promise<{ registry: SubscriptionRegistry; client: FakeClient; holder: Holder }> {
   const { registry, client } = online();
   const holder = new Holder({ qos }).acquire(registry, filter);
   await microtask();
@@ -446,7 +417,7 @@ describe('core/subscriptions', () => {
   describe('connection lifecycle', () => {
     it('sends nothing before connected()', async () => {
       const registry = new SubscriptionRegistry();
-      const client = new FakeTransport();
+      const client = new FakeClient(URL_, {});
       registry.attach(client);
       const holder = new Holder().acquire(registry, 'a/b');
       await microtask();
@@ -464,7 +435,7 @@ describe('core/subscriptions', () => {
       new Holder().acquire(registry, 'c/#');
       registry.connected(false); // no client yet: nothing to send on, nothing thrown
       await microtask();
-      const client = new FakeTransport();
+      const client = new FakeClient(URL_, {});
       registry.attach(client);
       await microtask();
       expect(client.subscribes).to.deep.equal([]);
@@ -482,7 +453,7 @@ describe('core/subscriptions', () => {
       await microtask();
       old.grantAll();
 
-      const fresh = new FakeTransport();
+      const fresh = new FakeClient(URL_, {});
       registry.attach(fresh);
       expect(a.status).to.equal('idle');
       expect(b.status).to.equal('idle');
@@ -503,7 +474,7 @@ describe('core/subscriptions', () => {
 
     it('re-subscribes on a new client even when it reports a kept session', async () => {
       const { registry } = await subscribed('a/b');
-      const fresh = new FakeTransport();
+      const fresh = new FakeClient(URL_, {});
       registry.attach(fresh);
       registry.connected(true);
       expect(fresh.sent).to.deep.equal([['a/b', 0]]);
@@ -514,7 +485,7 @@ describe('core/subscriptions', () => {
       const holder = new Holder().acquire(registry, 'a/b');
       await microtask();
       const [stale] = old.subscribes.splice(0);
-      const fresh = new FakeTransport();
+      const fresh = new FakeClient(URL_, {});
       registry.attach(fresh);
       registry.connected(false);
       expect(holder.status).to.equal('pending');
@@ -835,7 +806,7 @@ describe('core/subscriptions', () => {
       const registry = new SubscriptionRegistry();
       new Holder().acquire(registry, 't');
       registry.dispatch(...publish('t', 'x'));
-      registry.attach(new FakeTransport());
+      registry.attach(new FakeClient(URL_, {}));
       const late = new Holder().acquire(registry, 't');
       expect(late.messages).to.deep.equal([]);
     });

@@ -11,18 +11,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  CHROMIUM_INTENSIVE_THROTTLING_ARGS,
-  CHROMIUM_UNTHROTTLING_ARGS,
-  FIREFOX,
-} from '../../scripts/browsers.js';
+import { CHROMIUM_INTENSIVE_THROTTLING_ARGS, CHROMIUM_UNTHROTTLING_ARGS } from '../../scripts/browsers.js';
+import { launchPuppeteer } from '../../scripts/launch-browser.js';
 import { killTree } from '../../scripts/kill-tree.js';
-import { startMosquitto } from '../../scripts/mosquitto.js';
 import { closeWithin } from '../../scripts/time-limit.js';
-import { BROWSERS, serveStatic } from './support.js';
+import { BROWSERS, pageAndBroker } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const KEEPALIVE = 2;
@@ -60,44 +53,26 @@ function page(kind, policy, params) {
  * (Playwright keeps every page `visible`, so it cannot show a background tab).
  */
 function launch(name) {
-  return name === 'chromium'
-    ? puppeteer.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [...CHROMIUM_ARGS, ...CHROMIUM_INTENSIVE_THROTTLING_ARGS],
-        ignoreDefaultArgs: CHROMIUM_UNTHROTTLING_ARGS,
-      })
-    : puppeteer.launch({
-        browser: 'firefox',
-        executablePath: FIREFOX,
-        headless: true,
-        // Firefox waits 30 s after a page loads before it throttles it in the background.
-        extraPrefsFirefox: { 'dom.timeout.throttling_delay': 0 },
-      });
+  return launchPuppeteer(name, {
+    args: [...CHROMIUM_INTENSIVE_THROTTLING_ARGS],
+    ignoreDefaultArgs: CHROMIUM_UNTHROTTLING_ARGS,
+    // Firefox waits 30 s after a page loads before it throttles it in the background.
+    prefs: { 'dom.timeout.throttling_delay': 0 },
+  });
 }
 
 describe('background tabs keep their keepalive', () => {
-  let mosquitto;
-  let server;
-  let base;
-  before(async () => {
-    mosquitto = await startMosquitto();
-    ({ server, base } = await serveStatic(root, (pathname, url) => {
-      const match = /^\/background\/([\w-]+)\/(mqttjs|elements)\.html$/.exec(pathname);
-      if (!match || POLICIES[match[1]] === undefined) return undefined;
-      return page(match[2], match[1], url.searchParams);
-    }));
-  });
-  after(async () => {
-    server?.close();
-    await mosquitto?.close();
+  const site = pageAndBroker(root, (pathname, url) => {
+    const match = /^\/background\/([\w-]+)\/(mqttjs|elements)\.html$/.exec(pathname);
+    if (!match || POLICIES[match[1]] === undefined) return undefined;
+    return page(match[2], match[1], url.searchParams);
   });
 
-  const count = (text) => mosquitto.log().filter((line) => line.includes(text)).length;
+  const count = (text) => site.mosquitto.log().filter((line) => line.includes(text)).length;
   const connects = (id) => count(` as ${id} (`);
   /** When mosquitto logged each PINGREQ of `id` since `since` (ms). */
   const pingTimes = (id, since) =>
-    mosquitto
+    site.mosquitto
       .log()
       .filter((line) => line.includes(`Received PINGREQ from ${id}`))
       .map((line) => Date.parse(line.slice(0, line.indexOf(' '))))
@@ -124,8 +99,8 @@ describe('background tabs keep their keepalive', () => {
         const tab = await browser.newPage();
         const errors = [];
         tab.on('pageerror', (e) => errors.push(String(e?.message ?? e)));
-        const query = new URLSearchParams({ url: mosquitto.wsUrl, id, keepalive: String(KEEPALIVE), ...(timer && { timer }) });
-        await tab.goto(`${base}/background/${policy}/${kind}.html?${query}`);
+        const query = new URLSearchParams({ url: site.mosquitto.wsUrl, id, keepalive: String(KEEPALIVE), ...(timer && { timer }) });
+        await tab.goto(`${site.base}/background/${policy}/${kind}.html?${query}`);
         await tab.waitForFunction(
           (elements) =>
             elements

@@ -4,14 +4,13 @@
 // page's console stays silent: no Lit development-mode warning, no MQTT.js debug output even with
 // `localStorage.debug` set. The ES module and the classic script, in Chromium and Firefox, against
 // mosquitto. Run after `npm run build` (npm test does both).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMosquitto } from '../../scripts/mosquitto.js';
-import { inEachBrowser, mosquittoPeers, serveStatic } from './support.js';
+import { inEachBrowser, pageAndBroker } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLES = {
@@ -61,35 +60,23 @@ async function waitUntil(done, what) {
 const sentSince = (from) => window.sent.slice(from);
 
 describe('CDN bundles: the stand-ins keep topic aliases, reconnects and keepalive, and print nothing', () => {
-  let mosquitto;
-  let server;
-  let base;
-  let peers;
-  before(async () => {
-    mosquitto = await startMosquitto();
-    peers = mosquittoPeers(mosquitto);
-    ({ server, base } = await serveStatic(root, (pathname, url) => {
-      const match = /^\/cdn-bundle\/(esm|iife)\.html$/.exec(pathname);
-      return match ? page(match[1], { url: mosquitto.wsUrl, clientId: url.searchParams.get('id') }) : undefined;
-    }));
-  });
-  after(async () => {
-    server?.close();
-    await mosquitto?.close();
+  const site = pageAndBroker(root, (pathname, url, mosquitto) => {
+    const match = /^\/cdn-bundle\/(esm|iife)\.html$/.exec(pathname);
+    return match ? page(match[1], { url: mosquitto.wsUrl, clientId: url.searchParams.get('id') }) : undefined;
   });
 
-  const count = (text) => mosquitto.log().filter((line) => line.includes(text)).length;
+  const count = (text) => site.mosquitto.log().filter((line) => line.includes(text)).length;
 
   /** mosquitto_sub -v for `count` messages on `filter`: resolves with "topic payload" lines. */
   function collect(filter, clientId, count) {
-    const child = spawn('/usr/bin/mosquitto_sub', ['-h', '127.0.0.1', '-p', String(mosquitto.tcpPort), '-i', clientId, '-t', filter, '-v', '-q', '1', '-C', String(count), '-W', '15']);
+    const child = spawn('/usr/bin/mosquitto_sub', ['-h', '127.0.0.1', '-p', String(site.mosquitto.tcpPort), '-i', clientId, '-t', filter, '-v', '-q', '1', '-C', String(count), '-W', '15']);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const lines = new Promise((resolve, reject) => {
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`mosquitto_sub exited ${code}: ${out}`))));
     });
-    return { lines, subscribed: peers.logHas(`Received SUBSCRIBE from ${clientId}`) };
+    return { lines, subscribed: site.peers.logHas(`Received SUBSCRIBE from ${clientId}`) };
   }
 
   /** Publishes each topic in turn at QoS 1 (payload: its index), each after the previous one's PUBACK. */
@@ -111,7 +98,7 @@ describe('CDN bundles: the stand-ins keep topic aliases, reconnects and keepaliv
       it(`${bundle}: topic aliases through the LRU, a reconnect, keepalive, a silent console`, async () => {
         const clientId = `cdn-${browserName.slice(0, 2)}-${bundle}-${Math.random().toString(16).slice(2, 8)}`;
         const tab = await browser().newPage();
-        await tab.goto(`${base}/cdn-bundle/${bundle}.html?id=${clientId}`);
+        await tab.goto(`${site.base}/cdn-bundle/${bundle}.html?id=${clientId}`);
         await tab.waitFor(() => customElements.get('mqtt-connection'));
         await tab.evaluate(() => {
           const connection = document.querySelector('mqtt-connection');
@@ -149,10 +136,10 @@ describe('CDN bundles: the stand-ins keep topic aliases, reconnects and keepaliv
         // A reconnect: the broker restarts (no persistence: it forgets the subscription), and the
         // page subscribes again.
         const subscribes = count(`Received SUBSCRIBE from ${clientId}`);
-        await mosquitto.restart();
+        await site.mosquitto.restart();
         await tab.waitFor(() => window.statuses.some((s) => s !== 'connected'));
         await waitUntil(() => count(`Received SUBSCRIBE from ${clientId}`) > subscribes, 'SUBSCRIBE after the restart');
-        await peers.pub(`${clientId}/in`, 'after the restart');
+        await site.peers.pub(`${clientId}/in`, 'after the restart');
         await tab.waitFor(() => document.querySelector('mqtt-subscribe').textContent.includes('after the restart'));
 
         // The new session's aliases start afresh: a0 is sent with its topic again.

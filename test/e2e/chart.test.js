@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMosquitto } from '../../scripts/mosquitto.js';
 import { launchWebKit } from '../../scripts/webkit-pages.js';
-import { BROWSERS, inEachBrowser, mosquittoPeers, serveStatic } from './support.js';
+import { BROWSERS, inEachBrowser, pageAndBroker } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -47,33 +46,21 @@ ${LOADERS[loader]}
 }
 
 describe('<mqtt-chart> on whole pages against mosquitto', () => {
-  let mosquitto;
-  let server;
-  let base;
-  let peers;
-  before(async () => {
-    mosquitto = await startMosquitto();
-    peers = mosquittoPeers(mosquitto);
-    ({ server, base } = await serveStatic(root, (pathname, url) => {
-      const match = /^\/chart\/([\w-]+)\.html$/.exec(pathname);
-      if (!match || !LOADERS[match[1]]) return undefined;
-      return page({ loader: match[1], csp: url.searchParams.has('csp'), url: mosquitto.wsUrl, id: url.searchParams.get('id') });
-    }));
-  });
-  after(async () => {
-    server?.close();
-    await mosquitto?.close();
+  const site = pageAndBroker(root, (pathname, url, mosquitto) => {
+    const match = /^\/chart\/([\w-]+)\.html$/.exec(pathname);
+    if (!match || !LOADERS[match[1]]) return undefined;
+    return page({ loader: match[1], csp: url.searchParams.has('csp'), url: mosquitto.wsUrl, id: url.searchParams.get('id') });
   });
 
   /** Opens the page, feeds two rooms, and waits until both charts drew them. */
   async function openAndFeed(browser, browserName, loader, csp) {
     const id = `chart-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 10)}`;
     const tab = await browser().newPage();
-    await tab.goto(`${base}/chart/${loader}.html?id=${id}${csp ? '&csp' : ''}`);
+    await tab.goto(`${site.base}/chart/${loader}.html?id=${id}${csp ? '&csp' : ''}`);
     await tab.waitFor(() => [...document.querySelectorAll('mqtt-chart, mqtt-subscribe')].every((e) => e.getAttribute('status') === 'subscribed'));
-    await peers.pub(`${id}/kitchen/t`, '21.44');
-    await peers.pub(`${id}/bath/t`, '"19"');
-    await peers.pub(`${id}/kitchen/t`, '26');
+    await site.peers.pub(`${id}/kitchen/t`, '21.44');
+    await site.peers.pub(`${id}/bath/t`, '"19"');
+    await site.peers.pub(`${id}/kitchen/t`, '26');
     await tab.waitFor(() =>
       [...document.querySelectorAll('mqtt-chart')].every((c) => c.series.length === 2 && c.series[0].points.length === 2 && c.drawCount > 0),
     );
@@ -110,7 +97,7 @@ describe('<mqtt-chart> on whole pages against mosquitto', () => {
       assert.deepEqual(facts.violations, []);
       assert.deepEqual(tab.errors, []);
       // One SUBSCRIBE for the three elements on one filter.
-      const subscribes = mosquitto.log().filter((line) => line.includes(`${id} 0 ${id}/+/t`)).length;
+      const subscribes = site.mosquitto.log().filter((line) => line.includes(`${id} 0 ${id}/+/t`)).length;
       assert.equal(subscribes, 1, 'one broker subscription for the filter');
     });
 

@@ -4,12 +4,11 @@
 // mosquitto counts the PINGREQs of a 2 s keepalive over 5 s (one a second: the ping goes out a
 // second early, for proxies) and sees no second CONNECT.
 // Run after `npm run build` (npm test does both).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { startMosquitto } from '../../scripts/mosquitto.js';
-import { inEachBrowser, serveStatic } from './support.js';
+import { inEachBrowser, pageAndBroker } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -57,23 +56,13 @@ ${LOADERS[loader]}
 }
 
 describe('pages under a strict CSP keep their connection and keepalive', () => {
-  let mosquitto;
-  let server;
-  let base;
-  before(async () => {
-    mosquitto = await startMosquitto();
-    ({ server, base } = await serveStatic(root, (pathname, url) => {
-      const match = /^\/csp\/([\w-]+)\/([\w-]+)\.html$/.exec(pathname);
-      if (!match || !LOADERS[match[2]] || !POLICIES[match[1]]) return undefined;
-      return page(match[2], match[1], { url: mosquitto.wsUrl, clientId: url.searchParams.get('id') });
-    }));
-  });
-  after(async () => {
-    server?.close();
-    await mosquitto?.close();
+  const site = pageAndBroker(root, (pathname, url, mosquitto) => {
+    const match = /^\/csp\/([\w-]+)\/([\w-]+)\.html$/.exec(pathname);
+    if (!match || !LOADERS[match[2]] || !POLICIES[match[1]]) return undefined;
+    return page(match[2], match[1], { url: mosquitto.wsUrl, clientId: url.searchParams.get('id') });
   });
 
-  const count = (text) => mosquitto.log().filter((line) => line.includes(text)).length;
+  const count = (text) => site.mosquitto.log().filter((line) => line.includes(text)).length;
 
   inEachBrowser((browserName, browser) => {
     for (const policy of Object.keys(POLICIES)) {
@@ -84,7 +73,7 @@ describe('pages under a strict CSP keep their connection and keepalive', () => {
         it(`${loader} under ${policy}: connects, subscribes, and pings every second for 5 s`, async () => {
           const clientId = `csp-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 10)}`;
           const tab = await browser().newPage();
-          await tab.goto(`${base}/csp/${policy}/${loader}.html?id=${clientId}`);
+          await tab.goto(`${site.base}/csp/${policy}/${loader}.html?id=${clientId}`);
           await tab.waitFor(() => document.querySelector('mqtt-subscribe')?.getAttribute('status') === 'subscribed');
           const pingsBefore = count(`Received PINGREQ from ${clientId}`);
           const started = Date.now();

@@ -12,14 +12,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
 import { WebSocketServer } from 'ws';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
 import { startDemoServer } from '../../scripts/demo-server.js';
-import { killTree } from '../../scripts/kill-tree.js';
-import { closeWithin } from '../../scripts/time-limit.js';
-import { launchWebKit } from '../../scripts/webkit-pages.js';
+import { launchBrowser } from '../../scripts/launch-browser.js';
 import { BROWSERS } from './support.js';
 
 const PAGES = ['/', '/dashboard.html', '/console.html', '/guide.html', '/api.html'];
@@ -30,76 +25,27 @@ const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', imp
 /** Smaller than this, a screenshot is a blank page rather than a picture of one. */
 const MIN_SCREENSHOT_BYTES = 5 * 1024;
 
-/** Playwright's and Puppeteer's pages behind the few calls used here, with console errors collected. */
-function adapt(page, kind) {
-  const errors = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(String(error?.message ?? error)));
+/**
+ * The browser (scripts/launch-browser.js) with one context for every page, so that they share the
+ * HTTP cache as tabs of one browser do; `newPage(viewport)` opens one at that size, its page and
+ * console errors in one list.
+ */
+async function launch(name) {
+  const browser = await launchBrowser(name, { oneContext: true, contextOptions: { viewport: DESKTOP } });
   return {
-    errors,
-    goto: (url) => page.goto(url),
-    click: (selector) => page.click(selector),
-    focus: (selector) => page.focus(selector),
-    press: (key) => page.keyboard.press(key),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    setViewport: (viewport) => (kind === 'playwright' ? page.setViewportSize(viewport) : page.setViewport(viewport)),
-    /** The viewport as a PNG at `path`; resolves with the PNG's bytes. */
-    screenshot: (path) => page.screenshot({ path, type: 'png' }),
-    waitFor: (fn, arg, timeout = 10000) =>
-      kind === 'playwright'
-        ? page.waitForFunction(fn, arg, { timeout, polling: 50 })
-        : page.waitForFunction(fn, { timeout, polling: 50 }, arg),
-    close: () => page.close(),
+    newPage: async (viewport) => {
+      const page = await browser.newPage();
+      await page.setViewport(viewport);
+      return {
+        ...page,
+        get errors() {
+          return [...page.errors, ...page.consoleErrors];
+        },
+      };
+    },
+    close: () => browser.close(),
   };
 }
-
-const launchers = {
-  chromium: async () => {
-    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const browser = await chromium.connect(server.wsEndpoint());
-    // One context for every page: they share the HTTP cache, as tabs of one browser do.
-    const context = await browser.newContext({ viewport: DESKTOP });
-    return {
-      newPage: async (viewport) => {
-        const page = await context.newPage();
-        await page.setViewportSize(viewport);
-        return adapt(page, 'playwright');
-      },
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(server.process().pid)),
-    };
-  },
-  firefox: async () => {
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
-    return {
-      newPage: async (viewport) => {
-        const page = await browser.newPage();
-        await page.setViewport(viewport);
-        return adapt(page, 'puppeteer');
-      },
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
-    };
-  },
-  // WebDriver classic (scripts/webkit-pages.js): its page has the same calls; page and console
-  // errors are one list here, as above.
-  webkit: async () => {
-    const browser = await launchWebKit();
-    return {
-      newPage: async (viewport) => {
-        const page = await browser.newPage();
-        await page.setViewport(viewport);
-        return {
-          ...page,
-          get errors() {
-            return [...page.errors, ...page.consoleErrors];
-          },
-        };
-      },
-      close: () => browser.close(),
-    };
-  },
-};
 
 /** A 127.0.0.1 port nothing listens on (bound, then released). */
 function closedPort() {
@@ -179,7 +125,7 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
     describe(browserName, () => {
       let browser;
       before(async () => {
-        browser = await launchers[browserName]();
+        browser = await launch(browserName);
       });
       after(() => browser?.close());
 

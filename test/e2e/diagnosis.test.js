@@ -9,7 +9,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,15 +177,8 @@ describe('diagnosis of a failed first attempt, whole pages', () => {
 
     // The repository read-only over http (cdn/ and the rendered page) …
     ({ server: staticServer, base } = await serveStatic(root, renderPage));
-    // … and the same two over https, with the test certificate, for the mixed-content case.
-    httpsServer = createHttpsServer({ cert: certs.cert, key: certs.key }, (req, res) => {
-      const url = new URL(req.url, 'https://x');
-      const html = renderPage(url.pathname, url);
-      if (html !== undefined) return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-      if (url.pathname !== '/cdn/mqtt-elements.js') return res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(root, 'cdn/mqtt-elements.js')));
-    });
-    httpsBase = `https://127.0.0.1:${await listen(httpsServer)}`;
+    // … and the same over https, with the test certificate, for the mixed-content case.
+    ({ server: httpsServer, base: httpsBase } = await serveStatic(root, renderPage, { tls: certs }));
 
     port1883Free = !(await isListening(1883));
   });

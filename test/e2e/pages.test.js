@@ -2,13 +2,12 @@
 // CDN ES module, the classic IIFE script, dist/ through an import map) in Chromium and Firefox,
 // connects to a stock mosquitto, and exchanges messages with mosquitto_pub/mosquitto_sub peers.
 // Run after `npm run build` (npm test does both).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMosquitto } from '../../scripts/mosquitto.js';
-import { inEachBrowser, mosquittoPeers, serveStatic } from './support.js';
+import { inEachBrowser, pageAndBroker } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pagesDir = fileURLToPath(new URL('./pages/', import.meta.url));
@@ -29,20 +28,8 @@ function renderPage(pathname, url, vars) {
 }
 
 describe('whole pages against mosquitto', () => {
-  let mosquitto;
-  let server;
-  let base;
-  let peers;
-  before(async () => {
-    mosquitto = await startMosquitto();
-    peers = mosquittoPeers(mosquitto);
-    // The repository read-only: the pages load cdn/, dist/ and node_modules/ from it.
-    ({ server, base } = await serveStatic(root, (pathname, url) => renderPage(pathname, url, { WS_URL: mosquitto.wsUrl })));
-  });
-  after(async () => {
-    server?.close();
-    await mosquitto?.close();
-  });
+  // The repository read-only: the pages load cdn/, dist/ and node_modules/ from it.
+  const site = pageAndBroker(root, (pathname, url, mosquitto) => renderPage(pathname, url, { WS_URL: mosquitto.wsUrl }));
 
   inEachBrowser((browserName, browser) => {
     for (const pageName of PAGES) {
@@ -50,30 +37,30 @@ describe('whole pages against mosquitto', () => {
         const runId = `e2e-${browserName}-${pageName}-${Math.random().toString(16).slice(2, 8)}`;
         const clientId = runId.slice(0, 23);
         const page = await browser().newPage();
-        await page.goto(`${base}/pages/${pageName}.html?RUN=${runId}&CLIENT_ID=${clientId}`);
+        await page.goto(`${site.base}/pages/${pageName}.html?RUN=${runId}&CLIENT_ID=${clientId}`);
         await page.waitFor(() => document.querySelector('mqtt-connection')?.getAttribute('status') === 'connected');
         await page.waitFor(() =>
           [...document.querySelectorAll('mqtt-subscribe')].every((s) => s.getAttribute('status') === 'subscribed'),
         );
         // The broker saw exactly one SUBSCRIBE per filter from this page's client.
-        await peers.logHas(`Received SUBSCRIBE from ${clientId}`);
+        await site.peers.logHas(`Received SUBSCRIBE from ${clientId}`);
 
         // A value from an outside peer, through a wildcard and a JSON path.
-        await peers.pub(`${runId}/home/kitchen/temperature`, '{"celsius": 21.5}');
+        await site.peers.pub(`${runId}/home/kitchen/temperature`, '{"celsius": 21.5}');
         await page.waitFor(() => document.querySelector('#temp').textContent === '21.5');
 
         // A binding: the device reports the lamp on.
-        await peers.pub(`${runId}/home/light/state`, 'true');
+        await site.peers.pub(`${runId}/home/light/state`, 'true');
         await page.waitFor(() => document.querySelector('#lamp').checked === true);
 
         // A publish: unticking the box sends `false`, seen by mosquitto_sub.
-        const { received, subscribed } = peers.firstMessage(`${runId}/home/light/set`, `sub-${runId}`.slice(0, 23));
+        const { received, subscribed } = site.peers.firstMessage(`${runId}/home/light/set`, `sub-${runId}`.slice(0, 23));
         await subscribed;
         await page.click('#lamp');
         assert.equal(await received, 'false');
 
         // Untrusted payload: shown as text, never parsed as HTML.
-        await peers.pub(`${runId}/home/kitchen/temperature`, '{"celsius": "<img src=x onerror=window.pwned=1>"}');
+        await site.peers.pub(`${runId}/home/kitchen/temperature`, '{"celsius": "<img src=x onerror=window.pwned=1>"}');
         await page.waitFor(() => document.querySelector('#temp').textContent.startsWith('<img'));
         assert.equal(await page.evaluate(() => document.querySelectorAll('img').length), 0);
         assert.equal(await page.evaluate(() => window.pwned), undefined);

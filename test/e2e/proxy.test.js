@@ -12,14 +12,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  CHROMIUM_INTENSIVE_THROTTLING_ARGS,
-  CHROMIUM_UNTHROTTLING_ARGS,
-  FIREFOX,
-} from '../../scripts/browsers.js';
+import { CHROMIUM_INTENSIVE_THROTTLING_ARGS, CHROMIUM_UNTHROTTLING_ARGS } from '../../scripts/browsers.js';
+import { launchPuppeteer } from '../../scripts/launch-browser.js';
 import { escapeHtml } from '../../scripts/escape-html.js';
 import { killTree } from '../../scripts/kill-tree.js';
 import { startMosquitto } from '../../scripts/mosquitto.js';
@@ -107,21 +101,13 @@ function page({ id, url = '/mqtt', keepalive = KEEPALIVE, policy = 'none', share
 
 /** Puppeteer for both: its tabs share one window, so a new one hides the one before, as a user's do. */
 function launch(name, spki) {
-  return name === 'chromium'
-    ? puppeteer.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [...CHROMIUM_ARGS, ...CHROMIUM_INTENSIVE_THROTTLING_ARGS, `--ignore-certificate-errors-spki-list=${spki}`],
-        ignoreDefaultArgs: CHROMIUM_UNTHROTTLING_ARGS,
-      })
-    : puppeteer.launch({
-        browser: 'firefox',
-        executablePath: FIREFOX,
-        headless: true,
-        acceptInsecureCerts: true,
-        // Firefox waits 30 s after a page loads before it throttles it in the background.
-        extraPrefsFirefox: { 'dom.timeout.throttling_delay': 0 },
-      });
+  return launchPuppeteer(name, {
+    args: [...CHROMIUM_INTENSIVE_THROTTLING_ARGS, `--ignore-certificate-errors-spki-list=${spki}`],
+    ignoreDefaultArgs: CHROMIUM_UNTHROTTLING_ARGS,
+    acceptInsecureCerts: true,
+    // Firefox waits 30 s after a page loads before it throttles it in the background.
+    prefs: { 'dom.timeout.throttling_delay': 0 },
+  });
 }
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -163,6 +149,12 @@ describe('behind nginx: an https page with url="/mqtt"', () => {
   const nginxTimeouts = () => nginx.log().filter((line) => line.includes('upstream timed out')).length;
 
   for (const name of BROWSERS) {
+    if (name === 'webkit') {
+      // The cases hide tabs behind others and read Puppeteer's pages, which WebDriver classic has
+      // no way to do (its launch used to fall through to a second Firefox run under this name).
+      describe(name, () => it('behind nginx', { skip: 'WebKit: no way to hide a tab through WebDriver classic (no CDP); the test drives Puppeteer pages' }, () => {}));
+      continue;
+    }
     describe(name, () => {
       let browser;
       before(async () => {

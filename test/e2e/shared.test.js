@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { escapeHtml } from '../../scripts/escape-html.js';
-import { startMosquitto } from '../../scripts/mosquitto.js';
 import { browserPss } from '../../scripts/process-memory.js';
 import { launchers } from './one-context.js';
 import { closeWithin } from '../../scripts/time-limit.js';
-import { BROWSERS, mosquittoPeers, serveStatic, withoutFirefoxSocketNotes } from './support.js';
+import { BROWSERS, pageAndBroker, withoutFirefoxSocketNotes } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('./pages/shared.html', import.meta.url));
@@ -45,20 +44,8 @@ async function untilAll(tabs, ok, what, timeout = 10000) {
 }
 
 describe('tabs sharing one connection, against mosquitto', () => {
-  let mosquitto;
-  let peers;
-  let server;
-  let base;
-  before(async () => {
-    mosquitto = await startMosquitto();
-    peers = mosquittoPeers(mosquitto);
-    ({ server, base } = await serveStatic(root, render));
-  });
-  after(async () => {
-    server?.close();
-    await mosquitto?.close();
-  });
-  const count = (text) => mosquitto.log().filter((line) => line.includes(text)).length;
+  const site = pageAndBroker(root, render);
+  const count = (text) => site.mosquitto.log().filter((line) => line.includes(text)).length;
 
   for (const browserName of BROWSERS) {
     describe(browserName, () => {
@@ -75,17 +62,17 @@ describe('tabs sharing one connection, against mosquitto', () => {
         const tabs = [];
         for (const tab of ['a', 'b', 'c']) {
           const page = await browser.newTab();
-          await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ TAB: tab, WS_URL: mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic })}`);
+          await page.goto(`${site.base}/pages/shared.html?${new URLSearchParams({ TAB: tab, WS_URL: site.mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic })}`);
           tabs.push(page);
         }
         await untilAll(tabs, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'every tab connected and subscribed');
         assert.equal(count(` as ${clientId} (`), 1, 'one CONNECT for three tabs');
         assert.equal(count(`Received SUBSCRIBE from ${clientId}`), 1, 'one SUBSCRIBE for the filter the three tabs hold');
 
-        await peers.pub(topic, 'to all');
+        await site.peers.pub(topic, 'to all');
         await untilAll(tabs, (s) => s.value === 'to all', 'the message reached every tab');
 
-        const { received, subscribed } = peers.firstMessage(`${topic}/set`, `${run}-sub`);
+        const { received, subscribed } = site.peers.firstMessage(`${topic}/set`, `${run}-sub`);
         await subscribed;
         await tabs[2].click('button');
         assert.equal(await received, 'from c', 'the click in the third tab went out through the shared connection');
@@ -99,7 +86,7 @@ describe('tabs sharing one connection, against mosquitto', () => {
         assert.equal(count(`Received SUBSCRIBE from ${clientId}`), 2, 'the new holder subscribed again, once');
         await untilAll(rest, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'the others connected again', 15000);
         assert.ok(count(` as ${clientId} (`) <= 2, `at most one reconnect (${count(` as ${clientId} (`)} CONNECTs)`);
-        await peers.pub(topic, 'after the first tab left');
+        await site.peers.pub(topic, 'after the first tab left');
         await untilAll(rest, (s) => s.value === 'after the first tab left', 'the others still receive');
         for (const tab of tabs) assert.deepEqual(tab.errors, []);
         for (const tab of rest) await tab.close();
@@ -111,7 +98,7 @@ describe('tabs sharing one connection, against mosquitto', () => {
         const topic = `${run}/T`;
         const open = async (tab) => {
           const page = await browser.newTab();
-          await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ TAB: String(tab), WS_URL: mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic })}`);
+          await page.goto(`${site.base}/pages/shared.html?${new URLSearchParams({ TAB: String(tab), WS_URL: site.mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic })}`);
           return page;
         };
         const tabs = [await open(1)];
@@ -122,7 +109,7 @@ describe('tabs sharing one connection, against mosquitto', () => {
         const twentyTabs = browserPss(browser.pid());
         assert.equal(count(` as ${clientId} (`), 1, 'one CONNECT for twenty tabs');
         assert.equal(count(`Received SUBSCRIBE from ${clientId}`), 1, 'one SUBSCRIBE for the filter they all hold');
-        await peers.pub(topic, 'to twenty');
+        await site.peers.pub(topic, 'to twenty');
         await untilAll(tabs, (s) => s.value === 'to twenty', 'the message reached every tab', 15000);
         const perTab = Math.round((twentyTabs - oneTab) / 19 / 1024);
         const figure = `${browserName}: 20 shared tabs, the browser's processes hold ${Math.round(oneTab / 1024)} MB with 1 tab, ${Math.round(twentyTabs / 1024)} MB with 20: ${perTab} MB per extra tab (PSS)`;
@@ -136,7 +123,7 @@ describe('tabs sharing one connection, against mosquitto', () => {
       /** A new tab on /pages/shared.html with these values. */
       const openTab = async (values) => {
         const page = await browser.newTab();
-        await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ WS_URL: mosquitto.wsUrl, ...values })}`);
+        await page.goto(`${site.base}/pages/shared.html?${new URLSearchParams({ WS_URL: site.mosquitto.wsUrl, ...values })}`);
         return page;
       };
       const messagesOf = (tab) => tab.evaluate(() => window.messages);
@@ -147,14 +134,14 @@ describe('tabs sharing one connection, against mosquitto', () => {
         const values = { CLIENT_ID: `dash-${run}`, TOPIC: `${run}/T` };
         const tabs = [await openTab({ TAB: 'a', ...values }), await openTab({ TAB: 'b', ...values })];
         await untilAll(tabs, ready, 'both tabs connected and subscribed');
-        await peers.pub(values.TOPIC, 'first');
+        await site.peers.pub(values.TOPIC, 'first');
         await untilAll(tabs, (s) => s.value === 'first', 'the message reached both tabs');
         const leaderAt = (await messagesOf(tabs[0]))[0].receivedAt;
 
         tabs.push(await openTab({ TAB: 'c', ...values }));
         await untilAll([tabs[2]], (s) => ready(s) && s.value === 'first', 'the new tab shows the latest message');
         // A later message marks the end: whatever the new tab caused came before it.
-        await peers.pub(values.TOPIC, 'second');
+        await site.peers.pub(values.TOPIC, 'second');
         await untilAll(tabs, (s) => s.value === 'second', 'the next message reached every tab');
         const seen = await Promise.all(tabs.map(messagesOf));
         for (const [i, messages] of seen.entries()) {
@@ -178,7 +165,7 @@ describe('tabs sharing one connection, against mosquitto', () => {
           const only = `${run}/only-b`;
           const follower = await openTab({ TAB: 'b', CLIENT_ID: clientId, TOPIC: only });
           await untilAll([follower], ready, 'the second tab subscribed through the first');
-          const unsubscribed = () => mosquitto.log().some((line) => line.endsWith(`${clientId} ${only}`));
+          const unsubscribed = () => site.mosquitto.log().some((line) => line.endsWith(`${clientId} ${only}`));
           assert.equal(unsubscribed(), false);
           if (end === 'crashed') {
             await follower.crash();
@@ -214,7 +201,7 @@ describe('tabs sharing one connection, against mosquitto', () => {
             },
             [topic, payload],
           );
-        await mosquitto.stop();
+        await site.mosquitto.stop();
         try {
           await untilAll(tabs, (s) => s.status !== 'connected', 'both tabs saw the broker go');
           await publish(tabs[0], `${run}/from-a`, 'from a');
@@ -225,13 +212,13 @@ describe('tabs sharing one connection, against mosquitto', () => {
           while ((a = await tabs[0].evaluate(() => window.published)) === 'pending' && Date.now() < leaderGone) await sleep(50);
           assert.equal(a, 'publish-failed', 'the removed connection answered its queued publish');
         } finally {
-          await mosquitto.start();
+          await site.mosquitto.start();
         }
         await untilAll([tabs[1]], ready, 'the other tab leads and is connected again', 15000);
         const delivered = Date.now() + 10000;
         while ((await tabs[1].evaluate(() => window.published)) === 'pending' && Date.now() < delivered) await sleep(50);
         assert.equal(await tabs[1].evaluate(() => window.published), 'resolved', 'its publish was acknowledged');
-        const { received } = peers.firstMessage(`${run}/from-b`, `${run}-peer`);
+        const { received } = site.peers.firstMessage(`${run}/from-b`, `${run}-peer`);
         assert.equal(await received, 'from b', 'and is at the broker');
         for (const tab of tabs) assert.deepEqual(withoutFirefoxSocketNotes(tab.errors), []);
         for (const tab of tabs) await tab.close();
@@ -243,7 +230,7 @@ describe('tabs sharing one connection, against mosquitto', () => {
         const tabs = [];
         for (const tab of ['a', 'b']) {
           const page = await browser.newTab();
-          await page.goto(`${base}/pages/shared.html?${new URLSearchParams({ TAB: tab, WS_URL: mosquitto.wsUrl, TOPIC: `${run}/T` })}`);
+          await page.goto(`${site.base}/pages/shared.html?${new URLSearchParams({ TAB: tab, WS_URL: site.mosquitto.wsUrl, TOPIC: `${run}/T` })}`);
           tabs.push(page);
         }
         await untilAll(tabs, (s) => s.status === 'connected' && s.subscribe === 'subscribed', 'both tabs connected');

@@ -1,18 +1,14 @@
-// What the whole-page tests share: the browsers (Debian's Chromium through Playwright, Firefox
-// ESR through Puppeteer's WebDriver BiDi, WebKitGTK's MiniBrowser through WebDriver classic:
-// scripts/webkit-pages.js) behind one small page API, a static file server, and mosquitto's
-// command-line peers.
+// What the whole-page tests share: the browsers (scripts/launch-browser.js: Chromium, Firefox
+// and WebKit behind one small page API), a static file server (scripts/static-server.js), and
+// mosquitto's command-line peers.
 import { after, before, describe } from 'node:test';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from '../../scripts/browsers.js';
-import { killTree } from '../../scripts/kill-tree.js';
-import { closeWithin } from '../../scripts/time-limit.js';
-import { launchWebKit } from '../../scripts/webkit-pages.js';
+import { launchBrowser } from '../../scripts/launch-browser.js';
+import { startMosquitto } from '../../scripts/mosquitto.js';
+import { startStaticServer } from '../../scripts/static-server.js';
+
+/** Starts a browser (each Chromium page isolated in a context of its own); `close()` is bounded. */
+export { launchBrowser };
 
 /** BROWSERS=chromium (or firefox, webkit, or a list) runs those; the default is all three. */
 export const BROWSERS = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((b) => b.trim());
@@ -25,53 +21,34 @@ export function unlessWebKit(browserName, why) {
   return browserName === 'webkit' ? { skip: `WebKit: ${why}` } : {};
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
-
 /**
- * Serves `dir` read-only on 127.0.0.1. `render(path, url)` may answer a request itself (a page
- * with values filled in) by returning the HTML; otherwise the file is sent as it is.
+ * Serves `dir` read-only on 127.0.0.1 (scripts/static-server.js). `render(path, url)` may answer a
+ * request itself (a page with values filled in) by returning the HTML; otherwise the file is sent
+ * as it is. `options` are the server's others (`headers`, `mounts`, `tls`).
  */
-export function serveStatic(dir, render = () => undefined) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const html = render(url.pathname, url);
-    if (html !== undefined) return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    const path = normalize(join(dir, url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname));
-    if (!path.startsWith(dir) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(readFileSync(path));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${server.address().port}` })),
-  );
+export function serveStatic(dir, render = () => undefined, options = {}) {
+  return startStaticServer({ root: dir, render, ...options });
 }
 
-/** The part of Playwright's and Puppeteer's page APIs these tests use, made one. */
-function adapt(page, kind) {
-  const adapted = {
-    goto: (url) => page.goto(url),
-    click: (selector) => page.click(selector),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    /** The browser's network emulation: the page goes offline (an `offline` event) and back (`online`). */
-    close: () => page.close(),
-    setOffline: (offline) => (kind === 'playwright' ? page.context().setOffline(offline) : page.setOfflineMode(offline)),
-    waitFor: (fn, arg, timeout = 10000) =>
-      kind === 'playwright'
-        ? page.waitForFunction(fn, arg, { timeout, polling: 50 })
-        : page.waitForFunction(fn, { timeout, polling: 50 }, arg),
-    /** Uncaught errors of the page, to assert there were none. */
-    errors: [],
-    /**
-     * The page's console errors: `console.error` calls and what the browser reports there itself
-     * (a failed WebSocket, a refused resource), to assert there were none.
-     */
-    consoleErrors: [],
-  };
-  page.on('pageerror', (e) => adapted.errors.push(String(e?.message ?? e)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') adapted.consoleErrors.push(message.text());
+/**
+ * The page-plus-broker fixture of a `describe` block: before its tests, a private mosquitto
+ * (`startMosquitto(options)`) and `root` served read-only, with `render(pathname, url, mosquitto)`
+ * answering the pages it fills in (the broker's URL); after them, both stopped. The returned
+ * object fills in as they start: `mosquitto`, `server`, `base`, and `peers` (the broker's
+ * command-line peers, mosquittoPeers).
+ */
+export function pageAndBroker(root, render = () => undefined, options = {}) {
+  const site = { mosquitto: undefined, server: undefined, base: undefined, peers: undefined };
+  before(async () => {
+    site.mosquitto = await startMosquitto(options);
+    site.peers = mosquittoPeers(site.mosquitto);
+    ({ server: site.server, base: site.base } = await serveStatic(root, (pathname, url) => render(pathname, url, site.mosquitto)));
   });
-  return adapted;
+  after(async () => {
+    site.server?.close();
+    await site.mosquitto?.close();
+  });
+  return site;
 }
 
 /**
@@ -80,32 +57,6 @@ function adapt(page, kind) {
  */
 export function withoutFirefoxSocketNotes(errors) {
   return errors.filter((e) => !/^Firefox can’t establish a connection to the server at |^The connection to ws:\/\/\S+ was interrupted while the page was loading\.$/.test(e));
-}
-
-const launchers = {
-  chromium: async () => {
-    // launchServer, unlike launch, tells the browser's pid: a hung close can then be ended.
-    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const browser = await chromium.connect(server.wsEndpoint());
-    return {
-      newPage: async () => adapt(await browser.newPage(), 'playwright'),
-      close: () => closeWithin(server.close(), 15000, 'Chromium', () => killTree(server.process().pid)),
-    };
-  },
-  firefox: async () => {
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
-    return {
-      newPage: async () => adapt(await browser.newPage(), 'puppeteer'),
-      close: () => closeWithin(browser.close(), 15000, 'Firefox', () => killTree(browser.process()?.pid)),
-    };
-  },
-  webkit: () => launchWebKit(),
-};
-
-/** Starts `name` (chromium, firefox, webkit); `close()` is bounded, so a hung browser cannot hold the run. */
-export function launchBrowser(name) {
-  if (!launchers[name]) throw new Error(`unknown browser ${name} (use chromium, firefox, webkit)`);
-  return launchers[name]();
 }
 
 /**

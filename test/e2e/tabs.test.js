@@ -10,9 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeHtml } from '../../scripts/escape-html.js';
-import { startMosquitto } from '../../scripts/mosquitto.js';
 import { launchers } from './one-context.js';
-import { BROWSERS, mosquittoPeers, serveStatic, withoutFirefoxSocketNotes } from './support.js';
+import { BROWSERS, pageAndBroker, withoutFirefoxSocketNotes } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = fileURLToPath(new URL('./pages/tabs.html', import.meta.url));
@@ -69,19 +68,7 @@ const holds = (s) => s.status === 'connected';
 const stopped = (s) => s.status === 'error' && s.code === 'client-id-in-use';
 
 describe('two tabs with one fixed client-id, against mosquitto', () => {
-  let mosquitto;
-  let peers;
-  let server;
-  let base;
-  before(async () => {
-    mosquitto = await startMosquitto();
-    peers = mosquittoPeers(mosquitto);
-    ({ server, base } = await serveStatic(root, renderTabs));
-  });
-  after(async () => {
-    server?.close();
-    await mosquitto?.close();
-  });
+  const site = pageAndBroker(root, renderTabs);
 
   for (const browserName of BROWSERS) {
     describe(browserName, () => {
@@ -96,7 +83,7 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
       const clientId = `dash-1-${browserName.slice(0, 2)}-${run.slice(-6)}`;
       const topic = `${run}/T`;
       /** CONNECTs mosquitto accepted from this run's client id. */
-      const connects = () => mosquitto.log().filter((line) => line.includes(` as ${clientId} (`)).length;
+      const connects = () => site.mosquitto.log().filter((line) => line.includes(` as ${clientId} (`)).length;
       /** Set by the first test: [the tab that holds the id, the tab that stopped]. */
       let holder;
       let loser;
@@ -104,9 +91,9 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
       it('one tab keeps the id, the other stops with client-id-in-use: no loop', async (t) => {
         const tabs = [await browser.newTab(), await browser.newTab()];
         const started = Date.now();
-        const query = new URLSearchParams({ WS_URL: mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic });
-        await tabs[0].goto(`${base}/pages/tabs.html?TAB=a&${query}`);
-        await tabs[1].goto(`${base}/pages/tabs.html?TAB=b&${query}`);
+        const query = new URLSearchParams({ WS_URL: site.mosquitto.wsUrl, CLIENT_ID: clientId, TOPIC: topic });
+        await tabs[0].goto(`${site.base}/pages/tabs.html?TAB=a&${query}`);
+        await tabs[1].goto(`${site.base}/pages/tabs.html?TAB=b&${query}`);
         // The premise: the two tabs reach each other on a BroadcastChannel (one browser context).
         await tabs[1].evaluate(() => {
           const probe = new BroadcastChannel('tabs-test-probe');
@@ -135,7 +122,7 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
 
         // The holder's subscription works; the stopped tab gets nothing.
         await until([holder], (s) => s.subscribe === 'subscribed', 'the holder subscribed');
-        await peers.pub(topic, 'first');
+        await site.peers.pub(topic, 'first');
         await until([holder], (s) => s.value === 'first', 'the holder received the message');
         assert.equal((await loser.evaluate(tabState)).value, undefined, 'the stopped tab received nothing');
 
@@ -176,7 +163,7 @@ describe('two tabs with one fixed client-id, against mosquitto', () => {
 
         // The subscription came back with the id.
         await until([loser], (s) => s.subscribe === 'subscribed', 'the taker subscribed');
-        await peers.pub(topic, 'second');
+        await site.peers.pub(topic, 'second');
         await until([loser], (s) => s.value === 'second', 'the taker received the message');
         assert.equal((await holder.evaluate(tabState)).value, 'first', 'the tab taken over received nothing more');
         assert.deepEqual(withoutFirefoxSocketNotes([...loser.errors, ...holder.errors]), []);

@@ -78,7 +78,7 @@ describe('<mqtt-connection>: one client id, two connections (client-id-in-use)',
     await waitFor(() => sub.value === 'still here');
   });
   // MQTT 5 DISCONNECT 0x8E: mosquitto 2.0.11 closes the taken-over socket without one, so that
-  // path is driven through a fake client in test/core/connection.test.ts.
+  // path is driven through a fake client in test/core/connection-*.test.ts.
 });
 
 describe('<mqtt-connection>: credentials set, then connect(), in one task (the README pattern)', () => {

@@ -1,7 +1,7 @@
 // A stand-in for MQTT.js's MqttClient and the factory that makes it, for MqttConnection's unit
-// tests (test/core/connection.test.ts, shared-link.test.ts): the test makes it emit what MQTT.js
+// tests (test/core/connection-*.test.ts, shared-link.test.ts): the test makes it emit what MQTT.js
 // emits, in the order it chooses. No broker, no WebSocket.
-import type { IClientOptions, IClientPublishOptions, IClientSubscribeOptions, IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions, IClientSubscribeOptions, IConnackPacket, IDisconnectPacket, ISubscriptionGrant, MqttClient } from 'mqtt';
 import type { ClientFactory } from '../../src/transport/connect.js';
 
 type Handler = (...args: unknown[]) => void;
@@ -43,10 +43,14 @@ interface PublishCall {
   callback: (error?: Error) => void;
 }
 
-interface SubscribeCall {
+/** MQTT.js's SUBACK callback: an error (a refusal, a dropped connection) or the grants. */
+export type SubackCallback = (error: Error | null | undefined, granted?: ISubscriptionGrant[]) => void;
+
+/** One SUBSCRIBE asked of the client; the test answers it through `callback`. */
+export interface SubscribeCall {
   filter: string;
   options: IClientSubscribeOptions;
-  callback: (error: Error | null, granted?: Array<{ topic: string; qos: number }>) => void;
+  callback: SubackCallback;
 }
 
 /**
@@ -119,6 +123,16 @@ export class FakeClient extends MiniEmitter {
   unsubscribe(filter: string): this {
     this.unsubscribes.push(filter);
     return this;
+  }
+
+  /** The SUBSCRIBE calls as [filter, qos], for compact assertions. */
+  get sent(): Array<[string, number | undefined]> {
+    return this.subscribes.map((s) => [s.filter, s.options.qos]);
+  }
+
+  /** Answers every unanswered SUBSCRIBE with success at the QoS asked for. */
+  grantAll(): void {
+    for (const call of this.subscribes.splice(0)) call.callback(null, [{ topic: call.filter, qos: call.options.qos ?? 0 }]);
   }
 
   /** MQTT.js's private reconnect (called by its reconnect timer): emits `reconnect`, then connects. */
