@@ -92,11 +92,12 @@ export class WebSocketStream extends SmallEmitter {
         this.#flush();
       },
       message: (event: MessageEvent) => this.#receive(event.data),
-      // `close` follows (WHATWG) with the code a refusal is told by (RabbitMQ 1002 "unauthenticated",
-      // after WebKit's `error`): wait for it; a second at most, for a stand-in that never sends it.
+      // An open socket's `close` carries the code a refusal is told by (RabbitMQ 1002, after WebKit's
+      // `error`): wait for it, 1 s at most. One that never opened has none: closed at once.
       error: (event: Event) => {
         this.#closeError ??= Object.assign(new Error('WebSocket error'), { event });
-        this.#errorTimer ??= setTimeout(() => this.#socketClosed(this.#closeError), 1000);
+        if (!this.opened) this.#socketClosed(this.#closeError);
+        else this.#errorTimer ??= setTimeout(() => this.#socketClosed(this.#closeError), 1000);
       },
       close: (event: CloseEvent) => {
         this.closeCode = event.code;
