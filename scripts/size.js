@@ -12,11 +12,11 @@
 //             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
 //             its stylesheet, minified), which the chart's budget is counted from.
 //
-// Budgets (exit 1 when one is broken): own code loaded at once <= 21,500 B gzip (issue 21's
+// Budgets (exit 1 when one is broken): own code loaded at once <= 22,000 B gzip (issue 21's
 // target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
 // ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
 // import of one would put it back); each CDN bundle <= 68,000 B gzip
-// (SPEC.md, Packaging); cdn/mqtt-chart.js <= uPlot alone + 4 KB gzip; no uPlot in the main CDN
+// (README, Packaging); cdn/mqtt-chart.js <= uPlot alone + 4 KB gzip; no uPlot in the main CDN
 // bundle. Sizes are GNU `gzip -9 -c | wc -c` (zlib's level 9 differs by a few
 // hundred bytes). Breakdowns of the CDN bundle by package and of the own code by source file
 // show where the bytes are.
@@ -29,8 +29,11 @@ import { noticeBanner } from '../build/third-party-notices.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const KB = 1024;
-/** The main entry's own code loaded at once (gzip -9): enforced. 21,062 B when it was set. */
-const OWN_BUDGET = 21500;
+/**
+ * The main entry's own code loaded at once (gzip -9): enforced against a regression. 21,062 B when
+ * the lazy parts landed, 21,603 B after issue 23's `Attempt` class and numeric-setting rule.
+ */
+const OWN_BUDGET = 22000;
 /** Issue 21's target for it, printed (`over` while it is): the lazy parts alone do not reach it. */
 const OWN_TARGET = 17500;
 /**
