@@ -42,6 +42,9 @@ export default {
     {
       name: 'mqtt-elements-manifest',
       packageLinkPhase({ customElementsManifest }) {
+        // Modules by path: the analyzer's own order follows the file system's and varied between
+        // clean builds (dist/vendor/mqtt.js), which made the checked-in manifest look stale.
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         const definitions = new Map();
         for (const mod of customElementsManifest.modules) {
           // The analyzer also lists some local variables of functions (`qos`, `options`) as
