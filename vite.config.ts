@@ -179,7 +179,7 @@ const MAIN_CDN = './mqtt-elements.js';
  */
 export function chartSharesMainCdn(): Plugin {
   const FROM_MAIN = new Set(
-    ['define', 'errors', 'events', 'context', 'core/format', 'core/numeric-setting', 'elements/internal/problems', 'elements/internal/error-reporter', 'elements/internal/subscription-controller', 'elements/internal/write-value'].map((m) =>
+    ['define', 'errors', 'events', 'context', 'core/format', 'core/numeric-setting', 'core/payload-formats', 'core/format-queue', 'elements/internal/problems', 'elements/internal/error-reporter', 'elements/internal/subscription-controller', 'elements/internal/write-value'].map((m) =>
       here(`./src/${m}.ts`),
     ),
   );

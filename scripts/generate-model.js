@@ -16,8 +16,10 @@ export function stringUnions(root = ROOT) {
   const files = readdirSync(join(root, 'src'), { recursive: true }).filter((f) => f.endsWith('.ts'));
   for (const file of files) {
     const text = readFileSync(join(root, 'src', file), 'utf8');
-    for (const [, name, body] of text.matchAll(/export type (\w+) =\s*((?:\|?\s*'[^'\n]*'\s*)+);/g)) {
-      unions.set(name, [...body.matchAll(/'([^'\n]*)'/g)].map(([, value]) => value));
+    // An open union (`… | (string & {})`: these names, or any other string) keeps its names for
+    // editors to offer, and `(string & {})` as a member for the types.
+    for (const [, name, body, open] of text.matchAll(/export type (\w+) =\s*((?:\|?\s*'[^'\n]*'\s*)+)(\|\s*\(string & \{\}\)\s*)?;/g)) {
+      unions.set(name, [...[...body.matchAll(/'([^'\n]*)'/g)].map(([, value]) => value), ...(open ? [OPEN] : [])]);
     }
   }
   return unions;
@@ -46,7 +48,9 @@ export function unionMembers(text) {
   return members;
 }
 
-const PRIMITIVES = new Set(['string', 'number', 'boolean', 'unknown', 'undefined', 'null', 'true', 'false']);
+/** The member of an open string union: any string, the union's names offered. */
+const OPEN = '(string & {})';
+const PRIMITIVES = new Set(['string', 'number', 'boolean', 'unknown', 'undefined', 'null', 'true', 'false', OPEN]);
 const isLiteral = (member) => /^(['"]).*\1$/.test(member);
 
 /**
@@ -62,7 +66,7 @@ export function resolveType(text, unions) {
     if (member === 'undefined') continue;
     if (unions.has(member)) {
       expanded = true;
-      members.push(...unions.get(member).map((v) => `'${v}'`));
+      members.push(...unions.get(member).map((v) => (v === OPEN ? v : `'${v}'`)));
     }
     else members.push(isLiteral(member) ? `'${member.slice(1, -1)}'` : member);
   }

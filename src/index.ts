@@ -19,6 +19,7 @@ export {
 } from './core/connection.js';
 export type { SubscribeOptions, SubscriptionStatus } from './core/subscriptions.js';
 export type { ReceivedMessage } from './core/message.js';
-export type { PayloadFormat } from './core/payload.js';
+export type { PayloadFormat, BuiltInPayloadFormat } from './core/payload.js';
+export { registerFormat, type FormatCodec } from './core/payload-formats.js';
 export type { QoS } from './core/options.js';
 export { topicMatches, topicFilterError, topicNameError } from './core/topic.js';

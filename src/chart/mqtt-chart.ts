@@ -1,7 +1,9 @@
 import { ReactiveElement, type PropertyValues } from 'lit';
 import { numericValue, parseDecimals, parseThresholds } from '../core/format.js';
 import type { ReceivedMessage } from '../core/message.js';
-import { decodeFor, displayText, formatError, type PayloadFormat } from '../core/payload.js';
+import { displayText, type PayloadFormat } from '../core/payload.js';
+import { decodeFor, useFormat } from '../core/payload-formats.js';
+import { FormatQueue } from '../core/format-queue.js';
 import type { SubscriptionStatus } from '../core/subscriptions.js';
 import { defineElement } from '../elements/internal/define-element.js';
 import { ErrorReporter } from '../elements/internal/error-reporter.js';
@@ -75,10 +77,13 @@ export class MqttChartElement extends ReactiveElement {
   /** QoS to subscribe with: 0, 1 or 2. */
   qos: string | number = 0;
 
-  /** How payloads are decoded before plotting: `json` (default), `text` or `bytes` (never a number). */
+  /**
+   * How payloads are decoded before plotting: `json` (default), `text`, `cbor`, `sparkplug`, a name
+   * given to `registerFormat()`, or `bytes` (never a number).
+   */
   format: PayloadFormat = 'json';
 
-  /** With `json`: a dot path into the payload, e.g. `sensors.0.celsius`. */
+  /** With `json` or `cbor`: a dot path into the payload, e.g. `sensors.0.celsius`; with `sparkplug`, `metrics.NAME`. */
   path?: string;
 
   /** Id of an `<mqtt-connection>` to use instead of the nearest ancestor. */
@@ -124,6 +129,8 @@ export class MqttChartElement extends ReactiveElement {
     status: () => this.#reflectStatus(),
     error: this.#errors.report,
   });
+  /** Messages kept while the code of `format` loads. */
+  readonly #waiting = new FormatQueue<ReceivedMessage>((message) => this.#receive(message));
   #buffer = new SeriesBuffer();
   #limits: SeriesLimits = parseLimits(undefined, undefined, undefined).limits;
   #labelLevel?: number | undefined;
@@ -189,7 +196,7 @@ export class MqttChartElement extends ReactiveElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (CHART_PROPERTIES.some((name) => changed.has(name))) this.#applySettings(changed);
-    if (changed.has('format')) this.#problems.set('payload', formatError(this.format), true);
+    if (changed.has('format')) this.#problems.set('payload', useFormat(this.format), true);
     // Another filter (or connection) charts other topics: start afresh, before the subscription
     // moves and replays the new filter's latest messages.
     if ((changed.has('topic') || changed.has('connection')) && this.#buffer.size > 0) {
@@ -241,8 +248,10 @@ export class MqttChartElement extends ReactiveElement {
    * the drawing (and the summary) happen once in it.
    */
   #receive(received: ReceivedMessage): void {
+    if (this.#waiting.hold(received, this.format)) return;
     const result = decodeFor(received.decoder, this.format, this.path);
-    if (result.empty) return; // a retained message cleared: no point, and no error either
+    // A retained message cleared, or a Sparkplug message without the metric: no point, no error.
+    if (result.empty || result.absent) return;
     const value = result.ok ? numericValue(result.value) : undefined;
     if (value === undefined) {
       const reason = result.ok ? `${quote(result.value)} is not a number` : result.reason;

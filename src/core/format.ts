@@ -15,9 +15,13 @@ export interface DisplayFormat {
   locale?: string | undefined;
 }
 
-/** A number, or a string that is exactly a finite number (`format="text"` gives `"21.5"`); else undefined. */
+/**
+ * A number, a BigInt (CBOR's and Sparkplug's 64-bit integers; the nearest number beyond 2^53), or a
+ * string that is exactly a finite number (`format="text"` gives `"21.5"`); else undefined.
+ */
 export function numericValue(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'bigint') return Number(value);
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
@@ -82,7 +86,8 @@ export function formatValue(value: unknown, format: DisplayFormat): string {
   const text = displayText(value);
   const label = format.labels?.get(text);
   if (label !== undefined) return label;
-  const n = format.decimals === undefined ? undefined : numericValue(value);
+  // A BigInt stays exact: Intl formats it digit for digit.
+  const n = format.decimals === undefined ? undefined : typeof value === 'bigint' ? value : numericValue(value);
   if (n === undefined) return text;
   const key = `${format.locale ?? ''}|${format.decimals}`;
   let numbers = numberFormats.get(key);

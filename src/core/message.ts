@@ -40,7 +40,7 @@ export function toReceivedMessage(topic: string, payload: Uint8Array, packet: IP
     retained: !!packet.retain,
     qos: (packet.qos ?? 0) as QoS,
     receivedAt: Date.now(),
-    decoder: new PayloadDecoder(bytes),
+    decoder: new PayloadDecoder(bytes, topic),
   };
   if (packet.properties) message.properties = packet.properties;
   return message;

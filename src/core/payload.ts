@@ -2,24 +2,15 @@
  * Payload decoding, and a value as text. Pure, no DOM. A broker's payload is untrusted input: nothing
  * here ever interprets it as markup.
  */
-import { MqttElementsError } from '../errors.js';
 
-/** How `<mqtt-subscribe>` decodes a payload into its `value`. */
-export type PayloadFormat = 'text' | 'json' | 'bytes';
+/** The payload formats this package has built in (README, "Payload formats"). */
+export type BuiltInPayloadFormat = 'text' | 'json' | 'bytes' | 'cbor' | 'sparkplug';
 
-/** Every `format` `<mqtt-subscribe>` accepts. */
-const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['text', 'json', 'bytes'];
-
-/** Whether `format` is one of {@link PAYLOAD_FORMATS}. */
-export function isPayloadFormat(format: unknown): format is PayloadFormat {
-  return PAYLOAD_FORMATS.includes(format as PayloadFormat);
-}
-
-/** The `payload-format` error for a `format` that is not one of text, json, bytes (text is used). */
-export function formatError(format: unknown): MqttElementsError | undefined {
-  if (isPayloadFormat(format)) return undefined;
-  return new MqttElementsError('payload-format', `format must be text, json or bytes, not "${String(format)}"; using text`);
-}
+/**
+ * How an element decodes a payload into its `value`: a built-in format, or the name of one added
+ * with `registerFormat` (payload-formats.ts).
+ */
+export type PayloadFormat = 'text' | 'json' | 'bytes' | 'cbor' | 'sparkplug' | (string & {});
 
 /** A decoding's outcome: a value, or the reason it failed (for a `payload-format` error). */
 export type DecodeResult = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -33,11 +24,24 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 export class PayloadDecoder {
   /** The payload as received. */
   readonly bytes: Uint8Array;
+  /** The topic it arrived on (a registered format's `decode` gets it). */
+  readonly topic: string;
   #text?: string;
   #json?: DecodeResult;
+  /** Other formats' decodings (payload-formats.ts), by format name. */
+  #other?: Map<string, DecodeResult>;
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, topic = '') {
     this.bytes = bytes;
+    this.topic = topic;
+  }
+
+  /** The payload decoded as the format `name` by `run`, run at most once per message. */
+  decodedAs(name: string, run: () => DecodeResult): DecodeResult {
+    this.#other ??= new Map();
+    let result = this.#other.get(name);
+    if (!result) this.#other.set(name, (result = run()));
+    return result;
   }
 
   /** The payload as UTF-8 text (invalid sequences become U+FFFD), decoded on first use. */
@@ -61,30 +65,13 @@ export class PayloadDecoder {
    * The payload as `format`, then (for JSON) followed along `path`. JSON results are shared
    * between elements, so they are frozen-by-convention: elements must not mutate `value`.
    */
-  decode(format: PayloadFormat, path?: string): DecodeResult {
+  decode(format: 'text' | 'json' | 'bytes', path?: string): DecodeResult {
     if (format === 'bytes') return { ok: true, value: this.bytes };
     if (format === 'text') return { ok: true, value: this.text };
     const json = this.json;
     if (!json.ok || !path) return json;
     return followPath(json.value, path);
   }
-}
-
-/**
- * A decoding for an element: `known` says the format was one of text/json/bytes (else text was
- * used); `empty` marks a zero-length payload.
- */
-export type ElementDecoding = DecodeResult & { known: boolean; empty: boolean };
-
-/**
- * Decodes a payload as an element's `format` says (text for an unknown one) and, for JSON, along
- * its `path`. A zero-length payload is how MQTT clears a retained message: as text it is `''`, as
- * bytes an empty array, and as JSON no value, but no error either (the caller checks `empty`).
- */
-export function decodeFor(decoder: PayloadDecoder, format: unknown, path: string | undefined): ElementDecoding {
-  const known = isPayloadFormat(format);
-  const as = known ? format : 'text';
-  return { ...decoder.decode(as, as === 'json' ? path : undefined), known, empty: decoder.bytes.length === 0 };
 }
 
 /**
@@ -104,18 +91,26 @@ export function followPath(value: unknown, path: string): DecodeResult {
 }
 
 /**
- * How a decoded value is shown as text: strings as they are, bytes as hex pairs, other values
- * as JSON, nothing for `undefined`.
+ * How a decoded value is shown as text: strings as they are, bytes as hex pairs, a BigInt as its
+ * digits, other values as JSON (a BigInt inside as a string of its digits), nothing for `undefined`.
  */
 export function displayText(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return String(value);
   if (value instanceof Uint8Array) {
     return Array.from(value, (b) => b.toString(16).padStart(2, '0')).join(' ');
   }
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
+    // BigInt (CBOR and Sparkplug's 64-bit integers beyond 2^53), which JSON.stringify refuses:
+    // written as its digits, exactly.
+    try {
+      return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value);
+    } catch {
+      // fall through
+    }
     // JSON that parsed but is nested too deeply for the engine to write out again (Firefox's
     // recursion limit is lower for stringify than for parse): said in words, not thrown.
     return '(a value nested too deeply to show)';

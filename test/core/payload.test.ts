@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { PayloadDecoder, displayText, followPath, isPayloadFormat } from '../../src/core/payload.js';
+import { PayloadDecoder, displayText, followPath } from '../../src/core/payload.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -20,18 +20,6 @@ function countJsonParse(body: () => void): number {
 }
 
 describe('core/payload', () => {
-  describe('isPayloadFormat', () => {
-    it('accepts text, json and bytes', () => {
-      for (const f of ['text', 'json', 'bytes']) expect(isPayloadFormat(f), f).to.equal(true);
-    });
-
-    it('refuses anything else', () => {
-      for (const f of ['', 'JSON', 'Text', 'binary', 'html', undefined, null, 1, {}]) {
-        expect(isPayloadFormat(f), String(f)).to.equal(false);
-      }
-    });
-  });
-
   describe('PayloadDecoder', () => {
     it('keeps the bytes it was given', () => {
       const bytes = utf8('hi');

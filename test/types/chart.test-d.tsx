@@ -30,8 +30,10 @@ export function chartElement(): void {
   chart.thresholds = '20 25';
   chart.sparkline = true;
   chart.format = 'text';
-  // @ts-expect-error: not a format
-  chart.format = 'xml';
+  chart.format = 'cbor';
+  chart.format = 'my-registered-format'; // any name given to registerFormat()
+  // @ts-expect-error: a format is a name
+  chart.format = 1;
 
   // Read-only state, typed.
   expectType<readonly ChartSeries[]>(chart.series);

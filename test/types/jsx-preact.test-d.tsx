@@ -30,8 +30,9 @@ export function Dashboard({ onValue }: { onValue: (value: unknown) => void }): J
 
       {/* @ts-expect-error misspelt attribute: `topik` is not one */}
       <mqtt-subscribe topik="a" />
-      {/* @ts-expect-error format is 'text' | 'json' | 'bytes' */}
-      <mqtt-subscribe topic="a" format="xml" />
+      <mqtt-subscribe topic="a" format="sparkplug" />
+      {/* @ts-expect-error format is a name: 'text' | 'json' | 'bytes' | 'cbor' | 'sparkplug' | a registered one */}
+      <mqtt-subscribe topic="a" format={1} />
       {/* @ts-expect-error history is a number */}
       <mqtt-subscribe topic="a" history="ten" />
       {/* @ts-expect-error sparkline is a boolean */}

@@ -47,8 +47,9 @@ export function Dashboard({ onValue }: { onValue: (value: unknown) => void }): R
 
       {/* @ts-expect-error misspelt attribute: `topik` is not one */}
       <mqtt-subscribe topik="a" />
-      {/* @ts-expect-error format is 'text' | 'json' | 'bytes' */}
-      <mqtt-subscribe topic="a" format="xml" />
+      <mqtt-subscribe topic="a" format="sparkplug" />
+      {/* @ts-expect-error format is a name: 'text' | 'json' | 'bytes' | 'cbor' | 'sparkplug' | a registered one */}
+      <mqtt-subscribe topic="a" format={1} />
       {/* @ts-expect-error keepalive is a number */}
       <mqtt-connection url="/mqtt" keepalive="thirty" />
       {/* @ts-expect-error store is 'memory' | 'indexeddb' */}

@@ -70,8 +70,8 @@ export function Dashboard({ onValue }: { onValue: (value: unknown) => void }): R
       />
       <MqttSubscribe
         topic="a"
-        // @ts-expect-error format is 'text' | 'json' | 'bytes'
-        format="xml"
+        // @ts-expect-error format is a name: 'text' | 'json' | 'bytes' | 'cbor' | 'sparkplug' | a registered one
+        format={1}
       />
       <MqttSubscribe
         topic="a"

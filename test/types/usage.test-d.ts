@@ -58,8 +58,10 @@ export function tagNameMap(): void {
   publish.qos = 1;
   void publish.publish({ on: true });
 
-  // @ts-expect-error format is 'text' | 'json' | 'bytes'
-  subscribe.format = 'xml';
+  subscribe.format = 'cbor';
+  subscribe.format = 'my-registered-format';
+  // @ts-expect-error format is a name: 'text' | 'json' | 'bytes' | 'cbor' | 'sparkplug' | a registered one
+  subscribe.format = 1;
   // @ts-expect-error history is a number
   subscribe.history = 'ten';
   // @ts-expect-error value is read-only

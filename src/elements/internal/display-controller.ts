@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { bindingError } from '../../core/binding.js';
-import { formatError } from '../../core/payload.js';
+import { useFormat } from '../../core/payload-formats.js';
 import { formatValue, levelOf, parseDecimals, parseLabels, parseThresholds, type DisplayFormat } from '../../core/format.js';
 import { numericSetting } from '../../core/numeric-setting.js';
 import type { MqttElementsError } from '../../errors.js';
@@ -91,7 +91,8 @@ export class DisplayController implements ReactiveController {
     const host = this.#host;
     const rebind = changed.has('property') || changed.has('attribute') || changed.has('target');
     if (rebind) this.#problems.set('binding', bindingError(host.target, host.attribute, host.property ?? 'textContent'));
-    if (changed.has('format')) this.#problems.set('payload', formatError(host.format), true);
+    // A lazy format's code starts loading now, before its first message.
+    if (changed.has('format')) this.#problems.set('payload', useFormat(host.format), true);
     if (DISPLAY_PROPERTIES.some((name) => changed.has(name))) {
       const host = this.#host;
       let error: MqttElementsError | undefined;

@@ -80,10 +80,14 @@ export class MqttPublishElement extends LitElement {
   /** ms to wait for the reply to a request. */
   @property({ type: Number, attribute: 'response-timeout' }) responseTimeout = 10000;
 
-  /** How the reply is decoded: `text`, `json` or `bytes`. */
+  /**
+   * How a value is sent and the reply decoded: `text`, `json`, `bytes` (values sent as without a
+   * format), `cbor` or `sparkplug` (the value encoded as CBOR or a Sparkplug B payload; `sparkplug`
+   * takes `{metrics: [{name, type, value}]}`), or a name given to `registerFormat()` (its `encode`).
+   */
   @property() format: PayloadFormat = 'text';
 
-  /** With `json`: a dot path into the reply. */
+  /** With `json`, `cbor` or `sparkplug`: a dot path into the reply (as on `<mqtt-subscribe>`). */
   @property() path?: string;
 
   /** CSS selector of the element the reply is written into. */

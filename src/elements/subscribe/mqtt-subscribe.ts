@@ -2,7 +2,9 @@ import { ReactiveElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { plainMessage, type MqttMessage, type ReceivedMessage } from '../../core/message.js';
 import { numericSetting } from '../../core/numeric-setting.js';
-import { decodeFor, type PayloadFormat } from '../../core/payload.js';
+import type { PayloadFormat } from '../../core/payload.js';
+import { decodeFor } from '../../core/payload-formats.js';
+import { FormatQueue } from '../../core/format-queue.js';
 import { DisplayController } from '../internal/display-controller.js';
 import type { SubscriptionStatus } from '../../core/subscriptions.js';
 import { MqttElementsError } from '../../errors.js';
@@ -50,10 +52,14 @@ export class MqttSubscribeElement extends ReactiveElement {
   /** QoS to subscribe with: 0, 1 or 2. */
   @property() qos: string | number = 0;
 
-  /** How `value` is decoded: `text` (UTF-8), `json` or `bytes` (Uint8Array). */
+  /**
+   * How `value` is decoded: `text` (UTF-8), `json`, `bytes` (Uint8Array), `cbor`, `sparkplug`
+   * (Sparkplug B), or a name given to `registerFormat()`. `cbor` and `sparkplug` load their code
+   * when set; messages meanwhile are kept and decoded in order once it is there.
+   */
   @property() format: PayloadFormat = 'text';
 
-  /** With `json`: a dot path into the payload, e.g. `sensors.0.celsius`. */
+  /** With `json` or `cbor`: a dot path into the payload, e.g. `sensors.0.celsius`; with `sparkplug`, `metrics.NAME` is the value of the metric NAME. */
   @property() path?: string;
 
   /** CSS selector of the element to write values into, resolved in this element's root node. */
@@ -116,6 +122,8 @@ export class MqttSubscribeElement extends ReactiveElement {
   readonly #view = new SubscribeView(this);
   readonly #rows = new LazyRows(this);
   readonly #display = new DisplayController(this, this.#problems);
+  /** Messages kept while the code of `format` loads. */
+  readonly #waiting = new FormatQueue<ReceivedMessage>((message) => this.#receive(message));
   #value: unknown;
   readonly #history = new MessageHistory();
   /** `history` and `limit` as parsed (their defaults while what was written is no number). */
@@ -173,6 +181,7 @@ export class MqttSubscribeElement extends ReactiveElement {
    * fires the event, and leaves all DOM work to the one update that follows a burst.
    */
   #receive(received: ReceivedMessage): void {
+    if (this.#waiting.hold(received, this.format)) return;
     const result = decodeFor(received.decoder, this.format, this.path);
     const message = plainMessage(received);
     let shown: string | undefined;
@@ -183,7 +192,7 @@ export class MqttSubscribeElement extends ReactiveElement {
       this.#display.received(result.value);
       this.#unboundValue = true;
       if (result.known) this.#problems.set('payload', undefined);
-    } else if (!result.empty) {
+    } else if (!result.empty && !result.absent) {
       this.#problems.set('payload', new MqttElementsError('payload-format', `${received.topic}: ${result.reason}`), true);
     }
     this.dispatchEvent(new MqttMessageEvent({ ...message, value: result.ok ? result.value : undefined }));
