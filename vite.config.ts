@@ -154,17 +154,50 @@ export function inlineLazyParts(): Plugin {
     name: 'mqtt-elements:inline-lazy-parts',
     apply: 'build',
     enforce: 'pre',
+    // The payload formats' chunks stay files of their own beside the bundle (formatChunks).
+    resolveId: (source) => (Object.values(FORMAT_CHUNKS).includes(source) ? { id: source, external: true } : null),
     transform(code, id) {
       if (!id.startsWith(here('./src/')) || !code.includes('import(')) return null;
       const parts: string[] = [];
       const body = code.replace(dynamic, (_match, _quote: string, path: string) => {
+        const chunk = FORMAT_CHUNKS[fileURLToPath(new URL(path.replace(/\.js$/, '.ts'), `file://${id}`))];
+        if (chunk) return `import(${JSON.stringify(chunk)})`;
         parts.push(`import * as __lazyPart${parts.length} from ${JSON.stringify(path)};`);
         return `Promise.resolve(__lazyPart${parts.length - 1})`;
       });
-      return parts.length > 0 ? { code: `${parts.join('\n')}\n${body}`, map: null } : null;
+      return body !== code ? { code: `${parts.join('\n')}\n${body}`, map: null } : null;
     },
   };
 }
+
+/**
+ * The payload formats whose code loads on first use (`format="cbor"`, `"sparkplug"`:
+ * src/core/payload-formats.ts), and the CDN file each is (built by `--mode formats`). Unlike the
+ * other lazy parts they are not inlined: together about 11 KB gzip that a page which never names
+ * them must not download (SPEC). The main bundles import them from beside themselves: an ES
+ * module resolves `./mqtt-format-cbor.js` against its own URL, and so does the classic IIFE script
+ * (HTML: a classic script's `import()` resolves against the script's URL). Each stands alone: it
+ * imports nothing of the package, so the same file serves both bundles.
+ */
+const FORMAT_CHUNKS: Record<string, string> = {
+  [here('./src/core/formats/cbor.ts')]: './mqtt-format-cbor.js',
+  [here('./src/core/formats/sparkplug.ts')]: './mqtt-format-sparkplug.js',
+};
+
+/** cdn/mqtt-format-cbor.js and cdn/mqtt-format-sparkplug.js (`vite build --mode formats`), after the main bundles. */
+const formatChunks: UserConfig = {
+  build: {
+    outDir: here('./cdn'),
+    emptyOutDir: false,
+    lib: {
+      entry: Object.fromEntries(Object.entries(FORMAT_CHUNKS).map(([source, file]) => [file.slice(2, -3), source])),
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
+    minify: true,
+    rolldownOptions: { output: { minify: true, postBanner: noticeBanner } },
+  },
+};
 
 /** The main CDN module, as cdn/mqtt-chart.js imports it: a sibling file, left external. */
 const MAIN_CDN = './mqtt-elements.js';
@@ -235,7 +268,9 @@ const chartCdn: UserConfig = {
 export default defineConfig(({ mode }) =>
   mode === 'chart'
     ? chartCdn
-    : {
+    : mode === 'formats'
+      ? formatChunks
+      : {
         root: here('./demo'),
         plugins: [demoBroker(), plantSimulator(), mqttStandIns(), inlineLazyParts()],
         resolve: {

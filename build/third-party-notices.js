@@ -21,11 +21,23 @@ export function packageDirOf(id) {
   return `${id.slice(0, at)}/node_modules/${name}`;
 }
 
-/** `{name, version, license, copyright}` of the package in `dir`, from its package.json and LICENSE file. */
+/**
+ * The license text of the package in `dir`: its LICENSE file, or for a package that ships none
+ * (@bufbuild/protobuf states its licenses in each source file's header) the copy of those headers
+ * in build/licenses/ (`@scope__name.txt`).
+ */
+export function licenseText(dir) {
+  const licenseFile = existsSync(dir) ? readdirSync(dir).find((f) => /^licen[cs]e/i.test(f)) : undefined;
+  if (licenseFile) return readFileSync(join(dir, licenseFile), 'utf8');
+  const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const copy = join(root, 'build', 'licenses', `${name.replace('/', '__')}.txt`);
+  return existsSync(copy) ? readFileSync(copy, 'utf8') : '';
+}
+
+/** `{name, version, license, copyright}` of the package in `dir`, from its package.json and license text. */
 export function packageNotice(dir) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const licenseFile = existsSync(dir) ? readdirSync(dir).find((f) => /^licen[cs]e/i.test(f)) : undefined;
-  const text = licenseFile ? readFileSync(join(dir, licenseFile), 'utf8') : '';
+  const text = licenseText(dir);
   // The holder's line, not the clause that mentions "the above copyright notice".
   const copyright = text
     .split('\n')

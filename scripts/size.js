@@ -12,7 +12,7 @@
 //             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
 //             its stylesheet, minified), which the chart's budget is counted from.
 //
-// Budgets (exit 1 when one is broken): own code loaded at once <= 22,000 B gzip (issue 21's
+// Budgets (exit 1 when one is broken): own code loaded at once <= 22,200 B gzip (issue 21's
 // target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
 // ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
 // import of one would put it back); each CDN bundle <= 68,000 B gzip
@@ -31,14 +31,19 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const KB = 1024;
 /**
  * The main entry's own code loaded at once (gzip -9): enforced against a regression. 21,062 B when
- * the lazy parts landed, 21,603 B after issue 23's `Attempt` class and numeric-setting rule.
+ * the lazy parts landed, 21,603 B after issue 23's `Attempt` class and numeric-setting rule,
+ * 22,197 B after issue 24's payload formats: what every page needs of them at once is the names
+ * (`format` is checked when set), `registerFormat` and the queue that keeps messages in order while
+ * a format's code loads (core/payload-formats.ts, core/format-queue.ts); decoding with any format
+ * but text, json and bytes is lazy (formats/codecs.ts, cbor.ts, sparkplug.ts).
  */
-const OWN_BUDGET = 22000;
+const OWN_BUDGET = 22200;
 /** Issue 21's target for it, printed (`over` while it is): the lazy parts alone do not reach it. */
 const OWN_TARGET = 17500;
 /**
  * Loaded on first use (a dynamic `import()` in src/): each must be out of the entry chunk. The
- * shared connection across tabs, `store="indexeddb"`, request/response and rows from a template.
+ * shared connection across tabs, `store="indexeddb"`, request/response, rows from a template, and
+ * the payload formats `cbor` and `sparkplug` (with cborg and @bufbuild/protobuf's wire code).
  */
 const LAZY = [
   'src/core/shared-host.ts',
@@ -49,7 +54,12 @@ const LAZY = [
   'src/transport/outbox-ids.ts',
   'src/core/send-request.ts',
   'src/elements/subscribe/rows-view.ts',
+  'src/core/formats/codecs.ts',
+  'src/core/formats/cbor.ts',
+  'src/core/formats/sparkplug.ts',
 ];
+/** The payload formats' CDN files (`--mode formats`): beside the main bundles, loaded on first use, not inlined. */
+const FORMAT_FILES = ['cdn/mqtt-format-cbor.js', 'cdn/mqtt-format-sparkplug.js'];
 const CDN_BUDGET = 68000;
 const CDN_FILES = ['cdn/mqtt-elements.js', 'cdn/mqtt-elements.iife.js'];
 const CHART_FILE = 'cdn/mqtt-chart.js';
@@ -117,10 +127,14 @@ async function bundleOwn(external) {
   };
 }
 
-/** The CDN bundles (and cdn/mqtt-chart.js, `--mode chart`), built again in memory with the project's config, by file name. */
+/** The CDN bundles (and cdn/mqtt-chart.js, `--mode chart`; the formats' files, `--mode formats`), built again in memory with the project's config, by file name. */
 async function bundleCdn() {
   const config = { configFile: `${root}vite.config.ts`, logLevel: 'silent', build: { write: false } };
-  return new Map([...chunksOf(await build(config)), ...chunksOf(await build({ ...config, mode: 'chart' }))]);
+  return new Map([
+    ...chunksOf(await build(config)),
+    ...chunksOf(await build({ ...config, mode: 'chart' })),
+    ...chunksOf(await build({ ...config, mode: 'formats' })),
+  ]);
 }
 
 /** uPlot alone, as the chart bundles it: its ES module and its stylesheet (as a string), minified, with the chart's license comment. */
@@ -219,7 +233,8 @@ const rows = [
   [`own code (lit, @lit/context, mqtt external; loaded at once: ${ownBundle.files.length} chunks)`, own],
   [`own code + lit + @lit/context (mqtt external; loaded at once: ${ownWithLitBundle.files.length} chunks)`, ownWithLit],
   ...[...ownBundle.lazy].map(([file, chunk]) => [`  lazy chunk ${file} (${lazyName(chunk)})`, measure(chunk.code)]),
-  ...cdnFiles.map(({ file, size }) => [`${file} (all inlined)`, size]),
+  ...cdnFiles.map(({ file, size }) => [`${file} (all inlined but the formats)`, size]),
+  ...FORMAT_FILES.map((file) => [`  ${file} (loaded by either on first use)`, measure(readBuilt(file))]),
   ['mqtt/dist/mqtt.min.js (MQTT.js alone, for comparison)', mqttMin],
   [`${CHART_FILE} (uPlot inlined; lit etc. from mqtt-elements.js)`, chart],
   ['uPlot alone (its ES module and stylesheet, minified)', uplot],
@@ -250,9 +265,13 @@ const budgets = [
   ...cdnFiles.map(({ file, size }) => [`${file} ${n(size.gzip)} B gzip <= ${n(CDN_BUDGET)} B`, size.gzip <= CDN_BUDGET]),
   [`${CHART_FILE} ${n(chart.gzip)} B gzip <= uPlot ${n(uplot.gzip)} B + 4 KB = ${n(chartBudget)} B`, chart.gzip <= chartBudget],
   [`${CDN_FILES[0]} has no uPlot in it`, !cdnEsFresh.modules.some((m) => m.id.includes('/node_modules/uplot/'))],
+  ...CDN_FILES.map((file) => [
+    `${file} inlines no payload format (cborg, @bufbuild/protobuf): they are ${FORMAT_FILES.join(', ')}`,
+    !cdnFresh.get(file.slice('cdn/'.length)).modules.some((m) => /\/node_modules\/(cborg|@bufbuild)\/|\/src\/core\/formats\/(cbor|sparkplug)\.ts$/.test(m.id)),
+  ]),
 ];
 // The figures above are of cdn/ as built; this says whether that build is of these sources.
-const freshness = [...CDN_FILES, CHART_FILE].map((file) => [
+const freshness = [...CDN_FILES, CHART_FILE, ...FORMAT_FILES].map((file) => [
   `${file} is what the sources and vite.config.ts build now`,
   cdnFresh.get(file.slice('cdn/'.length))?.code.equals(readBuilt(file)) ?? false,
 ]);

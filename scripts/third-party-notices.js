@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageNotice } from '../build/third-party-notices.js';
+import { licenseText, packageNotice } from '../build/third-party-notices.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 export const NOTICES_FILE = 'THIRD-PARTY-NOTICES.md';
@@ -70,8 +70,7 @@ export function renderNotices() {
     .map((p) => {
       const dir = packageDir(p.name, p.version);
       const notice = packageNotice(dir);
-      const licenseFile = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
-      const text = readFileSync(join(dir, licenseFile), 'utf8').trim();
+      const text = licenseText(dir).trim();
       return [`## ${p.name} ${p.version} (${notice.license})`, '', `Inlined in ${p.files.map((f) => `\`${f}\``).join(', ')}.`, '', '```text', text, '```', ''].join('\n');
     });
   return [

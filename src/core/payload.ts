@@ -15,6 +15,22 @@ export type PayloadFormat = 'text' | 'json' | 'bytes' | 'cbor' | 'sparkplug' | (
 /** A decoding's outcome: a value, or the reason it failed (for a `payload-format` error). */
 export type DecodeResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/**
+ * A decoding for an element (payload-formats.ts's `decodeFor`): `known` says the format named one
+ * (else text was used); `empty` marks a zero-length payload; `absent` a payload without what `path`
+ * selects where that is no error (a Sparkplug metric the message does not report: Sparkplug sends
+ * only what changed).
+ */
+export type ElementDecoding = DecodeResult & { known: boolean; empty: boolean; absent?: boolean };
+
+/** A payload format a page adds with `registerFormat` (payload-formats.ts). */
+export interface FormatCodec {
+  /** The payload's value; throw (with a message saying why) when the bytes are not of this format. */
+  decode(payload: Uint8Array, topic: string): unknown;
+  /** What `<mqtt-publish format="…">` sends for a value; without it, values are sent as without a format. */
+  encode?(value: unknown): Uint8Array | string;
+}
+
 const decoder = /* @__PURE__ */ new TextDecoder();
 
 /**

@@ -198,7 +198,7 @@ describe('core/payload-formats', () => {
     expect(error.message).to.include('text, json, bytes, cbor, sparkplug').and.include('"xml"').and.include('registerFormat("xml"');
   });
 
-  it('registerFormat adds a format: decode gets the bytes and the topic, runs once per message, and path applies', () => {
+  it('registerFormat adds a format: decode gets the bytes and the topic, runs once per message, and path applies', async () => {
     const calls: string[] = [];
     registerFormat('csv-test', {
       decode: (bytes, topic) => {
@@ -208,6 +208,8 @@ describe('core/payload-formats', () => {
     });
     expect(knownFormats()).to.include('csv-test');
     expect(formatError('csv-test')).to.equal(undefined);
+    // Decoding with any format but text, json and bytes is code loaded on first use (formats/codecs.ts).
+    await formatLoading('csv-test');
     const m = message(new TextEncoder().encode('a=1,b=2'), 'home/x');
     expect(decodeFor(m, 'csv-test', 'b')).to.deep.equal({ ok: true, value: '2', known: true, empty: false });
     expect(decodeFor(m, 'csv-test', undefined)).to.deep.include({ ok: true, value: { a: '1', b: '2' } });
@@ -219,20 +221,21 @@ describe('core/payload-formats', () => {
     for (const name of ['taken-test', 'json', 'text', 'bytes', 'cbor', 'sparkplug']) {
       const error = thrown(() => registerFormat(name, { decode: () => 1 }));
       expect(isMqttElementsError(error) && error.code, name).to.equal('payload-format');
-      expect(error.message).to.include(`"${name}" is taken`);
+      expect(error.message).to.include(`registerFormat("${name}"): the name is taken`);
     }
     for (const name of ['', 'a b', 1 as unknown as string]) expect((thrown(() => registerFormat(name, { decode: () => 1 })) as { code?: string }).code).to.equal('payload-format');
-    expect(thrown(() => registerFormat('nodecode-test', {} as never)).message).to.include('needs a decode');
-    expect(thrown(() => registerFormat('badencode-test', { decode: () => 1, encode: 5 as never })).message).to.include('encode must be a function');
+    expect(thrown(() => registerFormat('nodecode-test', {} as never)).message).to.include('a decode function');
+    expect((thrown(() => registerFormat('badencode-test', { decode: () => 1, encode: 5 as never })) as { code?: string }).code).to.equal('payload-format');
     expect(isKnownFormat('nodecode-test')).to.equal(false);
   });
 
-  it('a decoder that throws: a failure with its message; an empty payload: no value and no error', () => {
+  it('a decoder that throws: a failure with its message; an empty payload: no value and no error', async () => {
     registerFormat('throws-test', {
       decode: () => {
         throw new Error('bad frame');
       },
     });
+    await formatLoading('throws-test');
     const result = decodeFor(message(new Uint8Array([1])), 'throws-test', undefined);
     expect(result).to.deep.include({ ok: false, known: true });
     expect(!result.ok && result.reason).to.include('bad frame');

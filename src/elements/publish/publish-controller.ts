@@ -1,7 +1,7 @@
 import type { ReactiveController } from 'lit';
 import { publishProperties, publishTarget, type PublishPropertySettings } from '../../core/publish.js';
 import { numericSetting } from '../../core/numeric-setting.js';
-import { decodeFor, encodeFor, encodesWith, formatLoading } from '../../core/payload-formats.js';
+import { decodeFor, encodeFor, encodes } from '../../core/payload-formats.js';
 import { isMqttElementsError, MqttElementsError } from '../../errors.js';
 import { MqttPublishedEvent, MqttResponseEvent } from '../../events.js';
 import { ConnectionController, type ConnectionHost } from '../internal/connection-controller.js';
@@ -98,9 +98,9 @@ export class PublishController implements ReactiveController {
         const setting = numericSetting('response-timeout', writtenSetting(host, 'response-timeout', host.responseTimeout), DEFAULT_RESPONSE_TIMEOUT, { min: 0, aboveMin: true });
         if (setting.error) this.#errors.report(setting.error);
         const timeout = setting.value;
-        const body = encodesWith(host.format) ? await encodeFor(host.format, payload) : payload;
+        // The format's code, if it has one, is there from here on: the reply decodes at once.
+        const body = encodes(host.format) ? await encodeFor(host.format, payload) : payload;
         const reply = await connection.request(topic, body, { ...options, responseTopic: host.responseTopic, timeout });
-        await formatLoading(host.format);
         const decoded = decodeFor(reply.decoder, host.format, host.path);
         if (!decoded.ok) throw new MqttElementsError('payload-format', `the reply on ${reply.topic}: ${decoded.empty ? 'it is empty' : decoded.reason}`);
         value = this.#response = decoded.value;
@@ -109,7 +109,7 @@ export class PublishController implements ReactiveController {
         host.dispatchEvent(new MqttResponseEvent(detail));
       } else {
         // A format that encodes (cbor, sparkplug, a registered one with `encode`) makes the bytes.
-        const body = encodesWith(host.format) ? await encodeFor(host.format, payload) : payload;
+        const body = encodes(host.format) ? await encodeFor(host.format, payload) : payload;
         const sent = await connection.publish(topic, body, options);
         host.dispatchEvent(new MqttPublishedEvent({ topic, payload: sent }));
       }
