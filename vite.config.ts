@@ -73,8 +73,11 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
     config: () => ({
       // Lit's production build, whatever NODE_ENV says: its development build warns on the console.
       resolve: { conditions: ['module', 'browser', 'production'] },
-      // Where bundled code reads the global `process` (MQTT.js, readable-stream, mqtt-packet).
-      build: { rolldownOptions: { transform: { inject: { process: shim('process') } } } },
+      // Where bundled code reads the global `process` (MQTT.js, readable-stream, mqtt-packet), and
+      // the global `Buffer`: rfdc, with which MQTT.js copies every QoS 1/2 PUBLISH it stores, asks
+      // `payload instanceof Buffer`, a ReferenceError in a browser once the payload is bytes (a
+      // CBOR or Sparkplug payload, format="bytes"). The `buffer` package is in the bundle already.
+      build: { rolldownOptions: { transform: { inject: { process: shim('process'), Buffer: ['buffer', 'Buffer'] } } } },
     }),
     async resolveId(source, importer) {
       if (source === 'mqtt') return mqttEntry;
