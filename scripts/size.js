@@ -32,7 +32,7 @@ const KB = 1024;
 /**
  * The main entry's own code loaded at once (gzip -9): enforced against a regression. 21,062 B when
  * the lazy parts landed, 21,603 B after issue 23's `Attempt` class and numeric-setting rule,
- * 22,197 B after issue 24's payload formats: what every page needs of them at once is the names
+ * 22,193 B after issue 24's payload formats: what every page needs of them at once is the names
  * (`format` is checked when set), `registerFormat` and the queue that keeps messages in order while
  * a format's code loads (core/payload-formats.ts, core/format-queue.ts); decoding with any format
  * but text, json and bytes is lazy (formats/codecs.ts, cbor.ts, sparkplug.ts).

@@ -16,11 +16,6 @@ export class FormatQueue<M> {
     this.#deliver = deliver;
   }
 
-  /** How many messages wait for a format's code. */
-  get size(): number {
-    return this.#held.length;
-  }
-
   /**
    * True when `message` was kept: `format`'s code is on its way, or earlier messages still wait for
    * it (one that arrives later must not overtake them). Kept ones go to `deliver` again, in order.

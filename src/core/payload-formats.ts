@@ -38,7 +38,7 @@ export function formatError(format: unknown): MqttElementsError | undefined {
   if (isKnownFormat(format)) return undefined;
   return new MqttElementsError(
     'payload-format',
-    `format must be one of ${knownFormats().join(', ')}, not "${String(format)}"; using text (a format of your own: call registerFormat("${String(format)}", {decode}) first)`,
+    `format must be one of ${knownFormats().join(', ')}, or registered first with registerFormat("${String(format)}", {decode}); using text`,
   );
 }
 
@@ -49,13 +49,12 @@ export function formatError(format: unknown): MqttElementsError | undefined {
 export function formatLoading(format: unknown, retry = false): Promise<void> | undefined {
   if (!isKnownFormat(format) || AT_ONCE.includes(format)) return undefined;
   if (codecs) return codecs.codeLoading(format, retry, loadPart);
+  if (retry && codecsFailed) codecsLoading = codecsFailed = undefined;
   codecsLoading ??= loadPart(() => import('./formats/codecs.js'), `format="${format}"`, 'payload-format').then(
     (part) => (codecs = part),
     (e: MqttElementsError) => (codecsFailed = e),
   );
-  return codecsLoading.then(() => codecs?.codeLoading(format, retry, loadPart)).finally(() => {
-    if (!codecs) codecsLoading = undefined; // tried again on the next use
-  });
+  return codecsLoading.then(() => codecs?.codeLoading(format, retry, loadPart));
 }
 
 /**
@@ -76,7 +75,7 @@ export function useFormat(format: unknown): MqttElementsError | undefined {
 export function registerFormat(name: string, codec: FormatCodec): void {
   const taken = isKnownFormat(name);
   if (taken || typeof name !== 'string' || !/^\w[\w.-]*$/.test(name) || typeof codec?.decode !== 'function' || (codec.encode && typeof codec.encode !== 'function')) {
-    throw new MqttElementsError('payload-format', `registerFormat("${name}"): ${taken ? 'the name is taken' : 'needs a name of letters, digits, . _ - and a decode function'}`);
+    throw new MqttElementsError('payload-format', `registerFormat("${name}"): ${taken ? 'the name is taken' : 'needs a name (letters, digits, . _ -) and a decode function'}`);
   }
   registered.set(name, codec);
   void formatLoading(name);

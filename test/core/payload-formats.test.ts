@@ -195,7 +195,7 @@ describe('core/payload-formats', () => {
     for (const f of ['', 'JSON', 'xml', undefined, null, 1, {}, 'toString', '__proto__']) expect(isKnownFormat(f), String(f)).to.equal(false);
     const error = formatError('xml')!;
     expect(error.code).to.equal('payload-format');
-    expect(error.message).to.include('text, json, bytes, cbor, sparkplug').and.include('"xml"').and.include('registerFormat("xml"');
+    expect(error.message).to.include('text, json, bytes, cbor, sparkplug').and.include('registerFormat("xml", {decode})');
   });
 
   it('registerFormat adds a format: decode gets the bytes and the topic, runs once per message, and path applies', async () => {

@@ -91,6 +91,9 @@ export class PublishController implements ReactiveController {
       const properties = publishProperties(host);
       const options = { qos: host.qos, retain: host.retain, ...(properties ? { properties } : {}) };
       this.#setStatus('pending');
+      // A format that encodes (cbor, sparkplug, a registered one with `encode`) makes the bytes;
+      // its code, if it has any, is there from here on, so a reply decodes at once.
+      const body = encodes(host.format) ? await encodeFor(host.format, payload) : payload;
       let value: unknown;
       if (host.expectResponse) {
         // The one rule for numeric attributes: a `response-timeout` that does not parse (or is not
@@ -98,8 +101,6 @@ export class PublishController implements ReactiveController {
         const setting = numericSetting('response-timeout', writtenSetting(host, 'response-timeout', host.responseTimeout), DEFAULT_RESPONSE_TIMEOUT, { min: 0, aboveMin: true });
         if (setting.error) this.#errors.report(setting.error);
         const timeout = setting.value;
-        // The format's code, if it has one, is there from here on: the reply decodes at once.
-        const body = encodes(host.format) ? await encodeFor(host.format, payload) : payload;
         const reply = await connection.request(topic, body, { ...options, responseTopic: host.responseTopic, timeout });
         const decoded = decodeFor(reply.decoder, host.format, host.path);
         if (!decoded.ok) throw new MqttElementsError('payload-format', `the reply on ${reply.topic}: ${decoded.empty ? 'it is empty' : decoded.reason}`);
@@ -108,8 +109,6 @@ export class PublishController implements ReactiveController {
         const detail = { topic: reply.topic, payload: reply.payload, value, ...(reply.properties ? { properties: reply.properties } : {}) };
         host.dispatchEvent(new MqttResponseEvent(detail));
       } else {
-        // A format that encodes (cbor, sparkplug, a registered one with `encode`) makes the bytes.
-        const body = encodes(host.format) ? await encodeFor(host.format, payload) : payload;
         const sent = await connection.publish(topic, body, options);
         host.dispatchEvent(new MqttPublishedEvent({ topic, payload: sent }));
       }
