@@ -52,6 +52,19 @@ describe('core/formats/cbor', () => {
     }
   });
 
+  it('hostile CBOR: lengths the bytes cannot hold and nesting beyond the stack are payload errors, at once', () => {
+    const started = performance.now();
+    const hostile = [
+      [0x9a, 0xff, 0xff, 0xff, 0xff], // an array of 2^32 - 1 items, none there
+      [0x9b, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff], // 2^40 - 1
+      [0xba, 0xff, 0xff, 0xff, 0xff], // a map as big
+      [0x5a, 0xff, 0xff, 0xff, 0xff], // a byte string of 4 GB
+      new Array(200000).fill(0x81), // 200,000 arrays, each in the last
+    ];
+    for (const bytes of hostile) expect(thrown(() => cbor.decode(new Uint8Array(bytes))).message).to.match(/^payload is not CBOR: /);
+    expect(performance.now() - started).to.be.below(2000);
+  });
+
   it('a __proto__ key is an own property, never the prototype', () => {
     const value = cbor.decode(cborgEncode(JSON.parse('{"__proto__":{"polluted":1}}'))) as Record<string, unknown>;
     expect(Object.getPrototypeOf(value)).to.equal(Object.prototype);

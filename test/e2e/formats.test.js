@@ -73,6 +73,7 @@ describe('payload formats from the CDN bundles', () => {
           assert.deepEqual(await tab.evaluate(formatFiles), ['/cdn/mqtt-format-cbor.js', '/cdn/mqtt-format-sparkplug.js']);
           assert.deepEqual(await tab.evaluate(() => [...document.querySelectorAll('mqtt-subscribe, mqtt-publish')].map((el) => el.error?.message ?? null)), [null, null, null, null]);
           assert.deepEqual(tab.errors, []);
+          if (loader === 'iife') assert.equal(await tab.evaluate(() => typeof window.MqttElements?.registerFormat), 'function', 'window.MqttElements.registerFormat');
         } finally {
           await tab.close();
         }
