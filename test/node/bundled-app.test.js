@@ -30,6 +30,15 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const TARGET = 64000;
 /** Enforced: what this round reached plus a margin, so that a regression fails. */
 const BUDGET = 69000;
+/**
+ * The payload formats' code (issue 24: `cbor` and `sparkplug` with cborg and @bufbuild/protobuf,
+ * about 14 KB gzip) is chunks of its own that Vite and webpack split off and an app loads only
+ * when an element names such a format: not counted in the elements' weight, printed beside it.
+ * Told apart by text only those chunks hold. esbuild splits nothing without a config and inlines
+ * them: its budget counts them (docs/bundlers.md says how to split them off).
+ */
+const FORMAT_MARKS = ['payload is not CBOR', 'payload is not Sparkplug B', 'decoder failed: '];
+const ESBUILD_FORMATS = 14500;
 /** The stand-in for MQTT.js's own transports (build/shims/mqtt-connect-only.cjs): only the lighter build has it. */
 const LIGHTER_MARK = "MQTT.js's connect() is not in";
 
@@ -85,12 +94,18 @@ function jsFiles(dir) {
   return readdirSync(dir, { recursive: true }).filter((file) => String(file).endsWith('.js')).map((file) => join(dir, String(file)));
 }
 
-/** Sum of gzip -9 of every emitted .js, and the code itself (to tell which MQTT.js is in). */
+/**
+ * Sum of gzip -9 of every emitted .js but the payload formats' own chunks (`formats`: theirs), and
+ * the code itself (to tell which MQTT.js is in).
+ */
 function weigh(out) {
   const files = jsFiles(out);
   assert.ok(files.length > 0, `${out} holds JavaScript`);
-  const code = files.map((file) => readFileSync(file));
-  return { bytes: code.reduce((sum, c) => sum + gzipSync(c, { level: 9 }).length, 0), code: code.join('\n') };
+  const code = files.map((file) => readFileSync(file, 'utf8'));
+  // Not the entry (which registers the elements, and inlines the formats where nothing is split).
+  const isFormats = (c) => !c.includes('mqtt-subscribe') && FORMAT_MARKS.some((mark) => c.includes(mark));
+  const size = (list) => list.reduce((sum, c) => sum + gzipSync(c, { level: 9 }).length, 0);
+  return { bytes: size(code.filter((c) => !isFormats(c))), formats: size(code.filter(isFormats)), code: code.join('\n') };
 }
 
 let work;
@@ -138,13 +153,17 @@ for (const bundler of Object.keys(BUNDLERS)) {
         await BUNDLERS[bundler](dir, out);
         built[name] = weigh(out);
         figures[bundler][name] = built[name].bytes;
+        if (built[name].formats > 0) figures[bundler][`${name}: the formats' chunks`] = built[name].formats;
       }
     });
 
-    it(`weighs at most ${BUDGET} B gzip with the three elements, on the lighter MQTT.js`, () => {
-      const { bytes, code } = built.elements;
+    const budget = bundler === 'esbuild' ? BUDGET + ESBUILD_FORMATS : BUDGET;
+    it(`weighs at most ${budget} B gzip with the three elements, on the lighter MQTT.js`, () => {
+      const { bytes, code, formats } = built.elements;
       assert.ok(code.includes(LIGHTER_MARK), "the package's build of MQTT.js is in the app");
-      assert.ok(bytes <= BUDGET, `${bytes} B gzip > ${BUDGET} B (by hand: ${built['by hand'].bytes} B)`);
+      assert.ok(bytes <= budget, `${bytes} B gzip > ${budget} B (by hand: ${built['by hand'].bytes} B)`);
+      // Vite and webpack split the payload formats off; esbuild without a config inlines them.
+      if (bundler !== 'esbuild') assert.ok(formats > 8000, `the payload formats are chunks of their own (${formats} B)`);
       if (bytes > TARGET) console.log(`# over: ${bundler} app ${bytes} B gzip > target ${TARGET} B`);
     });
 
