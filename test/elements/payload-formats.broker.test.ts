@@ -14,7 +14,8 @@ import { registerFormat, type MqttConnectionElement, type MqttPublishElement, ty
 import type { MqttChartElement } from '../../src/chart/index.js';
 import { encode as sparkplugEncode } from '../../src/core/formats/sparkplug.js';
 import { partsHeld } from '../../src/core/load-part.js';
-import { getBrokers, uid, waitFor } from '../support/brokers.js';
+import mqtt from 'mqtt';
+import { brokerEndpoint, getBrokers, once, uid, waitFor } from '../support/brokers.js';
 import { codesFrom, connected, mount, nextMessages, subscribed } from '../support/mount.js';
 
 /** A connection holding `inner`, beside a device peer that publishes raw bytes. */
@@ -224,5 +225,32 @@ describe('payload formats against aedes', () => {
     const error = await bad.publish('not an object').catch((e: unknown) => e);
     expect((error as { code?: string }).code).to.equal('payload-format');
     expect(bad.status).to.equal('error');
+  });
+
+  it('<mqtt-publish expect-response format="cbor">: the request goes as CBOR and the reply is decoded as CBOR (mosquitto, MQTT 5)', async () => {
+    const at = await brokerEndpoint('mosquitto');
+    const id = uid('fmt-req');
+    // A device that answers a CBOR request with a CBOR reply: {echo: the request, n: 2^63}.
+    const device = mqtt.connect(at.url, { protocolVersion: 5, clientId: uid('dev'), reconnectPeriod: 0 });
+    await once(device, 'connect');
+    await new Promise<void>((resolve, reject) => device.subscribe(`${id}/ask`, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    device.on('message', (_topic, payload, packet) => {
+      const { responseTopic, correlationData } = packet.properties ?? {};
+      const reply = cborgEncode({ echo: cborgDecode(new Uint8Array(payload)), n: 2n ** 63n });
+      if (responseTopic) device.publish(responseTopic, reply as never, { qos: 1, properties: { correlationData } });
+    });
+    try {
+      const { $ } = await mount(html`
+        <mqtt-connection url=${at.url} client-id=${id} protocol-version="5">
+          <mqtt-publish topic="${id}/ask" expect-response format="cbor" path="n" response-timeout="3000"></mqtt-publish>
+        </mqtt-connection>`);
+      await connected($<MqttConnectionElement>('mqtt-connection'));
+      const el = $<MqttPublishElement>('mqtt-publish');
+      expect(await el.request({ ask: [1, 2] })).to.equal(2n ** 63n);
+      el.path = 'echo';
+      expect(await el.request({ ask: [3] })).to.deep.equal({ ask: [3] });
+    } finally {
+      device.end(true);
+    }
   });
 });
