@@ -51,6 +51,7 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
   const bare: Record<string, string> = {
     url: shim(mqttjsConnect ? 'url' : 'mqtt-connect-only'),
     events: shim('events'),
+    buffer: shim('buffer'),
     debug: shim('debug'),
     'lru-cache': shim('lru-cache'),
     // mqtt-packet's backport of `process.nextTick(fn, ...args)` for Node < 1.8.
