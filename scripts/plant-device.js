@@ -61,11 +61,15 @@ export const KINDS = {
   },
 };
 
-/** The plant's commanded devices; each has its own seed, so they do not ignore the same commands. */
+/**
+ * The plant's commanded devices. Each has its own seed, so they do not ignore the same commands;
+ * these answer a visitor's first two commands and ignore one of the next few (the relay its 4th,
+ * the dimmer its 3rd, the fan its 6th), so the page shows both soon.
+ */
 export const COMMANDED_DEVICES = [
-  { id: 'relay-1', kind: 'relay', seed: 1 },
-  { id: 'dimmer-1', kind: 'dimmer', seed: 2 },
-  { id: 'fan-1', kind: 'mode', seed: 3 },
+  { id: 'relay-1', kind: 'relay', seed: 4 },
+  { id: 'dimmer-1', kind: 'dimmer', seed: 5 },
+  { id: 'fan-1', kind: 'mode', seed: 12 },
 ];
 
 /** The three topics of device `id`. */
@@ -97,6 +101,7 @@ export class CommandedDevice extends EventEmitter {
   #url;
   #decide;
   #random;
+  #powerRandom;
   #state;
   #client;
   #answers = new Set();
@@ -115,6 +120,8 @@ export class CommandedDevice extends EventEmitter {
     this.#kind = KINDS[kind];
     this.#url = url;
     this.#random = seededRandom(seed);
+    // The power cuts draw from their own generator: commands keep the sequence their seed gives.
+    this.#powerRandom = seededRandom(seed + 1000);
     this.#decide = decide ?? (() => planCommand(this.#random, { answerMs, ignoreOneIn }));
     this.#state = this.#kind.initial;
   }
@@ -174,7 +181,7 @@ export class CommandedDevice extends EventEmitter {
   /** Starts it, then cuts its power now and then (UP_MS, DOWN_MS) until `stop()`. */
   run({ up = UP_MS, down = DOWN_MS } = {}) {
     this.start();
-    this.#power = cyclePower({ random: this.#random, up, down, cut: () => this.drop(), restore: () => this.start() });
+    this.#power = cyclePower({ random: this.#powerRandom, up, down, cut: () => this.drop(), restore: () => this.start() });
   }
 
   /** Ends it for good (its will is published: the plant is gone). */

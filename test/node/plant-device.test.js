@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import mqtt from 'mqtt';
 import { startAedesServer } from '../../scripts/aedes-broker.js';
-import { ANSWER_MS, CommandedDevice, IGNORE_ONE_IN, KINDS, deviceTopics, planCommand } from '../../scripts/plant-device.js';
+import { ANSWER_MS, COMMANDED_DEVICES, CommandedDevice, IGNORE_ONE_IN, KINDS, deviceTopics, planCommand } from '../../scripts/plant-device.js';
 import { seededRandom } from '../../scripts/seeded-random.js';
 import { within } from '../../scripts/time-limit.js';
 
@@ -72,6 +72,15 @@ describe('planCommand: which commands a device ignores, and how late it answers 
     assert.deepEqual(sequence(3), sequence(3));
     assert.notDeepEqual(sequence(3), sequence(4));
     assert.equal(new Set(run(5).map((p) => p.delay)).size, 1, 'a fresh generator starts where it started before');
+  });
+
+  it("the plant's devices answer a visitor's first two commands and ignore one of the next four", () => {
+    for (const { id, seed } of COMMANDED_DEVICES) {
+      const random = seededRandom(seed);
+      const ignored = Array.from({ length: 6 }, () => planCommand(random).ignored);
+      assert.deepEqual(ignored.slice(0, 2), [false, false], id);
+      assert.ok(ignored.slice(2).includes(true), `${id}: ${ignored}`);
+    }
   });
 
   it('never ignores with ignoreOneIn 0, always with 1', () => {
@@ -206,6 +215,29 @@ describe('CommandedDevice on a real broker', () => {
         );
       },
     );
+  });
+
+  it('running, with its power cuts, still ignores the commands its seed says', async () => {
+    const { id, kind, seed } = COMMANDED_DEVICES[0];
+    const random = seededRandom(seed);
+    const expected = Array.from({ length: 5 }, () => planCommand(random).ignored);
+    const device = new CommandedDevice({ id, kind, seed, url: aedes.url });
+    const watch = await observe(aedes.url, [deviceTopics(id).availability]);
+    const ignored = [];
+    device.on('command', (c) => ignored.push(c.ignored));
+    try {
+      device.run({ up: [60000, 60000], down: [1000, 1000] });
+      await watch.next((m) => m.text === 'online', 0, 'the device online');
+      for (let i = 0; i < expected.length; i++) {
+        const seen = once(device, 'command');
+        await watch.publish(deviceTopics(id).set, i % 2 ? 'OFF' : 'ON');
+        await within(seen, 5000, `command ${i}`);
+      }
+      assert.deepEqual(ignored, expected);
+    } finally {
+      await device.stop();
+      await watch.end();
+    }
   });
 
   it('drops off without a word: the broker publishes its will, offline and retained; back, it says online', async () => {
