@@ -2,11 +2,12 @@
 // (started the way npm start starts them, from vite.config.ts), then every page in Chromium and
 // Firefox: no console errors, data from the plant (values and charts), a relay round trip through
 // the simulated pump, a switch, a range and a select that follow their devices (state-topic,
-// availability-topic) and a Sparkplug B gateway's metrics (an Int64 beyond 2^53 exact), the client console connecting, subscribing and publishing, the guide's two
-// columns talking to each other, every control with an accessible name, and nothing wider than a
-// 390 px phone. The API page shows every element, attribute, property, event and slot of
-// custom-elements.json with its description. Each page, once it shows live data, is saved as a
-// desktop and a phone screenshot in test-results/screenshots/<browser>/ (gitignored).
+// availability-topic), a Sparkplug B gateway's metrics (an Int64 beyond 2^53 exact), the client
+// console connecting, subscribing and publishing, the guide's two columns talking to each other,
+// every control with an accessible name, and nothing wider than a 390 px phone. The API page shows
+// every element, attribute, property, event and slot of custom-elements.json with its
+// description. Each page, once it shows live data, is saved as a desktop and a phone screenshot
+// in test-results/screenshots/<browser>/ (gitignored).
 // BROWSERS=chromium (or firefox) runs one.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
