@@ -252,20 +252,21 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
           await page.waitFor(() => document.getElementById('connection-status').textContent === 'connected');
 
           // Sparkplug B (scripts/plant-sparkplug.js): a Double, a Boolean through labels, a row per line.
-          await page.waitFor(() => /^\d+\.\d$/.test(document.getElementById('line-1-temperature').textContent), undefined, 15000);
+          await page.waitFor(() => /^\d+\.\d$/.test(document.getElementById('line-1-temperature').textContent), undefined, 20000);
           await page.waitFor(() => ['running', 'stopped'].includes(document.getElementById('line-1-running').textContent));
           await page.waitFor(() => document.querySelectorAll('#lines .row').length === 2);
           // The Int64 counter runs from 2^53 − 8 to 2^53 + 7 and over again (a DDATA a second): a
           // number while a double holds it exactly, then a BigInt; an odd one beyond 2^53 is exact.
+          // 30 s: its 16 s round, and the gateway's power cut (up to 10 s) if it falls in it.
           const counter = () => {
             const element = document.getElementById('line-1-counter');
             return { type: typeof element.value, value: String(element.value), text: element.textContent };
           };
-          await page.waitFor(() => typeof document.getElementById('line-1-counter').value === 'number', undefined, 20000);
+          await page.waitFor(() => typeof document.getElementById('line-1-counter').value === 'number', undefined, 30000);
           await page.waitFor(() => {
             const { value } = document.getElementById('line-1-counter');
             return typeof value === 'bigint' && value % 2n === 1n;
-          }, undefined, 20000);
+          }, undefined, 30000);
           const beyond = await page.evaluate(counter);
           assert.equal(beyond.type, 'bigint');
           assert.ok(BigInt(beyond.value) > 2n ** 53n && BigInt(beyond.value) < 2n ** 53n + 8n, beyond.value);
