@@ -1,0 +1,71 @@
+/**
+ * `LazyDevice`: the part of controls that follow the device (`state-topic`, `availability-topic`,
+ * `payload-on`/`payload-off`; README "Control panels"), whose code loads when an element first
+ * updates with one of them set: a page that sets none never downloads it. Until it is there the
+ * element is available and sends as without them; a command made meanwhile waits for it (so a
+ * checkbox's `payload-on` applies). Its subscriptions start when it arrives and are replayed the
+ * latest (retained) state and availability, so nothing said meanwhile is lost.
+ */
+import type { ReactiveController, ReactiveElement } from 'lit';
+import { loadPart } from '../../core/load-part.js';
+import type { MqttElementsError } from '../../errors.js';
+import type { ProblemSink } from './problems.js';
+
+/** How a command ended: written or acknowledged (`sent`), or reported back by the device (`confirmed`). */
+export type CommandEnd = 'sent' | 'confirmed';
+
+/** What the loaded code gives an element. */
+export interface DevicePart {
+  /** False while the device's availability topic says it is not available. */
+  readonly available: boolean;
+  /**
+   * Sends a command through `send` (or refuses it, sending nothing, while unavailable), resolving
+   * with how it ended; with `state-topic`, once the device reported the commanded state.
+   */
+  command(payload: unknown, send: (payload: unknown) => Promise<CommandEnd>): Promise<CommandEnd>;
+}
+
+/** The settings that need the code. */
+interface DeviceSettings extends ReactiveElement {
+  availabilityTopic?: string | undefined;
+  stateTopic?: string | undefined;
+  payloadOn?: string | undefined;
+  payloadOff?: string | undefined;
+}
+
+export class LazyDevice implements ReactiveController {
+  readonly #host: DeviceSettings;
+  readonly #load: () => Promise<DevicePart>;
+  readonly #problems: ProblemSink<'device'>;
+  #part?: DevicePart;
+  #loading?: Promise<DevicePart>;
+
+  /** @param load imports the element's part and builds it for the element. */
+  constructor(host: DeviceSettings, problems: ProblemSink<'device'>, load: () => Promise<DevicePart>) {
+    this.#host = host;
+    this.#problems = problems;
+    this.#load = load;
+    host.addController(this);
+  }
+
+  /** False while the device says it is unavailable (true until the code and the topic say otherwise). */
+  get available(): boolean {
+    return this.#part?.available ?? true;
+  }
+
+  hostUpdated(): void {
+    const host = this.#host;
+    if (this.#loading || !(host.availabilityTopic || host.stateTopic || host.payloadOn != null || host.payloadOff != null)) return;
+    // The part asks for the update that starts its subscriptions itself (device-part.ts).
+    this.#loading = loadPart(this.#load, 'state-topic/availability-topic', 'binding-failed').then((part) => (this.#part = part));
+    this.#loading.catch((e: MqttElementsError) => {
+      this.#problems.set('device', e);
+      host.requestUpdate();
+    });
+  }
+
+  /** A command: through the part once it is there (waiting for it while it loads), else `send` as it is. */
+  command(payload: unknown, send: (payload: unknown) => Promise<CommandEnd>): Promise<CommandEnd> {
+    return this.#loading ? this.#loading.then((part) => part.command(payload, send)) : send(payload);
+  }
+}
