@@ -1,5 +1,5 @@
 /**
- * The rules of controls that follow the device (README, "Control panels"; SPEC "Controls that
+ * The rules of controls that follow the device (README, "Control panels: controls that
  * follow the device"): how a reported state is read (`state-path`), how it maps onto a checkbox
  * (`payload-on`/`payload-off`), when a report confirms a command, what an availability payload
  * says, and the `not-confirmed` error's words. Pure: no DOM, no timers. A reported state is
@@ -10,7 +10,7 @@ import { MqttElementsError } from '../errors.js';
 // makes the bundler split errors.ts out of the main entry into a chunk of its own (+0.4 KB gzip).
 import type { DecodeResult, PayloadDecoder } from './payload.js';
 
-/** The payload `<mqtt-publish>` sends for a checked checkbox, and the state that checks it (SPEC). */
+/** The payload `<mqtt-publish>` sends for a checked checkbox, and the state that checks it (README). */
 export const DEFAULT_PAYLOAD_ON = 'true';
 /** The payload sent for an unchecked checkbox, and the state that unchecks it. */
 export const DEFAULT_PAYLOAD_OFF = 'false';

@@ -12,7 +12,7 @@ import type { ConnectionController, ConnectionHost } from './connection-controll
 import type { ProblemSink } from './problems.js';
 import { TopicFollower } from './topic-follower.js';
 
-/** An element with the availability settings (SPEC). */
+/** An element with the availability settings (README, Control panels). */
 export interface AvailabilityHost extends ConnectionHost {
   availabilityTopic?: string | undefined;
   payloadAvailable?: string | undefined;
