@@ -19,7 +19,7 @@ function statuses(el: HTMLElement): string[] {
   return seen;
 }
 
-/** Every `checked` the checkbox showed, polled each frame (property writes fire no event). */
+/** Every `checked` the checkbox showed, polled each frame (property writes fire no event), and at the end. */
 function watchChecked(box: HTMLInputElement): { seen: boolean[]; stop(): void } {
   const seen = [box.checked];
   let frame = 0;
@@ -28,7 +28,14 @@ function watchChecked(box: HTMLInputElement): { seen: boolean[]; stop(): void } 
     frame = requestAnimationFrame(look);
   };
   frame = requestAnimationFrame(look);
-  return { seen, stop: () => cancelAnimationFrame(frame) };
+  return {
+    seen,
+    stop: () => {
+      cancelAnimationFrame(frame);
+      look(); // the value at the end, whether or not a frame came since it changed
+      cancelAnimationFrame(frame);
+    },
+  };
 }
 
 const devices: DevicePeer[] = [];
@@ -345,6 +352,22 @@ describe('<mqtt-publish state-topic> (aedes, a device peer)', () => {
     await waitFor(async () => (await unsubscribesAt(id, device.state)) === 1, { message: 'released after a lasting removal' });
     expect(await subscribesAt(id, device.state), 'the move kept it: one SUBSCRIBE').to.have.length(1);
     expect(connection.status).to.equal('connected');
+  });
+
+  it('payload-on/payload-off without state-topic: a checkbox sends them, and the status ends sent as before', async () => {
+    const { el, $, device } = await panel(
+      (d) => html`<mqtt-publish topic=${d.set} payload-on="ON" payload-off="OFF" qos="1"><input type="checkbox" /></mqtt-publish>`,
+      { withState: false },
+    );
+    device.answer(() => undefined);
+    const box = $<HTMLInputElement>('input');
+    await waitFor(() => el.status === 'idle');
+    box.click();
+    await waitFor(() => el.status === 'sent');
+    expect(box.checked, 'no state topic: the control is the page\'s').to.equal(true);
+    box.click();
+    await waitFor(() => device.commands.length === 2);
+    expect(device.commands).to.deep.equal(['ON', 'OFF']);
   });
 
   it('while the code loads: a command waits for it (payload-on applies), and the state and availability said meanwhile are shown once it is there', async () => {
