@@ -128,7 +128,7 @@ describe('<mqtt-publish state-topic> (aedes, a device peer)', () => {
 
   it('optimistic: shows the commanded value at once while waiting, keeps it when confirmed, and reverts on timeout', async () => {
     const { el, $, device } = await panel(
-      (d) => html`<mqtt-publish topic=${d.set} state-topic=${d.state} optimistic confirm-timeout="600"><input type="checkbox" /></mqtt-publish>`,
+      (d) => html`<mqtt-publish topic=${d.set} state-topic=${d.state} optimistic confirm-timeout="1500"><input type="checkbox" /></mqtt-publish>`,
       { initial: 'false' },
     );
     const box = $<HTMLInputElement>('input');
@@ -150,7 +150,7 @@ describe('<mqtt-publish state-topic> (aedes, a device peer)', () => {
   it('a report of another value while pending changes nothing until the timeout, which shows that value', async () => {
     const { el, $, device } = await panel(
       (d) =>
-        html`<mqtt-publish topic=${d.set} state-topic=${d.state} confirm-timeout="700"><input type="range" min="0" max="100" value="0" /></mqtt-publish>`,
+        html`<mqtt-publish topic=${d.set} state-topic=${d.state} confirm-timeout="1500"><input type="range" min="0" max="100" value="0" /></mqtt-publish>`,
       { initial: '20' },
     );
     const range = $<HTMLInputElement>('input');
@@ -170,7 +170,7 @@ describe('<mqtt-publish state-topic> (aedes, a device peer)', () => {
 
   it('a newer command replaces a waiting one: no error for the first, the second confirmed', async () => {
     const { el, device, errors } = await panel(
-      (d) => html`<mqtt-publish topic=${d.set} state-topic=${d.state} confirm-timeout="800"><input type="number" /></mqtt-publish>`,
+      (d) => html`<mqtt-publish topic=${d.set} state-topic=${d.state} confirm-timeout="3000"><input type="number" /></mqtt-publish>`,
       { initial: '1' },
     );
     device.answer((command) => (command === '3' ? '3' : undefined), 50);
