@@ -6,7 +6,7 @@
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttPublishElement, MqttSubscribeElement } from '../../src/index.js';
-import { brokerUnderTest, subscribesAt, uid, waitFor, BROKER_NAMES } from '../support/brokers.js';
+import { brokerUnderTest, subscribesAt, uid, unsubscribesAt, waitFor, BROKER_NAMES } from '../support/brokers.js';
 import { devicePeer, type DevicePeer } from '../support/device-peer.js';
 import { codesFrom, connected, mount } from '../support/mount.js';
 
@@ -166,6 +166,12 @@ describe('availability-topic: settings (aedes)', () => {
     await waitFor(() => !el.available && el.status === 'subscribed', { message: 'fixed: following the device again' });
     el.removeAttribute('availability-topic');
     await waitFor(() => el.available && !el.hasAttribute('unavailable'));
+    // Moved away twice (to elsewhere, then to none): each released at the broker.
+    await waitFor(async () => (await unsubscribesAt(id, device.availability)) === 2, { message: 'two UNSUBSCRIBEs of the device topic' });
+    el.availabilityTopic = `${id}/last`;
+    await waitFor(async () => (await subscribesAt(id, `${id}/last`)).length === 1);
+    el.remove();
+    await waitFor(async () => (await unsubscribesAt(id, `${id}/last`)) === 1, { message: 'the removal released it' });
   });
 
 });
