@@ -6,9 +6,11 @@
  * checkbox's `payload-on` applies). Its subscriptions start when it arrives and are replayed the
  * latest (retained) state and availability, so nothing said meanwhile is lost.
  */
-import type { ReactiveController, ReactiveElement } from 'lit';
+import type { ReactiveController } from 'lit';
 import { loadPart } from '../../core/load-part.js';
 import type { MqttElementsError } from '../../errors.js';
+import type { StateSet } from './availability.js';
+import type { ConnectionHost } from './connection-controller.js';
 import type { ProblemSink } from './problems.js';
 
 /** How a command ended: written or acknowledged (`sent`), or reported back by the device (`confirmed`). */
@@ -25,26 +27,44 @@ export interface DevicePart {
   command(payload: unknown, send: (payload: unknown) => Promise<CommandEnd>): Promise<CommandEnd>;
 }
 
-/** The settings that need the code. */
-interface DeviceSettings extends ReactiveElement {
-  availabilityTopic?: string | undefined;
+/**
+ * The problems of controls that follow the device, each kind cleared by its own fix: the code did
+ * not load, a bad or refused `availability-topic` or `state-topic`, a state that does not decode,
+ * a bad `confirm-timeout`.
+ */
+export type DeviceProblem = 'device' | 'availabilityTopic' | 'stateTopic' | 'state' | 'confirmTimeout';
+
+/** The settings of controls that follow the device (`<mqtt-subscribe>` has the topic and the availability ones). */
+export interface DeviceHost extends ConnectionHost {
+  topic: string;
+  qos?: unknown;
   stateTopic?: string | undefined;
+  statePath?: string | undefined;
   payloadOn?: string | undefined;
   payloadOff?: string | undefined;
+  confirmTimeout?: number | undefined;
+  optimistic?: boolean;
+  availabilityTopic?: string | undefined;
+  payloadAvailable?: string | undefined;
+  payloadNotAvailable?: string | undefined;
 }
 
 export class LazyDevice implements ReactiveController {
-  readonly #host: DeviceSettings;
-  readonly #load: () => Promise<DevicePart>;
-  readonly #problems: ProblemSink<'device'>;
+  readonly #host: DeviceHost;
+  readonly #problems: ProblemSink<DeviceProblem>;
+  readonly #states: StateSet | undefined;
   #part?: DevicePart;
   #loading?: Promise<DevicePart>;
 
-  /** @param load imports the element's part and builds it for the element. */
-  constructor(host: DeviceSettings, problems: ProblemSink<'device'>, load: () => Promise<DevicePart>) {
+  /**
+   * @param problems where the element's problems go: a chunk that does not load (`device`), and
+   *   the part's own (a bad topic, an undecodable state, a bad `confirm-timeout`).
+   * @param states the element's custom states (the one set `DisplayController` attached).
+   */
+  constructor(host: DeviceHost, problems: ProblemSink<DeviceProblem>, states: StateSet | undefined) {
     this.#host = host;
     this.#problems = problems;
-    this.#load = load;
+    this.#states = states;
     host.addController(this);
   }
 
@@ -57,7 +77,9 @@ export class LazyDevice implements ReactiveController {
     const host = this.#host;
     if (this.#loading || !(host.availabilityTopic || host.stateTopic || host.payloadOn != null || host.payloadOff != null)) return;
     // The part asks for the update that starts its subscriptions itself (device-part.ts).
-    this.#loading = loadPart(this.#load, 'state-topic/availability-topic', 'binding-failed').then((part) => (this.#part = part));
+    this.#loading = loadPart(() => import('./device-part.js'), 'state-topic/availability-topic', 'binding-failed').then(
+      (code) => (this.#part = code.devicePart(host, this.#problems, this.#states)),
+    );
     this.#loading.catch((e: MqttElementsError) => {
       this.#problems.set('device', e);
       host.requestUpdate();

@@ -11,24 +11,12 @@ import type { ReactiveController } from 'lit';
 import { confirms, decodeState, DEFAULT_CONFIRM_TIMEOUT, notConfirmedError, stateKey, stateText, switchState } from '../../core/device-state.js';
 import { numericSetting } from '../../core/numeric-setting.js';
 import { MqttElementsError } from '../../errors.js';
-import type { ConnectionController, ConnectionHost } from './connection-controller.js';
-import type { CommandEnd } from './lazy-device.js';
+import type { ConnectionController } from './connection-controller.js';
+import type { CommandEnd, DeviceHost } from './lazy-device.js';
 import type { ProblemSink } from './problems.js';
 import { TopicFollower } from './topic-follower.js';
 import { writeValue } from './write-value.js';
 import { writtenSetting } from './written-setting.js';
-
-/** `<mqtt-publish>`'s settings a state follower reads. */
-export interface StateHost extends ConnectionHost {
-  topic: string;
-  qos?: unknown;
-  stateTopic?: string | undefined;
-  statePath?: string | undefined;
-  payloadOn?: string | undefined;
-  payloadOff?: string | undefined;
-  confirmTimeout?: number | undefined;
-  optimistic: boolean;
-}
 
 /** The problems a state follower finds. */
 export type StateProblem = 'stateTopic' | 'state' | 'confirmTimeout';
@@ -47,7 +35,7 @@ interface Waiting {
 }
 
 export class StateFollower implements ReactiveController {
-  readonly #host: StateHost;
+  readonly #host: DeviceHost;
   readonly #problems: ProblemSink<StateProblem>;
   readonly #follower: TopicFollower<StateProblem>;
   /** The latest reported state, once there is one. */
@@ -58,7 +46,7 @@ export class StateFollower implements ReactiveController {
   #timeoutRead?: unknown;
   #timeout = DEFAULT_CONFIRM_TIMEOUT;
 
-  constructor(host: StateHost, connections: ConnectionController, problems: ProblemSink<StateProblem>) {
+  constructor(host: DeviceHost, connections: ConnectionController, problems: ProblemSink<StateProblem>) {
     this.#host = host;
     this.#problems = problems;
     for (const control of this.#controls()) {

@@ -146,9 +146,7 @@ export class MqttPublishElement extends LitElement {
   readonly #errors = new ErrorReporter(this);
   readonly #problems = new Problems(this.#errors.report);
   readonly #display = new DisplayController(this, this.#problems);
-  readonly #device: LazyDevice = new LazyDevice(this, this.#problems, () =>
-    import('../internal/device-part.js').then((part) => part.publishDevice(this, this.#problems, this.#display.states)),
-  );
+  readonly #device = new LazyDevice(this, this.#problems, this.#display.states);
   readonly #publishes = new PublishController(this, this.#errors, this.#display, this.#device);
 
   constructor() {

@@ -13,7 +13,7 @@ import { MessageHistory } from '../internal/message-history.js';
 import { writtenSetting } from '../internal/written-setting.js';
 import { Problems } from '../internal/problems.js';
 import { LazyRows } from './lazy-rows.js';
-import { LazyDevice } from '../internal/lazy-device.js';
+import { LazyDevice, type DeviceProblem } from '../internal/lazy-device.js';
 import { bindValue, SubscribeView } from '../internal/subscribe-view.js';
 import { SubscriptionController, type SubscriptionProblem } from '../internal/subscription-controller.js';
 
@@ -117,7 +117,7 @@ export class MqttSubscribeElement extends ReactiveElement {
 
   readonly #errors = new ErrorReporter(this);
   readonly #problems = new Problems<
-    SubscriptionProblem | 'binding' | 'payload' | 'value' | 'rows' | 'display' | 'history' | 'limit' | 'staleAfter' | 'throttle' | 'device' | 'availabilityTopic'
+    SubscriptionProblem | 'binding' | 'payload' | 'value' | 'rows' | 'display' | 'history' | 'limit' | 'staleAfter' | 'throttle' | DeviceProblem
   >(this.#errors.report);
   readonly #subscription = new SubscriptionController(this, this.#problems, {
     message: (message) => this.#receive(message),
@@ -127,9 +127,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   readonly #view = new SubscribeView(this);
   readonly #rows = new LazyRows(this);
   readonly #display = new DisplayController(this, this.#problems);
-  readonly #device: LazyDevice = new LazyDevice(this, this.#problems, () =>
-    import('../internal/device-part.js').then((part) => part.availabilityPart(this, this.#problems, this.#display.states)),
-  );
+  readonly #device = new LazyDevice(this, this.#problems, this.#display.states);
   #value: unknown;
   readonly #history = new MessageHistory();
   /** `history` and `limit` as parsed (their defaults while what was written is no number). */
