@@ -174,4 +174,30 @@ describe('availability-topic: settings (aedes)', () => {
     await waitFor(async () => (await unsubscribesAt(id, `${id}/last`)) === 1, { message: 'the removal released it' });
   });
 
+
+  it('a request (expect-response, MQTT 5) is refused with nothing sent while the device is unavailable', async () => {
+    const { url } = await brokerUnderTest('mosquitto');
+    const id = uid('availreq');
+    const device = await devicePeer(url, `${id}/lamp`);
+    devices.push(device);
+    const { $, errors } = await mount(html`
+      <mqtt-connection url=${url} client-id=${id} protocol-version="5">
+        <mqtt-publish topic=${device.set} expect-response response-timeout="500" availability-topic=${device.availability}></mqtt-publish>
+      </mqtt-connection>`);
+    const connection = $<MqttConnectionElement>('mqtt-connection');
+    await connected(connection);
+    const el = $<MqttPublishElement>('mqtt-publish');
+    await device.say('offline');
+    await waitFor(() => !el.available);
+    const refused = await el.request('status?').then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    expect(refused?.code).to.equal('publish-failed');
+    expect(codesFrom(errors, el)).to.deep.equal(['publish-failed']);
+    const token = uid('sync');
+    await connection.publish(`${id}/lamp/sync/${token}`, 'sync', { qos: 1 });
+    await device.synced(token);
+    expect(device.commands).to.deep.equal([]);
+  });
 });

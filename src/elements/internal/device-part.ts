@@ -8,7 +8,7 @@
 import { commandPayload, unavailableError } from '../../core/device-state.js';
 import { Availability, type StateSet } from './availability.js';
 import { ConnectionController } from './connection-controller.js';
-import type { DeviceHost, DevicePart, DeviceProblem } from './lazy-device.js';
+import type { CommandEnd, DeviceHost, DevicePart, DeviceProblem } from './lazy-device.js';
 import type { ProblemSink } from './problems.js';
 import { StateFollower } from './state-follower.js';
 
@@ -27,12 +27,14 @@ export function devicePart(host: DeviceHost, problems: ProblemSink<DeviceProblem
     get available() {
       return availability.available;
     },
-    command(payload, send) {
+    command<T>(payload: unknown, send: (payload: unknown) => Promise<T>): Promise<T> {
       // Checked when the command is made, not when it was queued: a user's click while the
       // device is away never waits to go out later.
       if (!availability.available) return Promise.reject(unavailableError(host.topic, host.availabilityTopic ?? ''));
       const body = commandPayload(payload, host.payloadOn ?? undefined, host.payloadOff ?? undefined);
-      return state?.follows ? state.command(body, send) : send(body);
+      if (!state?.follows || host.expectResponse) return send(body); // a request waits for its reply, not a report
+      // A publish's `send` resolves `sent`; the follower resolves `confirmed` once the device reported it.
+      return state.command(body, send as (payload: unknown) => Promise<CommandEnd>) as Promise<T>;
     },
   };
 }

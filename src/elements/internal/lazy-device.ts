@@ -22,9 +22,10 @@ export interface DevicePart {
   readonly available: boolean;
   /**
    * Sends a command through `send` (or refuses it, sending nothing, while unavailable), resolving
-   * with how it ended; with `state-topic`, once the device reported the commanded state.
+   * with what `send` resolved with; with `state-topic` (a publish, not a request), with
+   * `confirmed` once the device reported the commanded state.
    */
-  command(payload: unknown, send: (payload: unknown) => Promise<CommandEnd>): Promise<CommandEnd>;
+  command<T>(payload: unknown, send: (payload: unknown) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -44,6 +45,7 @@ export interface DeviceHost extends ConnectionHost {
   payloadOff?: string | undefined;
   confirmTimeout?: number | undefined;
   optimistic?: boolean;
+  expectResponse?: boolean;
   availabilityTopic?: string | undefined;
   payloadAvailable?: string | undefined;
   payloadNotAvailable?: string | undefined;
@@ -87,7 +89,7 @@ export class LazyDevice implements ReactiveController {
   }
 
   /** A command: through the part once it is there (waiting for it while it loads), else `send` as it is. */
-  command(payload: unknown, send: (payload: unknown) => Promise<CommandEnd>): Promise<CommandEnd> {
+  command<T>(payload: unknown, send: (payload: unknown) => Promise<T>): Promise<T> {
     return this.#loading ? this.#loading.then((part) => part.command(payload, send)) : send(payload);
   }
 }

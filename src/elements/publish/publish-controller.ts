@@ -103,7 +103,8 @@ export class PublishController implements ReactiveController {
         const setting = numericSetting('response-timeout', writtenSetting(host, 'response-timeout', host.responseTimeout), DEFAULT_RESPONSE_TIMEOUT, { min: 0, aboveMin: true });
         if (setting.error) this.#errors.report(setting.error);
         const timeout = setting.value;
-        const reply = await connection.request(topic, payload, { ...options, responseTopic: host.responseTopic, timeout });
+        // Through the device too: refused while it is unavailable (a request is not followed by state-topic).
+        const reply = await this.#device.command(payload, (body) => connection.request(topic, body, { ...options, responseTopic: host.responseTopic, timeout }));
         const decoded = decodeFor(reply.decoder, host.format, host.path);
         if (!decoded.ok) throw new MqttElementsError('payload-format', `the reply on ${reply.topic}: ${decoded.empty ? 'it is empty' : decoded.reason}`);
         value = this.#response = decoded.value;
@@ -113,7 +114,7 @@ export class PublishController implements ReactiveController {
       } else {
         end = await this.#device.command(payload, async (body) => {
           host.dispatchEvent(new MqttPublishedEvent({ topic, payload: await connection.publish(topic, body, options) }));
-          return 'sent';
+          return 'sent' as const;
         });
       }
       if (publish === this.#latest) this.#setStatus(end);
