@@ -207,7 +207,8 @@ export class MqttPublishElement extends LitElement {
 
   /**
    * MQTT 5: publishes `payload` (or the fixed `payload`) as a request and resolves with the
-   * decoded reply. Rejects with `response-timeout`, or `unsupported` on MQTT 3.1.1.
+   * decoded reply. Rejects with `response-timeout`, `unsupported` on MQTT 3.1.1, or `publish-failed`
+   * (nothing sent) while the `availability-topic` says the device is unavailable.
    */
   request(payload: unknown = this.payload): Promise<unknown> {
     if (!this.expectResponse) this.expectResponse = true;
