@@ -38,7 +38,8 @@ const OWN_BUDGET = 22000;
 const OWN_TARGET = 17500;
 /**
  * Loaded on first use (a dynamic `import()` in src/): each must be out of the entry chunk. The
- * shared connection across tabs, `store="indexeddb"`, request/response and rows from a template.
+ * shared connection across tabs, `store="indexeddb"`, request/response, rows from a template, and
+ * controls that follow the device (state and availability topics).
  */
 const LAZY = [
   'src/core/shared-host.ts',
@@ -49,6 +50,11 @@ const LAZY = [
   'src/transport/outbox-ids.ts',
   'src/core/send-request.ts',
   'src/elements/subscribe/rows-view.ts',
+  'src/core/device-state.ts',
+  'src/elements/internal/availability.ts',
+  'src/elements/internal/topic-follower.ts',
+  'src/elements/internal/device-part.ts',
+  'src/elements/internal/state-follower.ts',
 ];
 const CDN_BUDGET = 68000;
 const CDN_FILES = ['cdn/mqtt-elements.js', 'cdn/mqtt-elements.iife.js'];
