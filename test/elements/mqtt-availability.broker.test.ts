@@ -81,6 +81,26 @@ for (const broker of BROKER_NAMES) {
       expect($<HTMLInputElement>('#locked').disabled, 'the page disabled it: it stays so').to.equal(true);
     });
 
+    it('a control added while the device is away is disabled too, and enabled with the others once back', async () => {
+      const { el, $, heard, device } = await panel();
+      await heard(1);
+      await device.say('offline');
+      await waitFor(() => !el.available);
+      // As a framework re-rendering the panel would: a new control, deep inside.
+      const late = document.createElement('div');
+      late.innerHTML = '<label><input id="late" type="range" /></label>';
+      el.append(late);
+      await waitFor(() => $<HTMLInputElement>('#late').disabled, { message: 'the added control disabled' });
+      await device.say('online');
+      await waitFor(() => el.available);
+      expect($<HTMLInputElement>('#late').disabled).to.equal(false);
+      // Back online, the page's own controls are its own again: one added now stays enabled.
+      const later = document.createElement('input');
+      el.append(later);
+      await Promise.resolve();
+      expect(later.disabled).to.equal(false);
+    });
+
     it('nothing is sent while unavailable: publish() rejects publish-failed, a click sends nothing, and nothing goes out once back', async () => {
       const { el, $, device, heard, barrier, errors } = await panel();
       await heard(1);

@@ -3,8 +3,8 @@
  * `<mqtt-publish>` and `<mqtt-subscribe>`. The device's latest availability payload decides
  * `available`; the element reflects the boolean attribute `unavailable` (and the custom state
  * `unavailable`, beside `stale`). On `<mqtt-publish>` the form controls inside are disabled while
- * unavailable, and only those this disabled are enabled again: a control the page disabled stays
- * so. Messages are handled in the order they arrive, so a device that flaps ends in the state it
+ * unavailable (those added meanwhile too), and only those this disabled are enabled again: a
+ * control the page disabled stays so. Messages are handled in the order they arrive, so a device that flaps ends in the state it
  * said last.
  */
 import { availabilityOf } from '../../core/device-state.js';
@@ -28,13 +28,16 @@ export interface StateSet {
 
 /** The controls a device's unavailability disables. */
 const CONTROLS = 'button, input, select, textarea';
+type Control = HTMLButtonElement | HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 export class Availability {
   readonly #host: AvailabilityHost;
   readonly #states: StateSet | undefined;
   readonly #disables: boolean;
   /** The controls this disabled (and only these are enabled again). */
-  readonly #disabled = new Set<HTMLButtonElement | HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
+  readonly #disabled = new Set<Control>();
+  /** While unavailable: watches for controls added inside, to disable them too. */
+  #added: MutationObserver | undefined;
   #available = true;
 
   /**
@@ -79,14 +82,23 @@ export class Availability {
     }
     if (!this.#disables) return;
     if (available) {
+      this.#added?.disconnect();
+      this.#added = undefined;
       for (const control of this.#disabled) control.disabled = false;
       this.#disabled.clear();
     } else {
-      for (const control of host.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(CONTROLS)) {
-        if (control.disabled) continue;
-        control.disabled = true;
-        this.#disabled.add(control);
-      }
+      this.#disableWithin(host);
+      // A control the page adds while the device is away is disabled too (a framework re-render).
+      this.#added ??= new MutationObserver(() => this.#disableWithin(host));
+      this.#added.observe(host, { childList: true, subtree: true });
+    }
+  }
+
+  #disableWithin(root: Element): void {
+    for (const control of root.querySelectorAll<Control>(CONTROLS)) {
+      if (control.disabled) continue;
+      control.disabled = true;
+      this.#disabled.add(control);
     }
   }
 }
