@@ -46,7 +46,7 @@ const elementFolders = [
 const UPLOT = layer('Only chart/ imports uPlot: the main bundle must not carry it.', ['uplot', 'uplot/*']);
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdn/', 'coverage/', 'custom-elements.json', 'bench/.cdn*/', 'bench/profiles/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdn/', 'coverage/', 'custom-elements.json', 'bench/.cdn*/', 'bench/.bundled/', 'bench/profiles/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -51,6 +51,7 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
   const bare: Record<string, string> = {
     url: shim(mqttjsConnect ? 'url' : 'mqtt-connect-only'),
     events: shim('events'),
+    buffer: shim('buffer'),
     debug: shim('debug'),
     'lru-cache': shim('lru-cache'),
     // mqtt-packet's backport of `process.nextTick(fn, ...args)` for Node < 1.8.
@@ -76,7 +77,7 @@ export function mqttStandIns({ mqttjsConnect = false } = {}): Plugin {
       // Where bundled code reads the global `process` (MQTT.js, readable-stream, mqtt-packet), and
       // the global `Buffer`: rfdc, with which MQTT.js copies every QoS 1/2 PUBLISH it stores, asks
       // `payload instanceof Buffer`, a ReferenceError in a browser once the payload is bytes (a
-      // CBOR or Sparkplug payload, format="bytes"). The `buffer` package is in the bundle already.
+      // CBOR or Sparkplug payload, format="bytes"). The `buffer` stand-in is in the bundle already.
       build: { rolldownOptions: { transform: { inject: { process: shim('process'), Buffer: ['buffer', 'Buffer'] } } } },
     }),
     async resolveId(source, importer) {

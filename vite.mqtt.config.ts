@@ -5,14 +5,12 @@
 // bundler, Node and the CDN build resolve the package's MQTT.js through a plain relative import,
 // with no config of their own. The declarations tsc wrote (dist/vendor/mqtt.d.ts) stay.
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { noticeBanner } from './build/third-party-notices.js';
 import { mqttStandIns } from './vite.config.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const { version } = createRequire(import.meta.url)('mqtt/package.json') as { version: string };
 
 export default defineConfig({
   configFile: false,
@@ -39,7 +37,6 @@ export default defineConfig({
         // The license comment naming every package inlined (build/third-party-notices.js), as on the
         // CDN bundles; THIRD-PARTY-NOTICES.md lists this file from it.
         postBanner: noticeBanner,
-        banner: `/* MQTT.js ${version} (MIT, https://github.com/mqttjs/MQTT.js) and its dependencies, unmodified, bundled by mqtt-elements with light stand-ins for their Node polyfills and for MQTT.js's connect() and transports (build/shims/). */`,
       },
     },
   },

@@ -14,11 +14,18 @@
 //   relay/set     pump: true or false (JSON; "on"/"off", 1/0 too)
 //   setpoint/set  boiler: a number, °C (40–80)
 //
+// Besides these, three devices that answer commands late or not at all and drop off the network
+// now and then (scripts/plant-device.js: plant/relay-1, plant/dimmer-1, plant/fan-1, each with
+// set, state and availability topics), and a Sparkplug B edge node (scripts/plant-sparkplug.js:
+// spBv1.0/plant/…/edge-1, two lines of metrics in protobuf).
+//
 // Besides the plant, a peer plays the part MQTTX plays in EMQX's guide to MQTT over WebSocket
 // (demo/guide.html): it sends "Hello from MQTTX" to testtopic every 5 s.
 //
 // It only ever connects to 127.0.0.1: the embedded broker of the server it runs with.
 import mqtt from 'mqtt';
+import { startCommandedDevices } from './plant-device.js';
+import { EdgeNode } from './plant-sparkplug.js';
 
 /** Seconds a device waits before the next reading (ms), and how long carrying out a command takes. */
 const PERIOD = { boiler: 1000, pump: 1500, tank: 2000, hall: 2000, office: 1500, cellar: 2000 };
@@ -253,10 +260,13 @@ export function startPlant(url) {
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`the plant simulator only connects to 127.0.0.1, not ${url}`);
   const devices = deviceSpecs(createModel()).map((spec) => new Device(spec, url));
   for (const device of devices) device.start();
+  const commanded = startCommandedDevices(url);
+  const edge = new EdgeNode({ url });
+  edge.run();
   const mqttx = startHelloPeer(url);
   return {
-    devices: devices.map((d) => d.id),
-    stop: () => Promise.all([...devices.map((d) => d.stop()), mqttx.stop()]).then(() => undefined),
+    devices: [...devices.map((d) => d.id), ...commanded.devices, 'edge-1'],
+    stop: () => Promise.all([...devices.map((d) => d.stop()), commanded.stop(), edge.stop(), mqttx.stop()]).then(() => undefined),
   };
 }
 

@@ -12,7 +12,7 @@
 //             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
 //             its stylesheet, minified), which the chart's budget is counted from.
 //
-// Budgets (exit 1 when one is broken): own code loaded at once <= 22,200 B gzip (issue 21's
+// Budgets (exit 1 when one is broken): own code loaded at once <= 22,700 B gzip (issue 21's
 // target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
 // ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
 // import of one would put it back); each CDN bundle <= 68,000 B gzip
@@ -32,18 +32,20 @@ const KB = 1024;
 /**
  * The main entry's own code loaded at once (gzip -9): enforced against a regression. 21,062 B when
  * the lazy parts landed, 21,603 B after issue 23's `Attempt` class and numeric-setting rule,
- * 22,193 B after issue 24's payload formats: what every page needs of them at once is the names
+ * 21,959 B after issue 24's controls that follow the device, 22,585 B with issue 24's payload
+ * formats (+ about 600 B): what every page needs of them at once is the names
  * (`format` is checked when set), `registerFormat` and the queue that keeps messages in order while
  * a format's code loads (core/payload-formats.ts, core/format-queue.ts); decoding with any format
  * but text, json and bytes is lazy (formats/codecs.ts, cbor.ts, sparkplug.ts).
  */
-const OWN_BUDGET = 22200;
+const OWN_BUDGET = 22700;
 /** Issue 21's target for it, printed (`over` while it is): the lazy parts alone do not reach it. */
 const OWN_TARGET = 17500;
 /**
  * Loaded on first use (a dynamic `import()` in src/): each must be out of the entry chunk. The
  * shared connection across tabs, `store="indexeddb"`, request/response, rows from a template, and
- * the payload formats `cbor` and `sparkplug` (with cborg and @bufbuild/protobuf's wire code).
+ * controls that follow the device (state and availability topics), and the payload formats `cbor`
+ * and `sparkplug` (with cborg and @bufbuild/protobuf's wire code).
  */
 const LAZY = [
   'src/core/shared-host.ts',
@@ -54,6 +56,11 @@ const LAZY = [
   'src/transport/outbox-ids.ts',
   'src/core/send-request.ts',
   'src/elements/subscribe/rows-view.ts',
+  'src/core/device-state.ts',
+  'src/elements/internal/availability.ts',
+  'src/elements/internal/topic-follower.ts',
+  'src/elements/internal/device-part.ts',
+  'src/elements/internal/state-follower.ts',
   'src/core/formats/codecs.ts',
   'src/core/formats/cbor.ts',
   'src/core/formats/sparkplug.ts',

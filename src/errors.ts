@@ -20,6 +20,7 @@ export type MqttErrorCode =
   | 'client-id-in-use'
   | 'redirect-refused'
   | 'response-timeout'
+  | 'not-confirmed'
   | 'unsupported';
 
 /** Extra facts an error may carry: the broker's MQTT 5 reason, and what caused it. */

@@ -53,6 +53,29 @@ export function buildCdn({ ablations = [], unminified = false } = {}) {
   }
 }
 
+/** Where P5's bundled app goes (gitignored), served at /bundled/. */
+export const bundledDir = join(root, 'bench/.bundled');
+
+/**
+ * P5's bundled app (bench/bundled-app/main.js: `import 'mqtt-elements'` as dist/ has it), built by
+ * Vite with nothing but an entry and an output, as an app's bundler would: its lazy chunks beside
+ * it. Needs dist/ (`npm run build:dist`).
+ */
+export async function buildBundledApp() {
+  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/index.js is missing: run npm run build:dist first');
+  const { build } = await import('vite');
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    mode: 'production',
+    build: {
+      outDir: bundledDir,
+      emptyOutDir: true,
+      rolldownOptions: { input: join(root, 'bench/bundled-app/main.js'), output: { entryFileNames: 'main.js' } },
+    },
+  });
+}
+
 /**
  * Also builds cdn/mqtt-chart.js into bench/.cdn, beside the main bundle it imports (the second
  * half of `npm run build:cdn`): the P7 dashboard loads both. Run after `buildCdn`, which empties
@@ -71,7 +94,7 @@ export function buildChartCdn() {
  * fallback), so the markup is static HTML as a user would write it, with the broker URL filled in.
  */
 export function serve() {
-  const mounts = { '/cdn/': cdnDir };
+  const mounts = { '/cdn/': cdnDir, '/bundled/': bundledDir };
   for (const name of ABLATIONS) mounts[`/cdn-${name}/`] = ablationDir(name);
   return startStaticServer({
     root,

@@ -1,11 +1,13 @@
 // The demo `npm start` serves, as a user sees it: the server with its broker and simulated plant
 // (started the way npm start starts them, from vite.config.ts), then every page in Chromium and
 // Firefox: no console errors, data from the plant (values and charts), a relay round trip through
-// the simulated pump, the client console connecting, subscribing and publishing, the guide's two
-// columns talking to each other, every control with an accessible name, and nothing wider than a
-// 390 px phone. The API page shows every element, attribute, property, event and slot of
-// custom-elements.json with its description. Each page, once it shows live data, is saved as a
-// desktop and a phone screenshot in test-results/screenshots/<browser>/ (gitignored).
+// the simulated pump, a switch, a range and a select that follow their devices (state-topic,
+// availability-topic), a Sparkplug B gateway's metrics (an Int64 beyond 2^53 exact), the client
+// console connecting, subscribing and publishing, the guide's two columns talking to each other,
+// every control with an accessible name, and nothing wider than a 390 px phone. The API page shows
+// every element, attribute, property, event and slot of custom-elements.json with its
+// description. Each page, once it shows live data, is saved as a desktop and a phone screenshot
+// in test-results/screenshots/<browser>/ (gitignored).
 // BROWSERS=chromium (or firefox) runs one.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -241,6 +243,103 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
           await page.press(step === 'ArrowRight' ? 'ArrowLeft' : 'ArrowRight');
           await page.waitFor((value) => document.getElementById('setpoint-state').textContent.replace(/\s+/g, ' ').includes(`${value} °C, confirmed`), setpoint);
         }, { shot: 'dashboard' });
+      });
+
+      // Needs issue 24's <mqtt-publish state-topic availability-topic payload-on payload-off> and
+      // format="sparkplug" (SPEC.md, "Controls that follow the device", "Payload formats").
+      it('dashboard: controls that follow the device, a device gone offline, and the Sparkplug B gateway', async () => {
+        await onPage('/dashboard.html', DESKTOP, async (page) => {
+          await page.waitFor(() => document.getElementById('connection-status').textContent === 'connected');
+
+          // Sparkplug B (scripts/plant-sparkplug.js): a Double, a Boolean through labels, a row per line.
+          await page.waitFor(() => /^\d+\.\d$/.test(document.getElementById('line-1-temperature').textContent), undefined, 20000);
+          await page.waitFor(() => ['running', 'stopped'].includes(document.getElementById('line-1-running').textContent));
+          await page.waitFor(() => document.querySelectorAll('#lines .row').length === 2);
+          // The Int64 counter runs from 2^53 − 8 to 2^53 + 7 and over again (a DDATA a second): a
+          // number while a double holds it exactly, then a BigInt; an odd one beyond 2^53 is exact.
+          // 30 s: its 16 s round, and the gateway's power cut (up to 10 s) if it falls in it.
+          const counter = () => {
+            const element = document.getElementById('line-1-counter');
+            return { type: typeof element.value, value: String(element.value), text: element.textContent };
+          };
+          await page.waitFor(() => typeof document.getElementById('line-1-counter').value === 'number', undefined, 30000);
+          await page.waitFor(() => {
+            const { value } = document.getElementById('line-1-counter');
+            return typeof value === 'bigint' && value % 2n === 1n;
+          }, undefined, 30000);
+          const beyond = await page.evaluate(counter);
+          assert.equal(beyond.type, 'bigint');
+          assert.ok(BigInt(beyond.value) > 2n ** 53n && BigInt(beyond.value) < 2n ** 53n + 8n, beyond.value);
+          assert.equal(beyond.text.replace(/\D/g, ''), beyond.value, 'shown digit for digit');
+
+          // The controls (scripts/plant-device.js): each shows what its device reports. A command is
+          // pending, the control still showing the reported state, until the device reports the
+          // commanded one (confirmed, within 1.5 s) or, for the one command in eight it ignores, until
+          // confirm-timeout (5 s: error, the control at the reported state). Either way the control
+          // ends where the device says.
+          await page.evaluate(() => {
+            // What a control shows, in the words of its device's reported state on the page.
+            window.shown = (id) => {
+              const control = document.getElementById(id);
+              return control.type === 'checkbox' ? (control.checked ? 'on' : 'off') : control.value;
+            };
+          });
+          const follows = async (id, act) => {
+            const ids = { publish: `${id}-publish`, control: id, reported: `${id}-reported` };
+            // Available, and showing the reported state (the simulated devices drop off now and then, for up to 12 s).
+            await page.waitFor(
+              (i) => {
+                const reported = document.getElementById(i.reported).textContent;
+                return !document.getElementById(i.publish).hasAttribute('unavailable') && reported !== '–' && window.shown(i.control) === reported;
+              },
+              ids,
+              20000,
+            );
+            const before = await page.evaluate((i) => document.getElementById(i.reported).textContent, ids);
+            await act();
+            await page.waitFor(
+              ({ i, b }) => document.getElementById(i.publish).getAttribute('status') === 'pending' && window.shown(i.control) === b,
+              { i: ids, b: before },
+            );
+            await page.waitFor((i) => ['confirmed', 'error'].includes(document.getElementById(i.publish).getAttribute('status')), ids, 10000);
+            const after = await page.evaluate(
+              (i) => ({
+                status: document.getElementById(i.publish).getAttribute('status'),
+                reported: document.getElementById(i.reported).textContent,
+                shown: window.shown(i.control),
+              }),
+              ids,
+            );
+            assert.equal(after.shown, after.reported, `${id} shows what the device reports (${after.status})`);
+            if (after.status === 'confirmed') assert.notEqual(after.reported, before, `${id}: the device carried the command out`);
+            return after;
+          };
+          // The hall lights: a switch, checked by ON and unchecked by OFF (payload-on, payload-off).
+          await follows('hall-lights', () => page.click('#hall-lights'));
+          // The office dimmer: a range, from the keyboard.
+          await follows('office-dimmer', async () => {
+            const value = Number(await page.evaluate(() => document.getElementById('office-dimmer').value));
+            await page.focus('#office-dimmer');
+            await page.press(value < 100 ? 'ArrowRight' : 'ArrowLeft');
+          });
+          // The ventilation: a select, changed as a person changes it.
+          await follows('ventilation', () =>
+            page.evaluate(() => {
+              const select = document.getElementById('ventilation');
+              select.value = select.value === 'high' ? 'low' : 'high';
+              select.dispatchEvent(new Event('change', { bubbles: true }));
+            }),
+          );
+
+          // Offline (what fan 1's last will says, published here): the select is disabled; online
+          // again, it is back. (Retained as the device's own; the device says online itself when it
+          // next connects.)
+          const say = (text) => page.evaluate((t) => document.getElementById('plant').publish('plant/fan-1/availability', t, { qos: 1, retain: true }), text);
+          await say('offline');
+          await page.waitFor(() => document.getElementById('ventilation-publish').hasAttribute('unavailable') && document.getElementById('ventilation').disabled);
+          await say('online');
+          await page.waitFor(() => !document.getElementById('ventilation-publish').hasAttribute('unavailable') && !document.getElementById('ventilation').disabled);
+        });
       });
 
       it('dashboard: ?url= points it at another broker, and a broker that is not there is explained in words', async () => {

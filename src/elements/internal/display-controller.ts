@@ -48,7 +48,8 @@ export interface RowFormat {
 export class DisplayController implements ReactiveController {
   readonly #host: DisplayHost;
   readonly #problems: ProblemSink<DisplayProblem>;
-  readonly #states?: StateSet | undefined;
+  /** The element's custom states (`:state(stale)`), where the browser has them: one set per element. */
+  readonly states?: StateSet | undefined;
   #format: DisplayFormat = {};
   #thresholds?: number[] | undefined;
   #staleTimer?: ReturnType<typeof setTimeout>;
@@ -63,9 +64,9 @@ export class DisplayController implements ReactiveController {
     this.#problems = problems;
     // The custom state `stale` (`:state(stale)` in CSS), where the browser has custom states.
     try {
-      this.#states = (host as unknown as { attachInternals(): { states?: StateSet } }).attachInternals().states;
+      this.states = (host as unknown as { attachInternals(): { states?: StateSet } }).attachInternals().states;
     } catch {
-      this.#states = undefined;
+      this.states = undefined;
     }
     host.addController(this);
   }
@@ -179,8 +180,8 @@ export class DisplayController implements ReactiveController {
   #setStale(stale: boolean): void {
     this.#host.toggleAttribute('stale', stale);
     try {
-      if (stale) this.#states?.add('stale');
-      else this.#states?.delete('stale');
+      if (stale) this.states?.add('stale');
+      else this.states?.delete('stale');
     } catch {
       // Older engines accepted only `--stale`: the attribute still says it.
     }

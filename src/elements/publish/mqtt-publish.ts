@@ -7,6 +7,7 @@ import type { MqttElementsError } from '../../errors.js';
 import { ErrorReporter } from '../internal/error-reporter.js';
 import { DisplayController } from '../internal/display-controller.js';
 import { Problems } from '../internal/problems.js';
+import { LazyDevice } from '../internal/lazy-device.js';
 import { PublishController, type PublishStatus } from './publish-controller.js';
 import { TRIGGERS, triggeredPayload } from './publish-trigger.js';
 import { defineElement } from '../internal/define-element.js';
@@ -26,7 +27,14 @@ export type { PublishStatus } from './publish-controller.js';
  * says `pending` until the latest one is written (QoS 0) or acknowledged (QoS 1/2).
  *
  * @customElement mqtt-publish
- * @attr {"idle"|"pending"|"sent"|"error"} status - Read-only, reflected: where the latest publish stands.
+ * With `state-topic` the controls inside follow the device (README, "Control panels"): they show
+ * the state it reports, and a command is `pending` until the state topic reports the commanded
+ * value (`confirmed`), or fails with `not-confirmed` after `confirm-timeout`. With
+ * `availability-topic` the controls are disabled while the device says it is not available, and
+ * nothing is sent then: `publish()` rejects with `publish-failed`.
+ *
+ * @attr {"idle"|"pending"|"sent"|"confirmed"|"error"} status - Read-only, reflected: where the latest publish stands.
+ * @attr {boolean} unavailable - Read-only, reflected (and the custom state `unavailable`): the availability topic's latest payload is `payload-not-available`.
  * @summary Publishes from buttons, inputs and forms to an MQTT topic.
  * @slot - The controls that publish: buttons, inputs, selects, textareas, forms.
  * @fires {MqttPublishedEvent} mqtt-published - After a publish completed; detail `{topic, payload}`.
@@ -105,9 +113,45 @@ export class MqttPublishElement extends LitElement {
   /** JSON object from reply value to the text shown for it. */
   @property() labels?: string | Record<string, unknown>;
 
+  /**
+   * Topic where the device reports its actual state: the controls inside show the reported state,
+   * never a commanded value the device has not confirmed (unless `optimistic`).
+   */
+  @property({ attribute: 'state-topic' }) stateTopic?: string;
+
+  /** With `state-topic`: a dot path into a JSON state payload, e.g. `state` or `lights.0.on`. */
+  @property({ attribute: 'state-path' }) statePath?: string;
+
+  /** What a checkbox sends when checked (a boolean command), and which reported state checks it. Default `true`. */
+  @property({ attribute: 'payload-on' }) payloadOn?: string;
+
+  /** What a checkbox sends when unchecked, and which reported state unchecks it. Default `false`. */
+  @property({ attribute: 'payload-off' }) payloadOff?: string;
+
+  /**
+   * ms a command waits for the state topic to report the commanded value; then the controls show
+   * the last reported state again, with error `not-confirmed`. Default 5000; a value that is no
+   * number above 0 is a `payload-format` error, and 5000 applies meanwhile.
+   */
+  @property({ type: Number, attribute: 'confirm-timeout' }) confirmTimeout?: number;
+
+  /** With `state-topic`: show the commanded value at once while waiting (it still reverts on timeout). */
+  @property({ type: Boolean }) optimistic = false;
+
+  /** Topic where the device says whether it is reachable (its last will and its birth message). */
+  @property({ attribute: 'availability-topic' }) availabilityTopic?: string;
+
+  /** The availability payload that says the device is reachable. Default `online`. */
+  @property({ attribute: 'payload-available' }) payloadAvailable?: string;
+
+  /** The availability payload that says the device is not reachable. Default `offline`. */
+  @property({ attribute: 'payload-not-available' }) payloadNotAvailable?: string;
+
   readonly #errors = new ErrorReporter(this);
-  readonly #display = new DisplayController(this, new Problems(this.#errors.report));
-  readonly #publishes = new PublishController(this, this.#errors, this.#display);
+  readonly #problems = new Problems(this.#errors.report);
+  readonly #display = new DisplayController(this, this.#problems);
+  readonly #device = new LazyDevice(this, this.#problems, this.#display.states);
+  readonly #publishes = new PublishController(this, this.#errors, this.#display, this.#device);
 
   constructor() {
     super();
@@ -116,11 +160,17 @@ export class MqttPublishElement extends LitElement {
 
   /**
    * `idle`; `pending` while the latest publish is queued offline or waits for the broker's
-   * acknowledgement (or, with `expect-response`, for the reply); `sent` once done; `error` when it
-   * failed. Reflected: style an unconfirmed control with `mqtt-publish[status="pending"]`.
+   * acknowledgement (or, with `expect-response`, for the reply; with `state-topic`, for the
+   * device's report of the commanded value); `sent` once done (`confirmed` with `state-topic`);
+   * `error` when it failed. Reflected: style an unconfirmed control with `mqtt-publish[status="pending"]`.
    */
   get status(): PublishStatus {
     return this.#publishes.status;
+  }
+
+  /** False while the availability topic's latest payload is `payload-not-available`; reflected as `unavailable`. */
+  get available(): boolean {
+    return this.#device.available;
   }
 
   /** The decoded latest reply (with `expect-response`). */
@@ -151,7 +201,9 @@ export class MqttPublishElement extends LitElement {
 
   /**
    * Publishes `payload`, or the fixed `payload` when called without one (with `expect-response`,
-   * as a request). Resolves when done; rejects with the coded error it also dispatches.
+   * as a request). Resolves when done (with `state-topic`: confirmed by the device); rejects with
+   * the coded error it also dispatches (`not-confirmed`; `publish-failed`, nothing sent, while
+   * the device is unavailable).
    */
   async publish(payload: unknown = this.payload): Promise<void> {
     await this.#publishes.send(payload);
@@ -159,7 +211,8 @@ export class MqttPublishElement extends LitElement {
 
   /**
    * MQTT 5: publishes `payload` (or the fixed `payload`) as a request and resolves with the
-   * decoded reply. Rejects with `response-timeout`, or `unsupported` on MQTT 3.1.1.
+   * decoded reply. Rejects with `response-timeout`, `unsupported` on MQTT 3.1.1, or `publish-failed`
+   * (nothing sent) while the `availability-topic` says the device is unavailable.
    */
   request(payload: unknown = this.payload): Promise<unknown> {
     if (!this.expectResponse) this.expectResponse = true;

@@ -7,14 +7,15 @@ import { MqttPublishedEvent, MqttResponseEvent } from '../../events.js';
 import { ConnectionController, type ConnectionHost } from '../internal/connection-controller.js';
 import type { DisplayController } from '../internal/display-controller.js';
 import type { ErrorReporter } from '../internal/error-reporter.js';
+import type { LazyDevice } from '../internal/lazy-device.js';
 import { bindValue } from '../internal/subscribe-view.js';
 import { writtenSetting } from '../internal/written-setting.js';
 
 /** How long a request waits for its reply when `response-timeout` is absent or unreadable (ms). */
 const DEFAULT_RESPONSE_TIMEOUT = 10000;
 
-/** Where `<mqtt-publish>`'s latest publish stands. */
-export type PublishStatus = 'idle' | 'pending' | 'sent' | 'error';
+/** Where `<mqtt-publish>`'s latest publish stands (`confirmed`: with `state-topic`, the device reported it). */
+export type PublishStatus = 'idle' | 'pending' | 'sent' | 'confirmed' | 'error';
 
 /** The settings of `<mqtt-publish>` a publish or a request is made of. */
 export interface PublishHost extends ConnectionHost, PublishPropertySettings {
@@ -40,6 +41,7 @@ export class PublishController implements ReactiveController {
   readonly #connections: ConnectionController;
   readonly #errors: ErrorReporter;
   readonly #display: DisplayController;
+  readonly #device: LazyDevice;
   #status: PublishStatus = 'idle';
   #latest = 0;
   #response: unknown;
@@ -47,8 +49,10 @@ export class PublishController implements ReactiveController {
   #heldOn?: unknown;
   #heldTopic?: string;
 
-  constructor(host: PublishHost, errors: ErrorReporter, display: DisplayController) {
+  /** @param device the state and availability of the device commanded, through which publishes go. */
+  constructor(host: PublishHost, errors: ErrorReporter, display: DisplayController, device: LazyDevice) {
     this.#host = host;
+    this.#device = device;
     this.#errors = errors;
     this.#display = display;
     this.#connections = new ConnectionController(host);
@@ -91,17 +95,21 @@ export class PublishController implements ReactiveController {
       const properties = publishProperties(host);
       const options = { qos: host.qos, retain: host.retain, ...(properties ? { properties } : {}) };
       this.#setStatus('pending');
-      // A format that encodes (cbor, sparkplug, a registered one with `encode`) makes the bytes;
-      // its code, if it has any, is there from here on, so a reply decodes at once.
-      const body = encodes(host.format) ? await encodeFor(host.format, payload) : payload;
+      // Below, a format that encodes (cbor, sparkplug, a registered one with `encode`) makes the
+      // bytes of what the device part passes on; its code, if it has any, is then there, so a reply
+      // decodes at once. Awaited only then: a publish in another format goes out in the same task.
       let value: unknown;
+      let end: PublishStatus = 'sent';
       if (host.expectResponse) {
         // The one rule for numeric attributes: a `response-timeout` that does not parse (or is not
         // above 0) is reported, and the request goes on with the default.
         const setting = numericSetting('response-timeout', writtenSetting(host, 'response-timeout', host.responseTimeout), DEFAULT_RESPONSE_TIMEOUT, { min: 0, aboveMin: true });
         if (setting.error) this.#errors.report(setting.error);
         const timeout = setting.value;
-        const reply = await connection.request(topic, body, { ...options, responseTopic: host.responseTopic, timeout });
+        // Through the device too: refused while it is unavailable (a request is not followed by state-topic).
+        const reply = await this.#device.command(payload, async (body) =>
+          connection.request(topic, encodes(host.format) ? await encodeFor(host.format, body) : body, { ...options, responseTopic: host.responseTopic, timeout }),
+        );
         const decoded = decodeFor(reply.decoder, host.format, host.path);
         if (!decoded.ok) throw new MqttElementsError('payload-format', `the reply on ${reply.topic}: ${decoded.empty ? 'it is empty' : decoded.reason}`);
         value = this.#response = decoded.value;
@@ -109,10 +117,13 @@ export class PublishController implements ReactiveController {
         const detail = { topic: reply.topic, payload: reply.payload, value, ...(reply.properties ? { properties: reply.properties } : {}) };
         host.dispatchEvent(new MqttResponseEvent(detail));
       } else {
-        const sent = await connection.publish(topic, body, options);
-        host.dispatchEvent(new MqttPublishedEvent({ topic, payload: sent }));
+        end = await this.#device.command(payload, async (body) => {
+          const sent = await connection.publish(topic, encodes(host.format) ? await encodeFor(host.format, body) : body, options);
+          host.dispatchEvent(new MqttPublishedEvent({ topic, payload: sent }));
+          return 'sent' as const;
+        });
       }
-      if (publish === this.#latest) this.#setStatus('sent');
+      if (publish === this.#latest) this.#setStatus(end);
       return value;
     } catch (e) {
       if (publish === this.#latest) this.#setStatus('error');

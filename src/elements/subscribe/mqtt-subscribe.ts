@@ -15,6 +15,7 @@ import { MessageHistory } from '../internal/message-history.js';
 import { writtenSetting } from '../internal/written-setting.js';
 import { Problems } from '../internal/problems.js';
 import { LazyRows } from './lazy-rows.js';
+import { LazyDevice, type DeviceProblem } from '../internal/lazy-device.js';
 import { bindValue, SubscribeView } from '../internal/subscribe-view.js';
 import { SubscriptionController, type SubscriptionProblem } from '../internal/subscription-controller.js';
 
@@ -32,6 +33,7 @@ export type { MqttMessage } from '../../core/message.js';
  *
  * @attr {number} level - Read-only, reflected: how many of `thresholds` the latest value is at or above.
  * @attr {boolean} stale - Read-only, reflected (and the custom state `stale`): no message for `stale-after` seconds.
+ * @attr {boolean} unavailable - Read-only, reflected (and the custom state `unavailable`): the `availability-topic`'s latest payload is `payload-not-available`.
  * @customElement mqtt-subscribe
  * @attr {"idle"|"pending"|"subscribed"|"error"} status - Read-only, reflected: the subscription status.
  * @summary Live values from an MQTT topic filter.
@@ -110,10 +112,19 @@ export class MqttSubscribeElement extends ReactiveElement {
    */
   @property({ type: Number }) limit = 100;
 
+  /** Topic where the device says whether it is reachable (its last will and its birth message). */
+  @property({ attribute: 'availability-topic' }) availabilityTopic?: string;
+
+  /** The availability payload that says the device is reachable. Default `online`. */
+  @property({ attribute: 'payload-available' }) payloadAvailable?: string;
+
+  /** The availability payload that says the device is not reachable. Default `offline`. */
+  @property({ attribute: 'payload-not-available' }) payloadNotAvailable?: string;
+
   readonly #errors = new ErrorReporter(this);
-  readonly #problems = new Problems<SubscriptionProblem | 'binding' | 'payload' | 'value' | 'rows' | 'display' | 'history' | 'limit' | 'staleAfter' | 'throttle'>(
-    this.#errors.report,
-  );
+  readonly #problems = new Problems<
+    SubscriptionProblem | 'binding' | 'payload' | 'value' | 'rows' | 'display' | 'history' | 'limit' | 'staleAfter' | 'throttle' | DeviceProblem
+  >(this.#errors.report);
   readonly #subscription = new SubscriptionController(this, this.#problems, {
     message: (message) => this.#receive(message),
     status: () => this.#reflectStatus(),
@@ -124,6 +135,7 @@ export class MqttSubscribeElement extends ReactiveElement {
   readonly #display = new DisplayController(this, this.#problems);
   /** Messages kept while the code of `format` loads. */
   readonly #waiting = new FormatQueue<ReceivedMessage>((message) => this.#receive(message));
+  readonly #device = new LazyDevice(this, this.#problems, this.#display.states);
   #value: unknown;
   readonly #history = new MessageHistory();
   /** `history` and `limit` as parsed (their defaults while what was written is no number). */
@@ -139,6 +151,11 @@ export class MqttSubscribeElement extends ReactiveElement {
   /** How many of `thresholds` the latest numeric value is at or above; undefined for a non-number. Reflected. */
   get level(): number | undefined {
     return this.#display.level;
+  }
+
+  /** False while the `availability-topic`'s latest payload is `payload-not-available`; reflected as `unavailable`. */
+  get available(): boolean {
+    return this.#device.available;
   }
 
   /** The decoded latest value. */
