@@ -12,9 +12,12 @@ export interface MqttChartProperties {
   topic?: MqttChartElement["topic"];
   /** QoS to subscribe with: 0, 1 or 2. */
   qos?: MqttChartElement["qos"];
-  /** How payloads are decoded before plotting: `json` (default), `text` or `bytes` (never a number). */
+  /**
+   * How payloads are decoded before plotting: `json` (default), `text`, `cbor`, `sparkplug`, a name
+   * given to `registerFormat()`, or `bytes` (never a number).
+   */
   format?: MqttChartElement["format"];
-  /** With `json`: a dot path into the payload, e.g. `sensors.0.celsius`. */
+  /** With `json` or `cbor`: a dot path into the payload, e.g. `sensors.0.celsius`; with `sparkplug`, `metrics.NAME`. */
   path?: MqttChartElement["path"];
   /** Id of an `<mqtt-connection>` to use instead of the nearest ancestor. */
   connection?: MqttChartElement["connection"];
@@ -199,9 +202,13 @@ export interface MqttPublishProperties {
   expectResponse?: MqttPublishElement["expectResponse"];
   /** ms to wait for the reply to a request. */
   responseTimeout?: MqttPublishElement["responseTimeout"];
-  /** How the reply is decoded: `text`, `json` or `bytes`. */
+  /**
+   * How a value is sent and the reply decoded: `text`, `json`, `bytes` (values sent as without a
+   * format), `cbor` or `sparkplug` (the value encoded as CBOR or a Sparkplug B payload; `sparkplug`
+   * takes `{metrics: [{name, type, value}]}`), or a name given to `registerFormat()` (its `encode`).
+   */
   format?: MqttPublishElement["format"];
-  /** With `json`: a dot path into the reply. */
+  /** With `json`, `cbor` or `sparkplug`: a dot path into the reply (as on `<mqtt-subscribe>`). */
   path?: MqttPublishElement["path"];
   /** CSS selector of the element the reply is written into. */
   target?: MqttPublishElement["target"];
@@ -213,6 +220,31 @@ export interface MqttPublishProperties {
   decimals?: MqttPublishElement["decimals"];
   /** JSON object from reply value to the text shown for it. */
   labels?: MqttPublishElement["labels"];
+  /**
+   * Topic where the device reports its actual state: the controls inside show the reported state,
+   * never a commanded value the device has not confirmed (unless `optimistic`).
+   */
+  stateTopic?: MqttPublishElement["stateTopic"];
+  /** With `state-topic`: a dot path into a JSON state payload, e.g. `state` or `lights.0.on`. */
+  statePath?: MqttPublishElement["statePath"];
+  /** What a checkbox sends when checked (a boolean command), and which reported state checks it. Default `true`. */
+  payloadOn?: MqttPublishElement["payloadOn"];
+  /** What a checkbox sends when unchecked, and which reported state unchecks it. Default `false`. */
+  payloadOff?: MqttPublishElement["payloadOff"];
+  /**
+   * ms a command waits for the state topic to report the commanded value; then the controls show
+   * the last reported state again, with error `not-confirmed`. Default 5000; a value that is no
+   * number above 0 is a `payload-format` error, and 5000 applies meanwhile.
+   */
+  confirmTimeout?: MqttPublishElement["confirmTimeout"];
+  /** With `state-topic`: show the commanded value at once while waiting (it still reverts on timeout). */
+  optimistic?: MqttPublishElement["optimistic"];
+  /** Topic where the device says whether it is reachable (its last will and its birth message). */
+  availabilityTopic?: MqttPublishElement["availabilityTopic"];
+  /** The availability payload that says the device is reachable. Default `online`. */
+  payloadAvailable?: MqttPublishElement["payloadAvailable"];
+  /** The availability payload that says the device is not reachable. Default `offline`. */
+  payloadNotAvailable?: MqttPublishElement["payloadNotAvailable"];
 }
 
 /** The attributes of `<mqtt-publish>` whose name is not their property's (`client-id` for `clientId`). */
@@ -231,6 +263,29 @@ export interface MqttPublishAttributes {
   'expect-response'?: boolean;
   /** ms to wait for the reply to a request. */
   'response-timeout'?: number;
+  /**
+   * Topic where the device reports its actual state: the controls inside show the reported state,
+   * never a commanded value the device has not confirmed (unless `optimistic`).
+   */
+  'state-topic'?: string;
+  /** With `state-topic`: a dot path into a JSON state payload, e.g. `state` or `lights.0.on`. */
+  'state-path'?: string;
+  /** What a checkbox sends when checked (a boolean command), and which reported state checks it. Default `true`. */
+  'payload-on'?: string;
+  /** What a checkbox sends when unchecked, and which reported state unchecks it. Default `false`. */
+  'payload-off'?: string;
+  /**
+   * ms a command waits for the state topic to report the commanded value; then the controls show
+   * the last reported state again, with error `not-confirmed`. Default 5000; a value that is no
+   * number above 0 is a `payload-format` error, and 5000 applies meanwhile.
+   */
+  'confirm-timeout'?: number;
+  /** Topic where the device says whether it is reachable (its last will and its birth message). */
+  'availability-topic'?: string;
+  /** The availability payload that says the device is reachable. Default `online`. */
+  'payload-available'?: string;
+  /** The availability payload that says the device is not reachable. Default `offline`. */
+  'payload-not-available'?: string;
 }
 
 /** The events of `<mqtt-publish>`, as `on` + the event's name (React 19, Preact, Svelte 5). */
@@ -259,9 +314,13 @@ export interface MqttSubscribeProperties {
   topic?: MqttSubscribeElement["topic"];
   /** QoS to subscribe with: 0, 1 or 2. */
   qos?: MqttSubscribeElement["qos"];
-  /** How `value` is decoded: `text` (UTF-8), `json` or `bytes` (Uint8Array). */
+  /**
+   * How `value` is decoded: `text` (UTF-8), `json`, `bytes` (Uint8Array), `cbor`, `sparkplug`
+   * (Sparkplug B), or a name given to `registerFormat()`. `cbor` and `sparkplug` load their code
+   * when set; messages meanwhile are kept and decoded in order once it is there.
+   */
   format?: MqttSubscribeElement["format"];
-  /** With `json`: a dot path into the payload, e.g. `sensors.0.celsius`. */
+  /** With `json` or `cbor`: a dot path into the payload, e.g. `sensors.0.celsius`; with `sparkplug`, `metrics.NAME` is the value of the metric NAME. */
   path?: MqttSubscribeElement["path"];
   /** CSS selector of the element to write values into, resolved in this element's root node. */
   target?: MqttSubscribeElement["target"];
@@ -297,6 +356,12 @@ export interface MqttSubscribeProperties {
    * one updated longest ago goes. Anything else is a `payload-format` error, and 100 applies meanwhile.
    */
   limit?: MqttSubscribeElement["limit"];
+  /** Topic where the device says whether it is reachable (its last will and its birth message). */
+  availabilityTopic?: MqttSubscribeElement["availabilityTopic"];
+  /** The availability payload that says the device is reachable. Default `online`. */
+  payloadAvailable?: MqttSubscribeElement["payloadAvailable"];
+  /** The availability payload that says the device is not reachable. Default `offline`. */
+  payloadNotAvailable?: MqttSubscribeElement["payloadNotAvailable"];
 }
 
 /** The attributes of `<mqtt-subscribe>` whose name is not their property's (`client-id` for `clientId`). */
@@ -309,6 +374,12 @@ export interface MqttSubscribeAttributes {
   'retain-handling'?: number;
   /** Seconds without a message after which the element reflects `stale` (attribute and custom state). */
   'stale-after'?: number;
+  /** Topic where the device says whether it is reachable (its last will and its birth message). */
+  'availability-topic'?: string;
+  /** The availability payload that says the device is reachable. Default `online`. */
+  'payload-available'?: string;
+  /** The availability payload that says the device is not reachable. Default `offline`. */
+  'payload-not-available'?: string;
 }
 
 /** The events of `<mqtt-subscribe>`, as `on` + the event's name (React 19, Preact, Svelte 5). */
