@@ -12,7 +12,7 @@
 //             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
 //             its stylesheet, minified), which the chart's budget is counted from.
 //
-// Budgets (exit 1 when one is broken): own code loaded at once <= 22,700 B gzip (issue 21's
+// Budgets (exit 1 when one is broken): own code loaded at once <= 22,000 B gzip (issue 21's
 // target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
 // ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
 // import of one would put it back); each CDN bundle <= 68,000 B gzip
@@ -36,9 +36,11 @@ const KB = 1024;
  * formats (+ about 600 B): what every page needs of them at once is the names
  * (`format` is checked when set), `registerFormat` and the queue that keeps messages in order while
  * a format's code loads (core/payload-formats.ts, core/format-queue.ts); decoding with any format
- * but text, json and bytes is lazy (formats/codecs.ts, cbor.ts, sparkplug.ts).
+ * but text, json and bytes is lazy (formats/codecs.ts, cbor.ts, sparkplug.ts). Then 21,896 B with
+ * the fixed client id's claims (takeover.ts) and MQTT 5's server references loaded on first use:
+ * back under the 22,000 B it was before issue 24.
  */
-const OWN_BUDGET = 22700;
+const OWN_BUDGET = 22000;
 /** Issue 21's target for it, printed (`over` while it is): the lazy parts alone do not reach it. */
 const OWN_TARGET = 17500;
 /**
@@ -55,6 +57,8 @@ const LAZY = [
   'src/transport/idb-store.ts',
   'src/transport/outbox-ids.ts',
   'src/core/send-request.ts',
+  'src/core/takeover.ts',
+  'src/core/server-reference.ts',
   'src/elements/subscribe/rows-view.ts',
   'src/core/device-state.ts',
   'src/elements/internal/availability.ts',

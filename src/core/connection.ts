@@ -20,7 +20,8 @@ import { retryFor } from './retry.js';
 import type { ConnectionConfig, CredentialsProvider } from './settings.js';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions.js';
 import { StatusBoard, type ConnectionListener, type ConnectionStatus } from './status.js';
-import { ClientIdClaims, takenOverError } from './takeover.js';
+import { LazyClaims } from './lazy-claims.js';
+import { loadReferences } from './lazy-references.js';
 
 export type { PublishOptions } from './publish.js';
 export type { CredentialsProvider } from './settings.js';
@@ -45,7 +46,11 @@ export class MqttConnection {
   /** The URL of the last client, once it was ended. */
   #lastUrl?: string;
   #registry = new SubscriptionRegistry();
-  #claims = new ClientIdClaims(() => this.#takenOver());
+  /** A fixed client id's claims across tabs (takeover.ts, loaded before the first attempt with one). */
+  #claims = new LazyClaims((error) => {
+    const a = this.#current;
+    if (a?.client && !a.stopped) a.halt(this.#sinkFor(a), error(this.clientId, a.url));
+  });
   readonly #requests: Requests = new Requests(this);
   readonly #inFlight = new InFlight();
   /** Made once, so that reconnects keep the identity (and a persistent session) of this connection. */
@@ -140,9 +145,12 @@ export class MqttConnection {
     const attempt = new Attempt(plan.url);
     this.#current = attempt;
     this.#board.set('connecting');
-    if (!this.config.credentials && this.config.store !== 'indexeddb') return this.#start(attempt, plan, plan.url, plan.options);
-    preparedStart(this.config, plan, this.pageUrl()).then(
-      ({ url, options }) => !attempt.over && this.#start(attempt, plan, url, options),
+    // Code the first attempt needs, loaded on first use: a fixed id's claims, MQTT 5's references.
+    const parts = [this.config.clientId && this.#claims.load(), plan.options.protocolVersion === 5 && loadReferences()].filter((p) => p);
+    const prepared = !!this.config.credentials || this.config.store === 'indexeddb';
+    if (!prepared && parts.length === 0) return this.#start(attempt, plan, plan.url, plan.options);
+    Promise.all([prepared ? preparedStart(this.config, plan, this.pageUrl()) : plan, ...parts]).then(
+      ([{ url, options }]) => !attempt.over && this.#start(attempt, plan, url, options),
       (e: MqttElementsError) => !attempt.over && this.#failToStart(e),
     );
   }
@@ -263,11 +271,6 @@ export class MqttConnection {
   /** The broker URL of the current or last attempt. */
   get activeUrl(): string | undefined {
     return this.#current?.client ? this.#current.url : this.#lastUrl;
-  }
-
-  #takenOver(): void {
-    const a = this.#current;
-    if (a?.client && !a.stopped) a.halt(this.#sinkFor(a), takenOverError(this.clientId, a.url));
   }
 
   /**

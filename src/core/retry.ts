@@ -16,7 +16,7 @@ import { takeOverReconnects } from '../transport/mqtt-internals.js';
 import type { Attempt } from './attempt.js';
 import { freshLogin } from './credentials.js';
 import { resolveBrokerUrl, type ClientPlan } from './options.js';
-import { followReference } from './server-reference.js';
+import { followLoaded } from './lazy-references.js';
 import type { CredentialsProvider } from './settings.js';
 
 /**
@@ -117,7 +117,7 @@ export class RetrySchedule {
    */
   redirect(reference: unknown, via: string, init?: MqttErrorInit): MqttElementsError | undefined {
     const { urls, pageUrl } = this.#plan;
-    const outcome = followReference({ reference, current: this.#url, urls, pageUrl, via, ...(init ? { init } : {}) });
+    const outcome = followLoaded({ reference, current: this.#url, urls, pageUrl, via, ...(init ? { init } : {}) });
     if (outcome.error) return outcome.error;
     this.#redirect = outcome.url;
     // The next failure moves on from that node, round robin as usual.

@@ -9,6 +9,7 @@ import { MqttConnection } from '../../src/core/connection.js';
 import type { ConnectionConfig } from '../../src/core/settings.js';
 import type { MqttElementsError } from '../../src/errors.js';
 import { waitFor } from '../support/wait.js';
+import { loadReferences } from '../../src/core/lazy-references.js';
 
 type Handler = (...args: unknown[]) => void;
 
@@ -91,6 +92,9 @@ function setup(config: Partial<ConnectionConfig>) {
 const LONG = { reconnectPeriod: 60000, reconnectMax: 60000 };
 
 describe('core/attempt: server references', () => {
+  // The references' code loads before an MQTT 5 connection's first attempt (core/lazy-references.ts).
+  before(() => loadReferences());
+
   for (const via of ['DISCONNECT', 'CONNACK'] as const) {
     const moved = (client: StandIn, code: number, reference?: string) => {
       if (via === 'DISCONNECT') {

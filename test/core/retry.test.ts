@@ -6,6 +6,7 @@ import { resolveBrokerUrl } from '../../src/core/options.js';
 import { backoffDelay, RetrySchedule, WAKE_MS, type RetryPlan, type RetryTarget } from '../../src/core/retry.js';
 import { MqttElementsError } from '../../src/errors.js';
 import { waitFor } from '../support/wait.js';
+import { loadReferences } from '../../src/core/lazy-references.js';
 
 const A = 'ws://a.test/mqtt';
 const B = 'ws://b.test/mqtt';
@@ -35,6 +36,9 @@ function plan(overrides: Partial<RetryPlan> = {}): RetryPlan {
 }
 
 describe('core/retry', () => {
+  // The references' code loads before an MQTT 5 connection's first attempt (core/lazy-references.ts).
+  before(() => loadReferences());
+
   describe('backoff', () => {
     it('waits reconnect-period first, then a random share of a bound that doubles up to reconnect-max', () => {
       const half = () => 0.5;

@@ -3,12 +3,13 @@
 // look like one of them. Pure: no client, no broker.
 import { expect } from '@open-wc/testing';
 import { followReference, originKey, type ServerReference } from '../../src/core/server-reference.js';
+import { referenceTools } from '../../src/core/lazy-references.js';
 
 const A = 'wss://a.example/mqtt';
 const B = 'wss://b.example:8084/ws?tenant=1';
 
 function follow(reference: unknown, over: Partial<ServerReference> = {}) {
-  return followReference({ reference, current: A, urls: [A, B], via: 'DISCONNECT 0x9C', ...over });
+  return followReference({ reference, current: A, urls: [A, B], via: 'DISCONNECT 0x9C', ...over }, referenceTools);
 }
 
 /** The URL of the list the reference leads to; fails the test with the refusal otherwise. */

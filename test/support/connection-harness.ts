@@ -5,9 +5,16 @@
 import { expect } from '@open-wc/testing';
 import type { IConnackPacket } from 'mqtt';
 import { MqttConnection, type ConnectionStatus } from '../../src/core/connection.js';
+import { loadReferences } from '../../src/core/lazy-references.js';
 import type { ConnectionConfig } from '../../src/core/settings.js';
 import { MqttElementsError } from '../../src/errors.js';
 import { FakeClient, FakeFactory } from './fake-client.js';
+
+// MQTT 5's server references load before a v5 connection's first attempt (core/lazy-references.ts):
+// loaded here first, so that these tests' connect() makes its fake client at once, as on 3.1.1.
+// test/core/lazy-parts-connect.test.ts covers the wait itself.
+before(() => loadReferences());
+
 /** Everything a listener was told, in order; `log` interleaves the three kinds. */
 export interface Recording {
   statuses: ConnectionStatus[];

@@ -248,6 +248,8 @@ describe('MQTT 5 topic aliases from the broker, routed to the elements (scripted
     const got: string[] = [];
     connection.subscribe('plant/+/temp', {}, (m) => got.push(`${m.topic}=${new TextDecoder().decode(m.payload)}`));
     connection.connect();
+    // MQTT 5's server references load before the first attempt (core/lazy-references.ts).
+    await waitFor(() => connection.client !== undefined);
     socket.open();
     socket.frame(CONNACK_V5);
     await waitFor(() => connection.status === 'connected');
