@@ -177,7 +177,9 @@ describe('core/retry', () => {
     it('with nothing waiting, the first loss soon after is retried at once, and only the first', async () => {
       // A page resumed from a freeze hears `resume` first and its socket's close after.
       const t = target();
-      const schedule = new RetrySchedule(plan({ period: 60000, max: 60000 }), t);
+      // The retry after a failed one waits a random share of 60 s: not one that rounds to nothing
+      // (Math.random gave under 100 ms once in a CI run, about 1 in 600).
+      const schedule = new RetrySchedule(plan({ period: 60000, max: 60000, random: () => 0.5 }), t);
       schedule.now();
       schedule.down();
       await waitFor(() => t.attempts.length === 1, { timeout: 500, message: 'the loss after the wake retried at once' });
