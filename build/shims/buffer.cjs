@@ -273,8 +273,10 @@ function fromString(string, encoding) {
     const bytes = new Buffer(string.length >>> 1);
     let n = 0;
     for (; n < bytes.length; n++) {
-      const pair = string.substr(n * 2, 2);
-      if (!/^[0-9a-f]{2}$/i.test(pair)) break; // Node stops at the first pair that is not hex
+      // Node reads each UTF-16 unit by its low byte ('\uD835' as '5'), and stops at the first pair
+      // that is not hex.
+      const pair = String.fromCharCode(string.charCodeAt(n * 2) & 0xff, string.charCodeAt(n * 2 + 1) & 0xff);
+      if (!/^[0-9a-f]{2}$/i.test(pair)) break;
       bytes[n] = parseInt(pair, 16);
     }
     return n === bytes.length ? bytes : bytes.subarray(0, n);

@@ -69,7 +69,7 @@ describe('build/shims/buffer.cjs: Buffer over Uint8Array', () => {
     for (const s of ['aGVsbG8', 'aGVsbG8=', 'aGV sbG8=\n', '-_-_', 'a', 'ab', 'abc', '', '====', '*aGk*']) {
       assert.deepEqual(plain(Stand.from(s, 'base64')), plain(Buffer.from(s, 'base64')), s);
     }
-    for (const s of ['0a1b', '0A1', 'zz12', '12zz', '']) assert.deepEqual(plain(Stand.from(s, 'hex')), plain(Buffer.from(s, 'hex')), s);
+    for (const s of ['0a1b', '0A1', 'zz12', '12zz', '', '𝔰', 'ǆ1']) assert.deepEqual(plain(Stand.from(s, 'hex')), plain(Buffer.from(s, 'hex')), s);
   });
 
   it('writes strings at offsets as Node does, whole UTF-8 characters only', () => {
