@@ -2,20 +2,27 @@
  * `LazyClaims`: the fixed client id's claims across tabs (takeover.ts), whose code loads on the
  * first connect with a fixed client id (core/load-part.ts): a page that never sets `client-id`
  * never downloads it. The connection waits for it before that first attempt, so the attempt
- * already hears the other tabs' claims, as when it was loaded at once. No DOM.
+ * already hears the other tabs' claims, as when it was loaded at once. The code loads once a page:
+ * later connections make their claims at once. No DOM.
  */
 import type { MqttElementsError } from '../errors.js';
 import { loadPart } from './load-part.js';
+import type * as Takeover from './takeover.js';
 import type { ClientIdClaims } from './takeover.js';
 
 /** takeover.ts's `takenOverError`, handed to the connection when another tab took its id. */
 export type TakenOverError = (clientId: string, url: string) => MqttElementsError;
 
+// Not `typeof import(…)`: the CDN build turns each `import(…)` into a static import.
+type TakeoverPart = typeof Takeover;
+/** The code, once here: it loads once a page, and every later connection makes its claims at once. */
+let part: TakeoverPart | undefined;
+let loading: Promise<TakeoverPart> | undefined;
+
 /** A connection's claims of its fixed client id, whose code loads before its first attempt with one. */
 export class LazyClaims {
   readonly #onTakenOver: (error: TakenOverError) => void;
   #claims?: ClientIdClaims;
-  #loading?: Promise<void> | undefined;
 
   /** @param onTakenOver called when a newer connection elsewhere holds this one's id on its broker. */
   constructor(onTakenOver: (error: TakenOverError) => void) {
@@ -25,15 +32,19 @@ export class LazyClaims {
   /** The code's arrival, or undefined once it is here (then nothing needs to wait). */
   load(): Promise<void> | undefined {
     if (this.#claims) return undefined;
-    return (this.#loading ??= loadPart(() => import('./takeover.js'), 'client-id', 'connection-failed').then(
-      ({ ClientIdClaims, takenOverError }) => {
-        this.#claims = new ClientIdClaims(() => this.#onTakenOver(takenOverError));
-      },
+    if (part) return void this.#make(part);
+    loading ??= loadPart(() => import('./takeover.js'), 'client-id', 'connection-failed').then(
+      (loaded) => (part = loaded),
       (e: unknown) => {
-        this.#loading = undefined; // tried again on the next connect
+        loading = undefined; // tried again on the next connect
         throw e;
       },
-    ));
+    );
+    return loading.then((loaded) => this.#make(loaded));
+  }
+
+  #make({ ClientIdClaims, takenOverError }: TakeoverPart): void {
+    this.#claims ??= new ClientIdClaims(() => this.#onTakenOver(takenOverError));
   }
 
   /** As `ClientIdClaims.want`; nothing before the code is here (no attempt starts before it). */

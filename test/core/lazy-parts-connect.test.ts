@@ -66,27 +66,25 @@ describe('core/connection: code the first attempt needs, loaded on first use', (
     void third.connection.disconnect();
   });
 
-  it('a fixed client-id (claims across tabs): connecting at once, the client made once the code is here', async () => {
+  it('a fixed client-id (claims across tabs): connecting at once, no client while the code is held, none after a disconnect() meanwhile; once here, one at once', async () => {
     const gate = held();
-    const { connection, made, statuses } = start({ clientId: 'panel-7' });
-    connection.connect();
-    expect(statuses).to.deep.equal(['connecting']);
-    expect(made, 'no client before the code').to.have.length(0);
+    const first = start({ clientId: 'panel-7' });
+    first.connection.connect();
+    expect(first.statuses).to.deep.equal(['connecting']);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(made, 'still none while it is held').to.have.length(0);
+    expect(first.made, 'none while the code is held').to.have.length(0);
+    const second = start({ clientId: 'panel-8' });
+    second.connection.connect();
+    await first.connection.disconnect();
     gate.release();
-    await waitFor(() => made.length === 1, { message: 'the client made once the code arrived' });
-    void connection.disconnect();
-  });
-
-  it('a fixed client-id: a disconnect() while the code loads makes no client at all', async () => {
-    const gate = held();
-    const { connection, made } = start({ clientId: 'panel-8' });
-    connection.connect();
-    await connection.disconnect();
-    gate.release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(made).to.have.length(0);
-    expect(connection.status).to.equal('closed');
+    await waitFor(() => second.made.length === 1, { message: 'the second connection made its client once the code arrived' });
+    expect(first.made, 'the first was ended meanwhile').to.have.length(0);
+    expect(first.connection.status).to.equal('closed');
+    // The code loads once a page: a later connection with a fixed id waits for nothing.
+    const third = start({ clientId: 'panel-9' });
+    third.connection.connect();
+    expect(third.made, 'made at once now').to.have.length(1);
+    void second.connection.disconnect();
+    void third.connection.disconnect();
   });
 });

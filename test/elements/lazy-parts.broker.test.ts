@@ -10,6 +10,10 @@ import type { MqttConnectionElement, MqttPublishElement, MqttStatusEvent, MqttSu
 import { partsHeld } from '../../src/core/load-part.js';
 import { aedesClients, aedesEvents, aedesPublish, getBrokers, subscribesAt, uid, unsubscribesAt, waitFor } from '../support/brokers.js';
 import { connected, mount, nextMessages, subscribed } from '../support/mount.js';
+import { loadConnectionParts } from '../support/connection-parts.js';
+
+// Their connections connect while a test holds every part's arrival (support/connection-parts.ts).
+before(() => loadConnectionParts());
 
 /** Holds every lazy part's arrival until `release()`. */
 function holdParts(): () => void {

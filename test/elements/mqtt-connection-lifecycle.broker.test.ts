@@ -58,6 +58,8 @@ describe('<mqtt-connection>: refused credentials (not-authorized)', () => {
       `);
       const rec = record(el);
       await el.updateComplete;
+      // A fixed client-id: the first attempt waits for the claims' code (core/lazy-claims.ts).
+      await waitFor(() => el.client !== undefined, { message: 'the client made' });
       const client = el.client!;
       let retries = 0;
       client.on('reconnect', () => retries++);

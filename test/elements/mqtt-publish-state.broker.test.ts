@@ -11,6 +11,10 @@ import { getBrokers, subscribesAt, uid, unsubscribesAt, waitFor } from '../suppo
 import { devicePeer, type DevicePeer } from '../support/device-peer.js';
 import { codesFrom, connected, mount, type Mounted } from '../support/mount.js';
 import { partsHeld } from '../../src/core/load-part.js';
+import { loadConnectionParts } from '../support/connection-parts.js';
+
+// Their connections connect while a test holds every part's arrival (support/connection-parts.ts).
+before(() => loadConnectionParts());
 
 /** Every value `status` took, in order (the attribute, as CSS sees it). */
 function statuses(el: HTMLElement): string[] {

@@ -17,6 +17,10 @@ import { partsHeld } from '../../src/core/load-part.js';
 import mqtt from 'mqtt';
 import { brokerEndpoint, getBrokers, once, uid, waitFor } from '../support/brokers.js';
 import { codesFrom, connected, mount, nextMessages, subscribed } from '../support/mount.js';
+import { loadConnectionParts } from '../support/connection-parts.js';
+
+// Their connections connect while a test holds every part's arrival (support/connection-parts.ts).
+before(() => loadConnectionParts());
 
 /** A connection holding `inner`, beside a device peer that publishes raw bytes. */
 async function withDevice(id: string, inner: ReturnType<typeof html>) {
