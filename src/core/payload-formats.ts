@@ -30,7 +30,9 @@ export function knownFormats(): string[] {
 
 /** Whether `format` names a format (built in or registered). */
 export function isKnownFormat(format: unknown): format is string {
-  return knownFormats().includes(format as string);
+  // Asked for every message an element holds (format-queue.ts): no list is made for it.
+  const name = format as string;
+  return AT_ONCE.includes(name) || LAZY.includes(name) || registered.has(name);
 }
 
 /** The `payload-format` error for a `format` that names nothing (text is used meanwhile). */
@@ -47,7 +49,7 @@ export function formatError(format: unknown): MqttElementsError | undefined {
  * Starts the load the first time; `retry` tries again a format whose code failed to arrive.
  */
 export function formatLoading(format: unknown, retry = false): Promise<void> | undefined {
-  if (!isKnownFormat(format) || AT_ONCE.includes(format)) return undefined;
+  if (AT_ONCE.includes(format as string) || !isKnownFormat(format)) return undefined;
   if (codecs) return codecs.codeLoading(format, retry, loadPart);
   if (retry && codecsFailed) codecsLoading = codecsFailed = undefined;
   codecsLoading ??= loadPart(() => import('./formats/codecs.js'), `format="${format}"`, 'payload-format').then(
