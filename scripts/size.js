@@ -12,7 +12,7 @@
 //             the errors taken from cdn/mqtt-elements.js; beside it uPlot alone (its ES module and
 //             its stylesheet, minified), which the chart's budget is counted from.
 //
-// Budgets (exit 1 when one is broken): own code loaded at once <= 22,000 B gzip (issue 21's
+// Budgets (exit 1 when one is broken): own code loaded at once <= 22,200 B gzip (issue 21's
 // target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
 // ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
 // import of one would put it back); each CDN bundle <= 68,000 B gzip
@@ -38,9 +38,11 @@ const KB = 1024;
  * a format's code loads (core/payload-formats.ts, core/format-queue.ts); decoding with any format
  * but text, json and bytes is lazy (formats/codecs.ts, cbor.ts, sparkplug.ts). Then 21,934 B with
  * the fixed client id's claims (takeover.ts) and MQTT 5's server references loaded on first use:
- * back under the 22,000 B it was before issue 24.
+ * back under the 22,000 B it was before issue 24. Then 22,119 B with the bound on the messages an
+ * element keeps while a format's code loads (at most 1,000, the drop reported once): a hung load
+ * kept every message before, and a bound whose breach is silent would lose data unseen.
  */
-const OWN_BUDGET = 22000;
+const OWN_BUDGET = 22200;
 /** Issue 21's target for it, printed (`over` while it is): the lazy parts alone do not reach it. */
 const OWN_TARGET = 17500;
 /**

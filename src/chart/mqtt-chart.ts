@@ -130,7 +130,13 @@ export class MqttChartElement extends ReactiveElement {
     error: this.#errors.report,
   });
   /** Messages kept while the code of `format` loads. */
-  readonly #waiting = new FormatQueue<ReceivedMessage>((message) => this.#receive(message));
+  readonly #waiting = new FormatQueue<ReceivedMessage>(
+    (message) => this.#receive(message),
+    (error) => {
+      this.#problems.set('payload', error, true);
+      this.requestUpdate();
+    },
+  );
   #buffer = new SeriesBuffer();
   #limits: SeriesLimits = parseLimits(undefined, undefined, undefined).limits;
   #labelLevel?: number | undefined;

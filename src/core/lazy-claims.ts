@@ -6,7 +6,7 @@
  * later connections make their claims at once. No DOM.
  */
 import type { MqttElementsError } from '../errors.js';
-import { loadPart } from './load-part.js';
+import { oncePart } from './load-part.js';
 import type * as Takeover from './takeover.js';
 import type { ClientIdClaims } from './takeover.js';
 
@@ -15,9 +15,8 @@ export type TakenOverError = (clientId: string, url: string) => MqttElementsErro
 
 // Not `typeof import(…)`: the CDN build turns each `import(…)` into a static import.
 type TakeoverPart = typeof Takeover;
-/** The code, once here: it loads once a page, and every later connection makes its claims at once. */
-let part: TakeoverPart | undefined;
-let loading: Promise<TakeoverPart> | undefined;
+/** The code: it loads once a page, and every later connection makes its claims at once. */
+const code = oncePart<TakeoverPart>(() => import('./takeover.js'), 'client-id', 'connection-failed');
 
 /** A connection's claims of its fixed client id, whose code loads before its first attempt with one. */
 export class LazyClaims {
@@ -32,15 +31,9 @@ export class LazyClaims {
   /** The code's arrival, or undefined once it is here (then nothing needs to wait). */
   load(): Promise<void> | undefined {
     if (this.#claims) return undefined;
-    if (part) return void this.#make(part);
-    loading ??= loadPart(() => import('./takeover.js'), 'client-id', 'connection-failed').then(
-      (loaded) => (part = loaded),
-      (e: unknown) => {
-        loading = undefined; // tried again on the next connect
-        throw e;
-      },
-    );
-    return loading.then((loaded) => this.#make(loaded));
+    if (code.part) return void this.#make(code.part);
+    // A failure is tried again on the next connect.
+    return code.load().then((loaded) => this.#make(loaded));
   }
 
   #make({ ClientIdClaims, takenOverError }: TakeoverPart): void {

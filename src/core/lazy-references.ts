@@ -6,7 +6,7 @@
  */
 import { MqttElementsError } from '../errors.js';
 import { insecureUrlReason } from './diagnosis.js';
-import { loadPart } from './load-part.js';
+import { oncePart } from './load-part.js';
 import type { ReferenceOutcome, ReferenceTools, ServerReference, followReference } from './server-reference.js';
 
 /** What server-reference.ts borrows from the entry (its `ReferenceTools` says why). */
@@ -15,27 +15,21 @@ export const referenceTools: ReferenceTools = {
   insecureUrlReason,
 };
 
-let follow: typeof followReference | undefined;
-let loading: Promise<void> | undefined;
+const code = oncePart<{ followReference: typeof followReference }>(
+  () => import('./server-reference.js'),
+  'server references (MQTT 5)',
+  'connection-failed',
+);
 
-/** The code's arrival, or undefined once it is here (then nothing needs to wait). */
-export function loadReferences(): Promise<void> | undefined {
-  if (follow) return undefined;
-  return (loading ??= loadPart(() => import('./server-reference.js'), 'server references (MQTT 5)', 'connection-failed').then(
-    (part) => {
-      follow = part.followReference;
-    },
-    (e: unknown) => {
-      loading = undefined; // tried again on the next connect
-      throw e;
-    },
-  ));
+/** The code's arrival, or undefined once it is here (then nothing needs to wait); a failure is tried again on the next connect. */
+export function loadReferences(): Promise<unknown> | undefined {
+  return code.part ? undefined : code.load();
 }
 
 /** server-reference.ts's `followReference`; refused should a reference come before its code. */
 export function followLoaded(ref: ServerReference): ReferenceOutcome {
   return (
-    follow?.(ref, referenceTools) ?? {
+    code.part?.followReference(ref, referenceTools) ?? {
       error: new MqttElementsError('redirect-refused', `${ref.via} named another server, which is followed on MQTT 5 connections only: not followed`, ref.init),
     }
   );

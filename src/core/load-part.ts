@@ -27,3 +27,32 @@ export async function loadPart<T>(load: () => Promise<T>, feature: string, code:
     );
   }
 }
+
+/**
+ * A part loaded once a page, whichever element or connection first needs it: `part` once it is
+ * here (then nothing needs to wait), `failed` while its last try failed. `load` starts or joins the
+ * load; after a failure it rejects with it again unless `retry`, which tries anew. `feature` names
+ * what needed it, in the error of a load it starts. As {@link loadPart}'s arguments.
+ */
+export function oncePart<T>(load: () => Promise<T>, feature: string, code: MqttErrorCode): OncePart<T> {
+  let loading: Promise<T> | undefined;
+  const once: OncePart<T> = {
+    load(retry = true, named = feature) {
+      if (retry && once.failed) loading = once.failed = undefined;
+      return (loading ??= loadPart(load, named, code).then(
+        (part) => (once.part = part),
+        (e: MqttElementsError) => {
+          throw (once.failed = e);
+        },
+      ));
+    },
+  };
+  return once;
+}
+
+/** What {@link oncePart} makes. */
+export interface OncePart<T> {
+  part?: T;
+  failed?: MqttElementsError | undefined;
+  load(retry?: boolean, feature?: string): Promise<T>;
+}

@@ -7,7 +7,7 @@
  * one, and elements hold their messages meanwhile (format-queue.ts). Pure, no DOM.
  */
 import { MqttElementsError } from '../errors.js';
-import { loadPart } from './load-part.js';
+import { loadPart, oncePart } from './load-part.js';
 import type { ElementDecoding, FormatCodec, PayloadDecoder } from './payload.js';
 import type * as Codecs from './formats/codecs.js';
 
@@ -18,10 +18,8 @@ const AT_ONCE = ['text', 'json', 'bytes'];
 /** Built in, with code of their own loaded on first use. */
 const LAZY = ['cbor', 'sparkplug'];
 const registered = new Map<string, FormatCodec>();
-let codecs: typeof Codecs | undefined;
-let codecsLoading: Promise<unknown> | undefined;
-/** Why that code did not arrive, until it is tried again. */
-let codecsFailed: MqttElementsError | undefined;
+/** The decoding code of every format but the three at once; `failed` says why it did not arrive, until it is tried again. */
+const codecs = oncePart<typeof Codecs>(() => import('./formats/codecs.js'), 'payload formats', 'payload-format');
 
 /** Every format name: the built-in ones, then the registered ones. */
 export function knownFormats(): string[] {
@@ -50,13 +48,11 @@ export function formatError(format: unknown): MqttElementsError | undefined {
  */
 export function formatLoading(format: unknown, retry = false): Promise<void> | undefined {
   if (AT_ONCE.includes(format as string) || !isKnownFormat(format)) return undefined;
-  if (codecs) return codecs.codeLoading(format, retry, loadPart);
-  if (retry && codecsFailed) codecsLoading = codecsFailed = undefined;
-  codecsLoading ??= loadPart(() => import('./formats/codecs.js'), `format="${format}"`, 'payload-format').then(
-    (part) => (codecs = part),
-    (e: MqttElementsError) => (codecsFailed = e),
+  if (codecs.part) return codecs.part.codeLoading(format, retry, loadPart);
+  return codecs.load(retry, `format="${format}"`).then(
+    (part) => part.codeLoading(format, retry, loadPart),
+    () => undefined,
   );
-  return codecsLoading.then(() => codecs?.codeLoading(format, retry, loadPart));
 }
 
 /**
@@ -94,7 +90,7 @@ export function decodeFor(decoder: PayloadDecoder, format: unknown, path: string
   const known = isKnownFormat(format);
   const empty = decoder.bytes.length === 0;
   if (known && !AT_ONCE.includes(format)) {
-    return codecs?.decodeWith(decoder, format, path, registered.get(format)) ?? { ok: false, reason: codecsFailed?.message ?? 'its code is still loading', known, empty };
+    return codecs.part?.decodeWith(decoder, format, path, registered.get(format)) ?? { ok: false, reason: codecs.failed?.message ?? 'its code is still loading', known, empty };
   }
   const as = known ? (format as 'text' | 'json' | 'bytes') : 'text';
   return { ...decoder.decode(as, as === 'json' ? path : undefined), known, empty };
@@ -113,6 +109,6 @@ export function encodes(format: unknown): format is string {
 export async function encodeFor(format: unknown, value: unknown): Promise<unknown> {
   await formatLoading(format);
   if (!encodes(format)) return value;
-  if (!codecs) throw codecsFailed;
-  return codecs.encodeWith(format, value, registered.get(format));
+  if (!codecs.part) throw codecs.failed;
+  return codecs.part.encodeWith(format, value, registered.get(format));
 }

@@ -10,10 +10,11 @@ import { expect, html } from '@open-wc/testing';
 import { decode as cborgDecode, encode as cborgEncode } from 'cborg';
 import '../../src/index.js';
 import '../../src/chart/index.js';
-import { registerFormat, type MqttConnectionElement, type MqttPublishElement, type MqttSubscribeElement } from '../../src/index.js';
+import { registerFormat, type MqttConnectionElement, type MqttErrorEvent, type MqttPublishElement, type MqttSubscribeElement } from '../../src/index.js';
 import type { MqttChartElement } from '../../src/chart/index.js';
 import { encode as sparkplugEncode } from '../../src/core/formats/sparkplug.js';
 import { partsHeld } from '../../src/core/load-part.js';
+import { HELD_AT_MOST } from '../../src/core/format-queue.js';
 import mqtt from 'mqtt';
 import { brokerEndpoint, getBrokers, once, uid, waitFor } from '../support/brokers.js';
 import { codesFrom, connected, mount, nextMessages, subscribed } from '../support/mount.js';
@@ -67,6 +68,52 @@ describe('payload formats against aedes', () => {
       await el.updateComplete;
       expect(el.textContent, 'the history list, in order').to.equal('1234');
       expect(el.error).to.equal(undefined);
+    } finally {
+      partsHeld.until = undefined;
+      release();
+    }
+  });
+
+  // Second in the file: cbor's code has not loaded in this page yet.
+  it(`a load that hangs keeps at most ${HELD_AT_MOST} messages: the oldest go, one payload-format error says so, the newest are decoded in order once the code is there`, async () => {
+    const id = uid('fmt-bound');
+    let release!: () => void;
+    partsHeld.until = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const { $, send } = await withDevice(
+        id,
+        html`<mqtt-subscribe id="el" topic="${id}/t" format="cbor" history="3"></mqtt-subscribe>
+          <mqtt-subscribe id="witness" topic="${id}/t" format="bytes"></mqtt-subscribe>`,
+      );
+      const el = $<MqttSubscribeElement>('#el');
+      const witness = $<MqttSubscribeElement>('#witness');
+      await subscribed(el, witness);
+      const errors: MqttErrorEvent[] = [];
+      el.addEventListener('mqtt-error', (e) => errors.push(e));
+      const total = HELD_AT_MOST + 500;
+      let seen = 0;
+      witness.addEventListener('mqtt-message', () => seen++);
+      // QoS 0 in one burst from the device; the last at QoS 1, so the burst has reached the broker.
+      const device = $<MqttConnectionElement>('#device');
+      for (let n = 0; n < total - 1; n++) void device.publish(`${id}/t`, cborgEncode(n), { qos: 0 });
+      await send(`${id}/t`, cborgEncode(total - 1));
+      await waitFor(() => seen === total, { timeout: 20000 });
+      expect(el.value, 'nothing decoded while the code is held').to.equal(undefined);
+      expect(errors.map((e) => e.detail.error.code), 'told once that messages are dropped').to.deep.equal(['payload-format']);
+      expect(errors[0]!.detail.error.message).to.include(`format="cbor" has not arrived after ${HELD_AT_MOST} messages`).and.include('served beside it');
+      await el.updateComplete;
+      expect(el.status).to.equal('error');
+
+      const arrived = nextMessages(el, HELD_AT_MOST);
+      release();
+      partsHeld.until = undefined;
+      const events = await arrived;
+      const expected = Array.from({ length: HELD_AT_MOST }, (_, i) => total - HELD_AT_MOST + i);
+      expect(events.map((e) => e.detail.value), 'the newest, in arrival order').to.deep.equal(expected);
+      expect(el.value).to.equal(total - 1);
+      await el.updateComplete;
+      expect(el.status, 'a good message clears it').to.equal('subscribed');
+      expect(errors).to.have.length(1);
     } finally {
       partsHeld.until = undefined;
       release();

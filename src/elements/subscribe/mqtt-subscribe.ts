@@ -134,7 +134,13 @@ export class MqttSubscribeElement extends ReactiveElement {
   readonly #rows = new LazyRows(this);
   readonly #display = new DisplayController(this, this.#problems);
   /** Messages kept while the code of `format` loads. */
-  readonly #waiting = new FormatQueue<ReceivedMessage>((message) => this.#receive(message));
+  readonly #waiting = new FormatQueue<ReceivedMessage>(
+    (message) => this.#receive(message),
+    (error) => {
+      this.#problems.set('payload', error, true);
+      this.requestUpdate();
+    },
+  );
   readonly #device = new LazyDevice(this, this.#problems, this.#display.states);
   #value: unknown;
   readonly #history = new MessageHistory();
