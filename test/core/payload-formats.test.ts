@@ -193,6 +193,35 @@ describe('core/formats/sparkplug', () => {
     );
   });
 
+  it('a metric sent by alias alone gets the name its node\'s or device\'s last birth gave that alias', () => {
+    const g = `g${Math.random().toString(16).slice(2, 8)}`;
+    const names = (value: unknown) => (value as { metrics: Array<{ name?: string }> }).metrics.map((m) => m.name ?? '?');
+    sparkplug.decode(payload([{ name: 'temp', alias: 1, type: 'Double', value: 1 }, { name: 'on', alias: 2, type: 'Boolean', value: true }]), `spBv1.0/${g}/DBIRTH/n/boiler`);
+    sparkplug.decode(payload([{ name: 'node temp', alias: 1, type: 'Double', value: 1 }]), `spBv1.0/${g}/NBIRTH/n`);
+    const data = payload([{ alias: 2, type: 'Boolean', value: false }, { alias: 1, type: 'Double', value: 7 }, { alias: 9, type: 'Int32', value: 1 }]);
+    expect(names(sparkplug.decode(data, `spBv1.0/${g}/DDATA/n/boiler`)), 'the device\'s birth; an alias it did not give stays unnamed').to.deep.equal(['on', 'temp', '?']);
+    expect(names(sparkplug.decode(data, `spBv1.0/${g}/NDATA/n`)), 'the node\'s own birth').to.deep.equal(['?', 'node temp', '?']);
+    expect(names(sparkplug.decode(data, `spBv1.0/${g}/DDATA/n/pump`)), 'another device: no birth seen').to.deep.equal(['?', '?', '?']);
+    expect(names(sparkplug.decode(data, `plant/${g}/DDATA/n/boiler`)), 'not a Sparkplug topic').to.deep.equal(['?', '?', '?']);
+    expect(names(sparkplug.decode(data)), 'no topic').to.deep.equal(['?', '?', '?']);
+    // A rebirth gives the aliases anew.
+    sparkplug.decode(payload([{ name: 'pressure', alias: 1, type: 'Double', value: 1 }]), `spBv1.0/${g}/DBIRTH/n/boiler`);
+    expect(names(sparkplug.decode(data, `spBv1.0/${g}/DDATA/n/boiler`))).to.deep.equal(['?', 'pressure', '?']);
+    // A name sent with the alias stays as sent.
+    expect(names(sparkplug.decode(payload([{ name: 'own', alias: 1, type: 'Double', value: 1 }]), `spBv1.0/${g}/DDATA/n/boiler`))).to.deep.equal(['own']);
+  });
+
+  it(`births of at most ${sparkplug.BIRTHS_KEPT} nodes and devices are kept: a burst of distinct topics forgets the oldest`, () => {
+    const g = `g${Math.random().toString(16).slice(2, 8)}`;
+    const birth = payload([{ name: 'temp', alias: 1, type: 'Double', value: 1 }]);
+    const data = payload([{ alias: 1, type: 'Double', value: 2 }]);
+    const nameOn = (device: number) => (sparkplug.decode(data, `spBv1.0/${g}/DDATA/n/d${device}`) as { metrics: Array<{ name?: string }> }).metrics[0]!.name;
+    for (let d = 0; d <= sparkplug.BIRTHS_KEPT; d++) sparkplug.decode(birth, `spBv1.0/${g}/DBIRTH/n/d${d}`);
+    expect(nameOn(0), 'the oldest birth is forgotten').to.equal(undefined);
+    expect(nameOn(1)).to.equal('temp');
+    expect(nameOn(sparkplug.BIRTHS_KEPT)).to.equal('temp');
+  });
+
   it('metricNamed: the whole rest of the path names the metric, dots and slashes included', () => {
     const value = sparkplug.decode(payload([{ name: 'Node Control/Rebirth', value: false }, { name: 'a.b', value: 1 }]));
     expect(sparkplug.metricNamed(value, 'metrics.Node Control/Rebirth')).to.deep.equal({ ok: true, value: false });

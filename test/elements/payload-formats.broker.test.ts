@@ -35,7 +35,7 @@ async function withDevice(id: string, inner: ReturnType<typeof html>) {
   return { ...m, send };
 }
 
-const ddata = (metrics: Array<{ name: string; type: string; value: unknown }>, seq = 0) => sparkplugEncode({ timestamp: Date.now(), seq, metrics });
+const ddata = (metrics: Array<{ name?: string; alias?: number; type: string; value: unknown }>, seq = 0) => sparkplugEncode({ timestamp: Date.now(), seq, metrics });
 
 describe('payload formats against aedes', () => {
   // First in the file: the formats' code has not loaded in this page yet.
@@ -185,6 +185,27 @@ describe('payload formats against aedes', () => {
     expect(one.value).to.equal(60.5);
     await rows.updateComplete;
     expect(shown(), 'the rows keep their last good values').to.deep.equal(['boiler=60.5', 'pump=18.3']);
+  });
+
+  it('format="sparkplug": metrics.NAME selects a metric a DDATA sends by alias alone, named by the device\'s DBIRTH', async () => {
+    const id = uid('fmt-alias');
+    const { $, send } = await withDevice(
+      id,
+      html`<mqtt-subscribe id="el" topic="spBv1.0/${id}/+/edge/boiler" format="sparkplug" path="metrics.Temperature"></mqtt-subscribe>`,
+    );
+    const el = $<MqttSubscribeElement>('#el');
+    await subscribed(el);
+    const births = nextMessages(el);
+    await send(`spBv1.0/${id}/DBIRTH/edge/boiler`, ddata([{ name: 'Temperature', alias: 5, type: 'Double', value: 20.5 }, { name: 'On', alias: 6, type: 'Boolean', value: true }]));
+    await births;
+    expect(el.value).to.equal(20.5);
+    const next = nextMessages(el, 2);
+    await send(`spBv1.0/${id}/DDATA/edge/boiler`, ddata([{ alias: 5, type: 'Double', value: 22.25 }], 1));
+    await send(`spBv1.0/${id}/DDATA/edge/boiler`, ddata([{ alias: 6, type: 'Boolean', value: false }], 2));
+    const events = await next;
+    expect(events.map((e) => e.detail.value), 'by alias, then a DDATA without it (no change)').to.deep.equal([22.25, undefined]);
+    expect(el.value).to.equal(22.25);
+    expect(el.status).to.equal('subscribed');
   });
 
   it('<mqtt-chart> charts a CBOR sensor and a Sparkplug metric', async () => {

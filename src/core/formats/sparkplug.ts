@@ -12,7 +12,8 @@
  * unsigned protobuf fields (Sparkplug 3.0): Int8/16/32 from `int_value`, Int64 from `long_value`,
  * each read back with its sign. A null metric (`is_null`) has the value `null`. DataSet, Template,
  * PropertySet and extension values are not decoded: their value is `undefined` (the metric's
- * name, type and timestamp still are).
+ * name, type and timestamp still are). A metric sent by alias alone is named from its birth
+ * ({@link decode}).
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
@@ -122,8 +123,56 @@ function metricValue(datatype: number, f: MetricFields): unknown {
   }
 }
 
-/** Decodes a Sparkplug B payload; throws an `Error` saying where it is not one. */
-export function decode(bytes: Uint8Array): SparkplugPayload {
+/**
+ * The names of aliased metrics, by edge node (`group/node`) or device (`group/node/device`), from
+ * their last NBIRTH or DBIRTH: Sparkplug lets DATA messages name a metric by its alias alone. At
+ * most {@link BIRTHS_KEPT} are kept (the oldest birth forgotten first), so a burst of distinct
+ * topics cannot grow it without end.
+ */
+const births = new Map<string, Map<string, string>>();
+export const BIRTHS_KEPT = 1000;
+
+/** The message type (`NBIRTH`, `DDATA`, …) and the node or device a Sparkplug topic names. */
+function topicParts(topic: string | undefined): [type: string, scope: string] | undefined {
+  const parts = topic?.split('/');
+  if (parts?.[0] !== 'spBv1.0' || parts.length < 4 || parts.length > 5) return undefined;
+  return [parts[2]!, [parts[1], ...parts.slice(3)].join('/')];
+}
+
+/** A birth remembers its aliases' names; any other message gets them for metrics sent by alias alone. */
+function followAliases(payload: SparkplugPayload, topic: string | undefined): void {
+  const [type, scope] = topicParts(topic) ?? [];
+  if (!scope) return;
+  if (type === 'NBIRTH' || type === 'DBIRTH') {
+    const names = new Map<string, string>();
+    for (const { name, alias } of payload.metrics) if (name !== undefined && alias !== undefined) names.set(String(alias), name);
+    births.delete(scope);
+    births.set(scope, names);
+    if (births.size > BIRTHS_KEPT) births.delete(births.keys().next().value!);
+    return;
+  }
+  const names = births.get(scope);
+  if (!names) return;
+  for (const metric of payload.metrics) {
+    if (metric.name === undefined && metric.alias !== undefined) {
+      const name = names.get(String(metric.alias));
+      if (name !== undefined) metric.name = name;
+    }
+  }
+}
+
+/**
+ * Decodes a Sparkplug B payload; throws an `Error` saying where it is not one. With the `topic`
+ * (`spBv1.0/group/TYPE/node[/device]`), a metric sent by alias alone gets the name its node's or
+ * device's last birth gave that alias.
+ */
+export function decode(bytes: Uint8Array, topic?: string): SparkplugPayload {
+  const payload = read(bytes);
+  followAliases(payload, topic);
+  return payload;
+}
+
+function read(bytes: Uint8Array): SparkplugPayload {
   try {
     const r = new BinaryReader(bytes);
     const payload: SparkplugPayload = { metrics: [] };
