@@ -208,6 +208,36 @@ describe('payload formats against aedes', () => {
     expect(el.status).to.equal('subscribed');
   });
 
+  it('a burst of 5,000 Sparkplug devices, their DBIRTHs then their DDATAs by alias: 100 rows, the newest, each named through its own birth', async () => {
+    const id = uid('fmt-burst');
+    const devices = 5000;
+    const { $, send } = await withDevice(
+      id,
+      html`<mqtt-subscribe id="births" topic="spBv1.0/${id}/DBIRTH/edge/+" format="sparkplug"></mqtt-subscribe>
+        <mqtt-subscribe id="rows" topic="spBv1.0/${id}/DDATA/edge/+" format="sparkplug" path="metrics.temp" limit="100" throttle="200">
+          <template><p><b data-topic-level="4"></b>=<span data-value></span></p></template>
+        </mqtt-subscribe>`,
+    );
+    const births = $<MqttSubscribeElement>('#births');
+    const rows = $<MqttSubscribeElement>('#rows');
+    await subscribed(births, rows);
+    const device = $<MqttConnectionElement>('#device');
+    // Neighbouring devices swap their aliases: a DDATA named through another device's birth would
+    // select `other`, and its row would show nothing.
+    const birth = (i: number) => ddata([{ name: 'temp', alias: 1 + (i % 2), type: 'Int32', value: -1 }, { name: 'other', alias: 2 - (i % 2), type: 'Int32', value: -1 }]);
+    const data = (i: number) => ddata([{ alias: 1 + (i % 2), type: 'Int32', value: i % 100 }], 1);
+    // Every birth first, then every DDATA: each must find its own device's birth among 5,000.
+    for (let i = 0; i < devices; i++) void device.publish(`spBv1.0/${id}/DBIRTH/edge/d${i}`, birth(i), { qos: 0 });
+    const last = devices - 1;
+    for (let i = 0; i < last; i++) void device.publish(`spBv1.0/${id}/DDATA/edge/d${i}`, data(i), { qos: 0 });
+    await send(`spBv1.0/${id}/DDATA/edge/d${last}`, data(last));
+    const shown = () => [...rows.querySelectorAll('p')].map((p) => p.textContent);
+    await waitFor(() => shown().at(-1) === `d${last}=${last % 100}`, { timeout: 20000, message: 'the last device has its row' });
+    expect(shown()).to.deep.equal(Array.from({ length: 100 }, (_, k) => `d${devices - 100 + k}=${(devices - 100 + k) % 100}`));
+    expect(rows.status).to.equal('subscribed');
+    expect(births.status).to.equal('subscribed');
+  });
+
   it('<mqtt-chart> charts a CBOR sensor and a Sparkplug metric', async () => {
     const id = uid('fmt-chart');
     const { $, send } = await withDevice(
