@@ -8,7 +8,8 @@
  * once a minute in Chromium after a while), which can miss a keepalive.
  *
  * So: native timers while the page is visible, where they are exact. The first time the page is
- * hidden, a small worker of our own is tried, once per page: if the page allows it (the worker
+ * hidden, a small worker of our own is tried, once per page (keepalive-worker.ts, whose code
+ * loads then): if the page allows it (the worker
  * answers), the running intervals move into it, and so do later ones, where background throttling
  * does not reach; if the page refuses it (an exception, an `error`, or no answer within a
  * second), native timers stay, and nothing fails. A page whose CSP refuses it logs that one
@@ -46,17 +47,6 @@ export interface IntervalTimer {
   set(callback: Tick, ms: number): number;
   clear(id: number): void;
 }
-
-/**
- * The worker: `[1, id, ms, first]` starts an interval of `ms` whose first tick comes after `first`
- * and posts `id` at each, `[0, id]` stops it, `[2]` is answered with 0.
- */
-const WORKER_SOURCE =
-  'const t=new Map;onmessage=({data:[o,i,m,f]})=>{if(o===1)t.set(i,setTimeout(()=>{t.set(i,setInterval(()=>postMessage(i),m));' +
-  'postMessage(i)},f));else if(o===0){clearInterval(t.get(i));t.delete(i)}else postMessage(0)}';
-
-/** How long the worker may take to answer before native timers are kept for good. */
-const PROBE_MS = 1000;
 
 let worker: Worker | undefined;
 /** `trying` while the worker has not answered yet; `ready` once it has; `refused` for good. */
@@ -140,47 +130,39 @@ function runInWorker(id: number, interval: Interval, now = performance.now()): v
   worker!.postMessage([1, id, interval.ms, Math.max(0, interval.due - now)]);
 }
 
+/** Tries the worker (keepalive-worker.ts, loaded now: a page never hidden never downloads it). */
 function tryWorker(): void {
   state = 'trying';
-  let url: string | undefined;
-  const refuse = () => {
+  const refused = () => {
     state = 'refused';
-    worker?.terminate();
     worker = undefined;
-    if (url) URL.revokeObjectURL(url);
-  };
-  try {
-    url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-    // Under Trusted Types this throws (a string URL for a Worker); under a CSP without blob:
-    // workers it fails with an `error` event, or not at all and just never answers.
-    worker = new Worker(url);
-  } catch {
-    return refuse();
-  }
-  const timeout = setTimeout(refuse, PROBE_MS);
-  worker.onerror = () => {
-    clearTimeout(timeout);
-    refuse();
     // A worker that fails after it was in use: its intervals go on, on the page's own timers.
     for (const [id, interval] of inWorker) runNative(id, interval);
     inWorker.clear();
   };
-  worker.onmessage = ({ data }: MessageEvent<number>) => {
-    if (data === 0) {
-      clearTimeout(timeout);
-      state = 'ready';
-      // The intervals already running move into the worker.
-      for (const [id, interval] of native) {
-        clearInterval(interval.handle);
-        runInWorker(id, interval);
-      }
-      native.clear();
-      return;
-    }
-    const interval = inWorker.get(data);
-    if (interval) tick(interval);
-  };
-  worker.postMessage([2]);
+  // Not core/load-part.ts's loadPart (transport/ is below core/): a failure here is no error of anything.
+  import('./keepalive-worker.js').then(
+    ({ startWorker }) =>
+      startWorker({
+        ready(answered) {
+          worker = answered;
+          state = 'ready';
+          // The intervals already running move into the worker.
+          for (const [id, interval] of native) {
+            clearInterval(interval.handle);
+            runInWorker(id, interval);
+          }
+          native.clear();
+        },
+        refused,
+        tick(id) {
+          const interval = inWorker.get(id);
+          if (interval) tick(interval);
+        },
+      }),
+    // Its code did not arrive (offline while hidden): native timers, as when the page refuses it.
+    refused,
+  );
 }
 
 /** The keepalive timer every connection of this page shares; an interval's first tick comes at {@link firstTick}. */
