@@ -120,11 +120,12 @@ class Buffer extends Uint8Array {
     offset = offset === undefined ? 0 : offset >>> 0;
     const room = this.length - offset;
     length = length === undefined ? room : Math.min(room, length >>> 0);
-    let bytes = normal(encoding) === 'utf8' ? encoder.encode(string) : fromString(string, encoding);
+    const utf8 = normal(encoding) === 'utf8';
+    let bytes = utf8 ? encoder.encode(string) : fromString(string, encoding);
     if (bytes.length > length) {
       // Node writes whole UTF-8 characters only: back up to the start of the one that does not fit.
       let cut = length;
-      if (normal(encoding) === 'utf8') while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
+      if (utf8) while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
       bytes = bytes.subarray(0, cut);
     }
     this.set(bytes, offset);
