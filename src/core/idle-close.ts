@@ -3,55 +3,20 @@
  * proxy or load balancer closes a connection after a fixed time without traffic, so a connection
  * it keeps cutting is lost again and again after the same silence from the broker, whatever else
  * happens. Random losses (a network change, a broker restart) come after silences of any length.
- *
- * The rule: the last {@link STEADY_LOSSES} losses of an established connection each came after
- * a silence within {@link STEADY_TOLERANCE} of their median, of at least {@link MIN_IDLE_MS}.
- * Three, not two: two losses always define an interval, and a message that sends someone to
- * a proxy that is not there costs more than a diagnosis one loss later. ±15 %: a proxy's timer is
- * exact, but the close reaches a busy page late (tens of ms, a second in a throttled tab at most).
- * The silence, not the time connected: a dashboard that gets messages for a while and then none
- * is cut the same time after its last message, however long it was connected.
+ * Here the silences are measured; the rule and the message (idle-diagnosis.ts) load on the first
+ * loss, and the diagnosis needs three: the code is there long before it is wanted. Should it not
+ * be (a loss while it loads, or it did not arrive), the status is `offline` as it is without one,
+ * and the silences still count once it is there.
  *
  * No DOM: the times come in, the message goes out; `watchIdleCloses` reads them from a client.
  */
 import { MqttElementsError } from '../errors.js';
+import { oncePart } from './load-part.js';
 
-/** How many losses in a row must agree. */
-export const STEADY_LOSSES = 3;
-/** How far each silence may be from their median, as a share of it. */
-export const STEADY_TOLERANCE = 0.15;
-/** Proxies' idle timeouts are whole seconds; shorter silences are something else (a broker refusing at once). */
-export const MIN_IDLE_MS = 1000;
+const diagnosis = oncePart(() => import('./idle-diagnosis.js'), 'the idle-close diagnosis', 'connection-failed');
 
-/**
- * The silence (ms) after which the last {@link STEADY_LOSSES} losses came, if they agree (the
- * median), else `undefined`. `silences`: for each loss, oldest first, how long the broker had been
- * silent when it happened.
- */
-export function steadySilence(silences: readonly number[]): number | undefined {
-  if (silences.length < STEADY_LOSSES) return undefined;
-  const last = silences.slice(-STEADY_LOSSES);
-  const median = [...last].sort((a, b) => a - b)[Math.floor(STEADY_LOSSES / 2)]!;
-  if (median < MIN_IDLE_MS) return undefined;
-  return last.every((s) => Math.abs(s - median) <= STEADY_TOLERANCE * median) ? median : undefined;
-}
-
-/**
- * What the page author reads: the interval, the likely cause, and both fixes. The pings leave a
- * quarter of the keepalive early (transport/keepalive-timer.ts), so a keepalive of the measured
- * interval keeps such a proxy from closing; one that is already there does not, and then only
- * the proxy's timeout can change.
- */
-export function idleCloseMessage(silenceMs: number, keepalive: number | undefined): string {
-  const seconds = Math.round(silenceMs / 1000);
-  const what =
-    `the connection was closed every ${seconds} s without traffic from the broker (${STEADY_LOSSES} times in a row): ` +
-    'likely an idle timeout in a proxy in front of the broker (nginx: proxy_read_timeout).';
-  const proxy = `raise the proxy's idle timeout above ${keepalive ?? 'keepalive'} s`;
-  return keepalive && keepalive <= seconds
-    ? `${what} keepalive (${keepalive}) is already below it, so its pings do not pass: ${proxy}`
-    : `${what} Set keepalive${keepalive ? ` (now ${keepalive})` : ''} to ${seconds} or less, or ${proxy}`;
-}
+/** The diagnosis's code, loaded (for tests that drive losses synchronously). */
+export const loadIdleDiagnosis = (): Promise<unknown> => diagnosis.load();
 
 /** The part of an MQTT.js client read here: its packets, and the keepalive it asked for. */
 export interface PacketSource {
@@ -75,9 +40,11 @@ export function watchIdleCloses(client: PacketSource, now: () => number = Date.n
   return {
     lost() {
       silences.push(now() - heardAt);
-      if (silences.length > STEADY_LOSSES) silences.shift();
-      const silence = steadySilence(silences);
-      return silence === undefined ? undefined : new MqttElementsError('connection-failed', idleCloseMessage(silence, client.options?.keepalive));
+      const code = diagnosis.part;
+      // A diagnosis is an addition to `offline`: without its code, none (it is asked for again at the next loss).
+      if (!code) return void diagnosis.load().catch(() => {});
+      const message = code.diagnose(silences, client.options?.keepalive);
+      return message === undefined ? undefined : new MqttElementsError('connection-failed', message);
     },
   };
 }

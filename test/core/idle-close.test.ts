@@ -1,10 +1,12 @@
-// A proxy's idle timeout told from other losses (src/core/idle-close.ts), and its message on the
-// `offline` of an attempt (src/core/attempt.ts), with a clock and a client the test drives. Behind
-// a real nginx: test/e2e/proxy.test.js.
+// A proxy's idle timeout told from other losses (src/core/idle-close.ts, idle-diagnosis.ts), and
+// its message on the `offline` of an attempt (src/core/attempt.ts), with a clock and a client the
+// test drives; the diagnosis's code is loaded first (its first load: idle-close-lazy.test.ts).
+// Behind a real nginx: test/e2e/proxy.test.js.
 import { expect } from '@open-wc/testing';
 import type { MqttClient } from 'mqtt';
 import { Attempt, watchAttempt, type AttemptSink } from '../../src/core/attempt.js';
-import { idleCloseMessage, steadySilence, watchIdleCloses } from '../../src/core/idle-close.js';
+import { loadIdleDiagnosis, watchIdleCloses } from '../../src/core/idle-close.js';
+import { idleCloseMessage, steadySilence } from '../../src/core/idle-diagnosis.js';
 import type { ConnectionStatus } from '../../src/core/status.js';
 import type { MqttElementsError } from '../../src/errors.js';
 
@@ -24,6 +26,8 @@ class Emitter {
 }
 
 describe('core/idle-close', () => {
+  before(() => loadIdleDiagnosis());
+
   describe('steadySilence', () => {
     it('needs three losses after the same silence, within 15 % of their median', () => {
       expect(steadySilence([]), 'none').to.equal(undefined);
