@@ -130,4 +130,110 @@ describe('format="sparkplug" against Eclipse Tahu\'s sparkplug-payload', () => {
     });
     assert.deepEqual(ours.decode(new Uint8Array(bytes)).metrics, [{ name: 'a', alias: 7, type: 'Int32', value: -3 }]);
   });
+
+  it('DataSet values: columns, their types, and each cell read as its column\'s type (signs, 64-bit, floats, text, booleans)', () => {
+    const bytes = reference.encodePayload({
+      timestamp: 1,
+      metrics: [
+        {
+          name: 'table',
+          type: 'DataSet',
+          value: {
+            numOfColumns: long(6n, true),
+            columns: ['i8', 'i32', 'i64', 'd', 's', 'b'],
+            types: ['Int8', 'Int32', 'Int64', 'Double', 'String', 'Boolean'],
+            rows: [
+              [-5, -70000, long(-(2n ** 63n), false), 1.25, 'x', true],
+              [127, 2147483647, long(2n ** 53n - 1n, false), -0.5, '', false],
+            ],
+          },
+        },
+      ],
+    });
+    assert.deepEqual(ours.decode(new Uint8Array(bytes)).metrics[0], {
+      name: 'table',
+      type: 'DataSet',
+      value: {
+        columns: ['i8', 'i32', 'i64', 'd', 's', 'b'],
+        types: ['Int8', 'Int32', 'Int64', 'Double', 'String', 'Boolean'],
+        rows: [
+          [-5, -70000, -(2n ** 63n), 1.25, 'x', true],
+          [127, 2147483647, 2 ** 53 - 1, -0.5, '', false],
+        ],
+      },
+    });
+  });
+
+  it('Template values: version, reference, definition flag, its own metrics (nested Templates too) and its parameters', () => {
+    const motor = (rpm, inner) => ({
+      version: '1.0',
+      templateRef: 'Motor',
+      isDefinition: false,
+      metrics: [{ name: 'rpm', type: 'Double', value: rpm }, ...(inner ? [{ name: 'fan', type: 'Template', value: inner }] : [])],
+      parameters: [
+        { name: 'poles', type: 'Int32', value: -4 },
+        { name: 'label', type: 'String', value: 'M1' },
+      ],
+    });
+    const bytes = reference.encodePayload({ timestamp: 1, metrics: [{ name: 'm', type: 'Template', value: motor(1500.5, motor(90)) }] });
+    const expected = (rpm, inner) => ({
+      version: '1.0',
+      templateRef: 'Motor',
+      isDefinition: false,
+      metrics: [{ name: 'rpm', type: 'Double', value: rpm }, ...(inner ? [{ name: 'fan', type: 'Template', value: inner }] : [])],
+      parameters: [
+        { name: 'poles', type: 'Int32', value: -4 },
+        { name: 'label', type: 'String', value: 'M1' },
+      ],
+    });
+    assert.deepEqual(ours.decode(new Uint8Array(bytes)).metrics[0], { name: 'm', type: 'Template', value: expected(1500.5, expected(90)) });
+  });
+
+  it('Templates nested deeper than any UDT are refused with an error, not a stack overflow', () => {
+    let value = { metrics: [], parameters: [] };
+    for (let i = 0; i < 40; i++) value = { metrics: [{ name: `t${i}`, type: 'Template', value }], parameters: [] };
+    const bytes = reference.encodePayload({ timestamp: 1, metrics: [{ name: 'deep', type: 'Template', value }] });
+    assert.throws(() => ours.decode(new Uint8Array(bytes)), /payload is not Sparkplug B: Templates nest more than 16 deep/);
+  });
+
+  it('property: DataSets of random rows decode to what the reference was given', () => {
+    const column = fc.oneof(
+      fc.constant(['Int32', fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })]),
+      fc.constant(['Int64', bigint(64, true)]),
+      fc.constant(['Double', fc.double({ noNaN: true })]),
+      fc.constant(['String', fc.string()]),
+      fc.constant(['Boolean', fc.boolean()]),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(column, { minLength: 1, maxLength: 5 }).chain((cols) =>
+          fc.tuple(fc.constant(cols.map(([type]) => type)), fc.array(fc.tuple(...cols.map(([, arb]) => arb)), { maxLength: 8 })),
+        ),
+        ([types, rows]) => {
+          const bytes = reference.encodePayload({
+            timestamp: 1,
+            metrics: [
+              {
+                name: 'ds',
+                type: 'DataSet',
+                value: {
+                  numOfColumns: long(BigInt(types.length), true),
+                  columns: types.map((_, i) => `c${i}`),
+                  types,
+                  rows: rows.map((row) => row.map((v, i) => (types[i] === 'Int64' ? long(v, false) : v))),
+                },
+              },
+            ],
+          });
+          const got = ours.decode(new Uint8Array(bytes)).metrics[0].value;
+          assert.deepEqual(got.types, types);
+          assert.deepEqual(
+            got.rows,
+            rows.map((row) => row.map((v, i) => (types[i] === 'Int64' ? plain(v) : v))),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -10,9 +10,11 @@
  * 64-bit integers (timestamps, `seq`, Int64/UInt64/DateTime values) are numbers where exact
  * (`Number.isSafeInteger`), else BigInt. Signed integers arrive as two's complement in the
  * unsigned protobuf fields (Sparkplug 3.0): Int8/16/32 from `int_value`, Int64 from `long_value`,
- * each read back with its sign. A null metric (`is_null`) has the value `null`. DataSet, Template,
- * PropertySet and extension values are not decoded: their value is `undefined` (the metric's
- * name, type and timestamp still are). A metric sent by alias alone is named from its birth
+ * each read back with its sign. A null metric (`is_null`) has the value `null`. A DataSet is
+ * `{columns, types, rows}` (each cell read as its column's type), a Template `{version?,
+ * templateRef?, isDefinition?, metrics, parameters}` (its metrics read as any metric's). PropertySet,
+ * array and extension values are not decoded: their value is `undefined` (the metric's name, type
+ * and timestamp still are). A metric sent by alias alone is named from its birth
  * ({@link decode}).
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
@@ -25,6 +27,22 @@ export interface SparkplugMetric {
   type: string;
   value: unknown;
   timestamp?: number | bigint;
+}
+
+/** A DataSet metric's value: its columns, their datatypes' names, and its rows (each value read as its column's type). */
+export interface SparkplugDataSet {
+  columns: string[];
+  types: string[];
+  rows: unknown[][];
+}
+
+/** A Template metric's value (a UDT instance or definition): its own metrics, and its parameters. */
+export interface SparkplugTemplate {
+  version?: string;
+  templateRef?: string;
+  isDefinition?: boolean;
+  metrics: SparkplugMetric[];
+  parameters: Array<{ name?: string; type: string; value: unknown }>;
 }
 
 /** A Sparkplug B payload as `format="sparkplug"` gives it. */
@@ -68,9 +86,109 @@ interface MetricFields {
   bool?: boolean;
   string?: string;
   bytes?: Uint8Array;
+  dataset?: SparkplugDataSet;
+  template?: SparkplugTemplate;
 }
 
-function readMetric(bytes: Uint8Array): SparkplugMetric {
+/** How deep Templates may nest in Templates: a crafted payload nests deeper than any UDT, to exhaust the stack. */
+const TEMPLATE_DEPTH = 16;
+
+/**
+ * The typed value fields a DataSet cell (from field 1) and a Template parameter (from field 3)
+ * share, in the order of a Metric's (from field 10): int, long, float, double, boolean, string.
+ * True when `no` was one of them (then read into `f`).
+ */
+function readScalar(r: BinaryReader, f: MetricFields, no: number, type: number, first: number): boolean {
+  const at = no - first;
+  if (at < 0 || at > 5) return false;
+  wire(`${SCALARS[at]}_value`, type, SCALAR_WIRES[at]!);
+  if (at === 0) f.int = r.uint32();
+  else if (at === 1) f.long = BigInt(r.uint64());
+  else if (at === 2) f.float = r.float();
+  else if (at === 3) f.double = r.double();
+  else if (at === 4) f.bool = r.bool();
+  else f.string = r.string();
+  return true;
+}
+const SCALARS = ['int', 'long', 'float', 'double', 'boolean', 'string'];
+const SCALAR_WIRES = [WireType.Varint, WireType.Varint, WireType.Bit32, WireType.Bit64, WireType.Varint, WireType.LengthDelimited];
+
+/**
+ * Reads a message's fields in turn: `field` reads the one it knows (after checking its wire type
+ * is `wires[no]`) and answers false for the rest, which are skipped.
+ */
+function readFields(bytes: Uint8Array, what: string, wires: Record<number, WireType>, field: (r: BinaryReader, no: number, type: number) => boolean | void): void {
+  const r = new BinaryReader(bytes);
+  while (r.pos < r.len) {
+    const [no, type] = r.tag();
+    const wanted = wires[no];
+    if (wanted !== undefined) wire(`${what} field ${no}`, type, wanted);
+    if (field(r, no, type) === false) r.skip(type, no);
+    bounded(r);
+  }
+}
+
+const LD = WireType.LengthDelimited;
+
+function readDataSet(bytes: Uint8Array): SparkplugDataSet {
+  const columns: string[] = [];
+  const types: number[] = [];
+  const cells: MetricFields[][] = [];
+  readFields(bytes, 'dataset', { 2: LD, 4: LD }, (r, no, type) => {
+    if (no === 2) columns.push(r.string());
+    else if (no === 3 && type === LD) {
+      // Packed, as proto3 encoders write it.
+      const packed = new BinaryReader(r.bytes());
+      while (packed.pos < packed.len) types.push(packed.uint32());
+      bounded(packed);
+    } else if (no === 3) {
+      wire('dataset field 3', type, WireType.Varint);
+      types.push(r.uint32());
+    } else if (no === 4) {
+      const row: MetricFields[] = [];
+      readFields(r.bytes(), 'dataset row', { 1: LD }, (rr, n) => {
+        if (n !== 1) return false;
+        const cell: MetricFields = {};
+        readFields(rr.bytes(), 'dataset value', {}, (c, cn, ct) => readScalar(c, cell, cn, ct, 1));
+        row.push(cell);
+      });
+      cells.push(row);
+    } else return false;
+  });
+  return {
+    columns,
+    types: types.map(typeName),
+    rows: cells.map((row) => row.map((cell, i) => metricValue(types[i] ?? 0, cell))),
+  };
+}
+
+function readTemplate(bytes: Uint8Array, depth: number): SparkplugTemplate {
+  if (depth > TEMPLATE_DEPTH) throw new Error(`Templates nest more than ${TEMPLATE_DEPTH} deep`);
+  const template: SparkplugTemplate = { metrics: [], parameters: [] };
+  readFields(bytes, 'template', { 1: LD, 2: LD, 3: LD, 4: LD, 5: WireType.Varint }, (r, no) => {
+    if (no === 1) template.version = r.string();
+    else if (no === 2) template.metrics.push(readMetric(r.bytes(), depth + 1));
+    else if (no === 3) {
+      const f: MetricFields = {};
+      let name: string | undefined;
+      readFields(r.bytes(), 'template parameter', { 1: LD, 2: WireType.Varint }, (p, pn, pt) => {
+        if (pn === 1) name = p.string();
+        else if (pn === 2) f.datatype = p.uint32();
+        else return readScalar(p, f, pn, pt, 3);
+      });
+      const datatype = f.datatype ?? 0;
+      template.parameters.push({ ...(name === undefined ? {} : { name }), type: typeName(datatype), value: metricValue(datatype, f) });
+    } else if (no === 4) template.templateRef = r.string();
+    else if (no === 5) template.isDefinition = r.bool();
+    else return false;
+  });
+  return template;
+}
+
+/** A datatype's name, or `Unknown(n)`. */
+const typeName = (datatype: number): string => TYPES[datatype] ?? `Unknown(${datatype})`;
+
+function readMetric(bytes: Uint8Array, depth = 0): SparkplugMetric {
   const r = new BinaryReader(bytes);
   const f: MetricFields = {};
   while (r.pos < r.len) {
@@ -88,12 +206,14 @@ function readMetric(bytes: Uint8Array): SparkplugMetric {
       case 14: wire('boolean_value', type, WireType.Varint); f.bool = r.bool(); break;
       case 15: wire('string_value', type, WireType.LengthDelimited); f.string = r.string(); break;
       case 16: wire('bytes_value', type, WireType.LengthDelimited); f.bytes = r.bytes().slice(); break;
-      default: r.skip(type, no); // is_historical, is_transient, metadata, properties, dataset/template/extension values
+      case 17: wire('dataset_value', type, WireType.LengthDelimited); f.dataset = readDataSet(r.bytes()); break;
+      case 18: wire('template_value', type, WireType.LengthDelimited); f.template = readTemplate(r.bytes(), depth); break;
+      default: r.skip(type, no); // is_historical, is_transient, metadata, properties, extension values
     }
     bounded(r);
   }
   const datatype = f.datatype ?? 0;
-  const metric: SparkplugMetric = { type: TYPES[datatype] ?? `Unknown(${datatype})`, value: f.isNull ? null : metricValue(datatype, f) };
+  const metric: SparkplugMetric = { type: typeName(datatype), value: f.isNull ? null : metricValue(datatype, f) };
   if (f.name !== undefined) metric.name = f.name;
   if (f.alias !== undefined) metric.alias = exact(f.alias);
   if (f.timestamp !== undefined) metric.timestamp = exact(f.timestamp);
@@ -118,7 +238,9 @@ function metricValue(datatype: number, f: MetricFields): unknown {
     case 10: return f.double ?? f.float;
     case 11: return f.bool;
     case 12: case 14: case 15: return f.string;
+    case 16: return f.dataset;
     case 17: case 18: return f.bytes;
+    case 19: return f.template;
     default: return undefined;
   }
 }
