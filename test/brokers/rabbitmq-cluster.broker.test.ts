@@ -1,8 +1,8 @@
-// Failover over a broker cluster (SPEC "Resilience"): a 2-node RabbitMQ cluster on this machine,
-// started by scripts/broker-plugin.js, and a page whose <mqtt-connection> lists both nodes' URLs.
-// Killing the node in use must leave the page subscribed through the other. QoS 0 on purpose: a
-// QoS 1 subscription's durable queue lives on its node and the survivor refuses to re-create it
-// while that node is down (../shared/TOOLCHAIN.md).
+// Failover over a broker cluster (README, `<mqtt-connection>`: Reconnects, clusters): a 2-node
+// RabbitMQ cluster on this machine, started by scripts/broker-plugin.js, and a page whose
+// <mqtt-connection> lists both nodes' URLs. Killing the node in use must leave the page subscribed
+// through the other. QoS 0 on purpose: a QoS 1 subscription's durable queue lives on its node and
+// the survivor refuses to re-create it while that node is down (../shared/TOOLCHAIN.md).
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttSubscribeElement } from '../../src/index.js';
@@ -11,7 +11,7 @@ import { mount, nextMessages } from '../support/elements.js';
 import { statusHistory } from '../support/status-history.js';
 import { record } from '../elements/connection-helpers.js';
 
-/** SPEC's promise for this case: connected again within 10 s of the kill. */
+/** The bound for this case: connected again within 10 s of the kill. */
 const FAILOVER_MS = 10000;
 /** RabbitMQ's WebSocket path is slow and both browsers run beside the cluster. */
 const SLOW = 15000;

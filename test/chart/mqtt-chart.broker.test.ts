@@ -1,4 +1,4 @@
-// <mqtt-chart> against mosquitto (SPEC: `<mqtt-chart>`): a series per topic in order of arrival,
+// <mqtt-chart> against mosquitto (README: `<mqtt-chart>`): a series per topic in order of arrival,
 // a retained first point, window, max-points and max-series (3,000 topics keep 20), bad numeric
 // settings (their defaults apply), label-level, non-numbers skipped as
 // payload-format, thresholds, sparkline, one draw per frame under a burst, the box's size, the

@@ -94,7 +94,7 @@ describe('core/diagnosis', () => {
     });
   });
 
-  describe('no secret of a URL in any message (SPEC, Errors)', () => {
+  describe('no secret of a URL in any message (README: Errors)', () => {
     const SECRETS = ['pw-1', 'tok-2', 'frag-3'];
     const noSecret = (message: string) => expect(SECRETS.filter((x) => message.includes(x)), message).to.deep.equal([]);
 

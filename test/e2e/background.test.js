@@ -1,4 +1,4 @@
-// Keepalive in a background tab (SPEC: Resilience, keepalive; MQTT.js #1257). Chromium wakes a
+// Keepalive in a background tab (README: Background tabs; MQTT.js #1257). Chromium wakes a
 // hidden tab's chained timers once a minute (intensive wake-up throttling, here after 10 s hidden
 // instead of 5 minutes), and may freeze a hidden tab altogether. Pages with a 2 s keepalive are
 // hidden behind another tab for 30 s: MQTT.js by hand on the page's own timers, and the elements

@@ -246,7 +246,7 @@ describe('demo (npm start): the server, its broker and the simulated plant', () 
       });
 
       // Needs issue 24's <mqtt-publish state-topic availability-topic payload-on payload-off> and
-      // format="sparkplug" (SPEC.md, "Controls that follow the device", "Payload formats").
+      // format="sparkplug" (README, "Control panels: controls that follow the device", "Payload formats").
       it('dashboard: controls that follow the device, a device gone offline, and the Sparkplug B gateway', async () => {
         await onPage('/dashboard.html', DESKTOP, async (page) => {
           await page.waitFor(() => document.getElementById('connection-status').textContent === 'connected');

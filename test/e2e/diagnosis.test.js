@@ -1,5 +1,5 @@
-// Whole pages, real browsers, real failures: each common way to get a broker URL wrong (SPEC,
-// Resilience → Diagnosis) is made to happen for real — a 404 front, mosquitto's TLS and plain
+// Whole pages, real browsers, real failures: each common way to get a broker URL wrong (README:
+// Troubleshooting) is made to happen for real — a 404 front, mosquitto's TLS and plain
 // WebSocket listeners, its TCP port, a certificate the browser does not trust, an https page, a
 // server that drops CONNECT — and the page must show, within 1 s of the attempt, status `error`
 // (never `offline` first) with the diagnosis that names the cause. A page cannot read why a
@@ -32,7 +32,7 @@ const BROKER_HOST = 'broker.test';
 /** From the failed attempt (status `connecting`) to status `error`. */
 const DIAGNOSIS_WITHIN_MS = 1000;
 const CONSOLE = "The browser console shows the browser's own reason.";
-/** The texts each case must show (SPEC's list), kept here as a reader would look for them. */
+/** The texts each case must show (README: Troubleshooting's table), as a reader would look for them. */
 const DID_NOT_OPEN = 'the WebSocket did not open';
 const TEXT = {
   path: 'that the path is the one it serves',

@@ -1,4 +1,4 @@
-// Behind a reverse proxy (SPEC: Resilience, behind a proxy): Debian's nginx terminates TLS,
+// Behind a reverse proxy (README: Behind a reverse proxy): Debian's nginx terminates TLS,
 // serves the page and forwards /mqtt to mosquitto's WebSocket listener, with the README's own
 // `map` and `location` (taken from README.md, so the documented config is the tested one). An
 // https page with url="/mqtt" connects, receives and publishes; two `shared` tabs make one

@@ -1,5 +1,5 @@
-// Resilience figures, measured with real pages against real brokers (SPEC "Resilience", issue 9
-// item 6), printed in the test output and quoted in BENCHMARKS.md:
+// Resilience figures, measured with real pages against real brokers (README, `<mqtt-connection>`:
+// Reconnects; issue 9 item 6), printed in the test output and quoted in BENCHMARKS.md:
 // - failover: a page lists two mosquittos' URLs; the one in use is SIGKILLed ten times in a row
 //   (the other brought back each time), and each time the page must be connected through the
 //   survivor, subscribed again and receiving within 10 s;
@@ -25,7 +25,7 @@ const render = (pathname, url) =>
     ? readFileSync(PAGE, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(url.searchParams.get(key) ?? ''))
     : undefined;
 
-/** SPEC's promise for a failover: connected again within 10 s of the kill. */
+/** The bound for a failover: connected again within 10 s of the kill. */
 const FAILOVER_MS = 10000;
 const KILLS = 10;
 /** The retry the `online` event must not wait for. */

@@ -1,4 +1,4 @@
-// Tabs of one origin sharing one broker connection (SPEC "Across tabs", `shared`): real pages
+// Tabs of one origin sharing one broker connection (README: Across tabs, `shared`): real pages
 // loading the CDN bundle in one browser context, a real mosquitto counting CONNECTs and
 // SUBSCRIBEs. Run after `npm run build` (npm test does both).
 import { after, before, describe, it } from 'node:test';

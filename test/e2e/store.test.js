@@ -1,11 +1,12 @@
-// store="indexeddb" (SPEC): QoS 1 messages published while the broker is down survive a reload
-// of the page, a crash (the page's process killed) and a closed tab, and arrive once the broker
-// is back and a page with that client id connects; with the default memory store a reload loses
-// them (the test shows the difference). The output gives the time from that page's connect() to
-// the last stored message delivered. Kept per login: what one user queued goes out only when that
-// user logs in again, not on another user's login; and a message published offline after a
-// reload never takes the id of one the earlier page left. Real pages (the CDN bundle), a real mosquitto, a peer
-// (mosquitto_sub) that receives them. Run after `npm run build` (npm test does both).
+// store="indexeddb" (README: Messages that survive a reload): QoS 1 messages published while the
+// broker is down survive a reload of the page, a crash (the page's process killed) and a closed
+// tab, and arrive once the broker is back and a page with that client id connects; with the default
+// memory store a reload loses them (the test shows the difference). The output gives the time from
+// that page's connect() to the last stored message delivered. Kept per login: what one user queued
+// goes out only when that user logs in again, not on another user's login; and a message published
+// offline after a reload never takes the id of one the earlier page left. Real pages (the CDN
+// bundle), a real mosquitto, a peer (mosquitto_sub) that receives them. Run after `npm run build`
+// (npm test does both).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

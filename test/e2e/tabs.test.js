@@ -1,9 +1,9 @@
-// Two tabs of one browser, one origin, one fixed client-id (SPEC "Resilience", client id taken
-// over): real pages loading the CDN bundle, a real mosquitto. Two clients with one id make the
-// broker drop the older one; two tabs that both reconnect would take the id from each other
-// forever. Expected: one tab holds the id, the other stops with `client-id-in-use` (a few
-// CONNECTs, no loop), and connect() in the stopped tab takes the id back once.
-// Run after `npm run build` (npm test does both).
+// Two tabs of one browser, one origin, one fixed client-id (README: Troubleshooting,
+// `client-id-in-use`, client id taken over): real pages loading the CDN bundle, a real mosquitto.
+// Two clients with one id make the broker drop the older one; two tabs that both reconnect would
+// take the id from each other forever. Expected: one tab holds the id, the other stops with
+// `client-id-in-use` (a few CONNECTs, no loop), and connect() in the stopped tab takes the id back
+// once. Run after `npm run build` (npm test does both).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';

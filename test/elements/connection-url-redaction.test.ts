@@ -1,8 +1,8 @@
-// SPEC, Errors: error messages and event details never contain a URL's userinfo or query string,
-// where signed URLs carry their tokens. A real <mqtt-connection> (and a real MqttConnection for the
-// https page) over real WebSockets to ports where nothing answers, and to bad schemes; every
-// mqtt-error and mqtt-status detail is searched, as JSON, as the error's own texts (message,
-// stack, cause) and through every object reachable from it. No broker.
+// README: Errors (and Security): error messages and event details never contain a URL's userinfo or
+// query string, where signed URLs carry their tokens. A real <mqtt-connection> (and a real
+// MqttConnection for the https page) over real WebSockets to ports where nothing answers, and to
+// bad schemes; every mqtt-error and mqtt-status detail is searched, as JSON, as the error's own
+// texts (message, stack, cause) and through every object reachable from it. No broker.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttErrorEvent, MqttStatusEvent } from '../../src/index.js';

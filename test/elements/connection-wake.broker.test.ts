@@ -1,7 +1,8 @@
-// SPEC Resilience: while not connected, the browser's `online` event, the page becoming visible
-// and (Chromium's Page Lifecycle) the page resumed from a freeze each trigger an attempt at once,
-// however long the backoff still had to run; the page being hidden does not. A real WebSocket to
-// a port where nothing listens, so every attempt fails fast and the next waits a minute.
+// README, `<mqtt-connection>`: Reconnects: while not connected, the browser's `online` event, the
+// page becoming visible and (Chromium's Page Lifecycle) the page resumed from a freeze each trigger
+// an attempt at once, however long the backoff still had to run; the page being hidden does not. A
+// real WebSocket to a port where nothing listens, so every attempt fails fast and the next waits a
+// minute.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement } from '../../src/index.js';

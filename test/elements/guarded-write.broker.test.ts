@@ -1,6 +1,6 @@
-// Issue 18 item 1 (SPEC: Security model): every path that writes a received or replied value into
-// the page goes through one guarded writer. Attacked as a hostile device would, against mosquitto
-// in the browser: a JSON array that a URL sink turns into `javascript:`, a reply aimed at
+// Issue 18 item 1 (README: Security; SECURITY.md): every path that writes a received or replied
+// value into the page goes through one guarded writer. Attacked as a hostile device would, against
+// mosquitto in the browser: a JSON array that a URL sink turns into `javascript:`, a reply aimed at
 // `innerHTML` or a handler, a `<script>` in a row template, and targets that throw.
 import { expect, html } from '@open-wc/testing';
 import fc from 'fast-check';

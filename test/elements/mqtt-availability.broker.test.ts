@@ -1,8 +1,9 @@
 // availability-topic on <mqtt-publish> and <mqtt-subscribe> against aedes and mosquitto, with a
-// device peer that says `online` (retained) and leaves `offline` as its last will (SPEC: Controls
-// that follow the device): `available`, the reflected `unavailable` (and the custom state), the
-// controls inside <mqtt-publish> disabled while unavailable and only those enabled again, nothing
-// sent meanwhile (checked at the device), and a device that flaps ends in the state it said last.
+// device peer that says `online` (retained) and leaves `offline` as its last will (README, "Control
+// panels: controls that follow the device"): `available`, the reflected `unavailable` (and the
+// custom state), the controls inside <mqtt-publish> disabled while unavailable and only those
+// enabled again, nothing sent meanwhile (checked at the device), and a device that flaps ends in
+// the state it said last.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttPublishElement, MqttSubscribeElement } from '../../src/index.js';

@@ -1,7 +1,7 @@
-// <mqtt-connection>'s disconnect() and removal settle within a second in any state (SPEC,
-// `disconnect()`), offline with a QoS 1 publish queued included: MQTT.js's own end() waits for
-// that publish's PUBACK, which never comes while the broker is away. A private mosquitto, stopped
-// for good, is the broker that went away.
+// <mqtt-connection>'s disconnect() and removal settle within a second in any state (README,
+// `<mqtt-connection>`: `disconnect()`), offline with a QoS 1 publish queued included: MQTT.js's own
+// end() waits for that publish's PUBACK, which never comes while the broker is away. A private
+// mosquitto, stopped for good, is the broker that went away.
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttElementsError } from '../../src/index.js';

@@ -197,7 +197,8 @@ describe('<mqtt-connection>: unreachable broker (connection-failed)', () => {
     expect(rec.errors.map((e) => e.code)).to.deep.equal(['connection-failed']);
     // Each failed attempt shows as `error`, each new one as `reconnecting`.
     expect(el.status).to.be.oneOf(['error', 'reconnecting']);
-    // SPEC: a first attempt that fails goes `connecting` → `error`; `offline` is only for a lost connection.
+    // README, `<mqtt-connection>`: Status: a first attempt that fails goes `connecting` → `error`;
+    // `offline` is only for a lost connection.
     expect(rec.statuses.slice(0, 4)).to.deep.equal(['connecting', 'error', 'reconnecting', 'error']);
     expect(rec.statuses.filter((s) => s === 'error').length).to.be.greaterThan(1);
   });

@@ -1,5 +1,5 @@
 // <mqtt-publish> and the broker: QoS and retain, publish(), errors, offline queueing, and the
-// SPEC's one-page example end to end.
+// a one-page example (a temperature and a lamp, as in the README's Usage) end to end.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttPublishElement, MqttSubscribeElement } from '../../src/index.js';
@@ -187,7 +187,7 @@ describe('<mqtt-publish> and the broker', () => {
     expect(resolvedAt).to.be.at.least(reconnectedAt);
   });
 
-  it('runs the SPEC one-page example end to end (thermostat and lamp)', async () => {
+  it('runs a one-page example end to end (thermostat and lamp)', async () => {
     const { aedes } = await getBrokers();
     const id = uid('dash');
     const home = `${id}/home`;

@@ -1,5 +1,6 @@
-// MQTT 5 request/response without script (SPEC: <mqtt-publish expect-response>) against
-// mosquitto and ejabberd, with a responder peer: a plain MQTT.js client that answers requests.
+// MQTT 5 request/response without script (README: Request/response, <mqtt-publish expect-response>)
+// against mosquitto and ejabberd, with a responder peer: a plain MQTT.js client that answers
+// requests.
 import { expect, html } from '@open-wc/testing';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';

@@ -1,8 +1,8 @@
 // <mqtt-publish state-topic> against aedes, with a device peer (test/support/device-peer.ts) that
-// answers commands on its state topic as each test scripts it (README "Control panels"; SPEC
-// "Controls that follow the device"): the controls show the reported state, a command is pending
-// until the device reports the commanded value (confirmed), and not-confirmed after
-// confirm-timeout, when the controls show the last reported state again.
+// answers commands on its state topic as each test scripts it (README, "Control panels: controls
+// that follow the device"): the controls show the reported state, a command is pending until the
+// device reports the commanded value (confirmed), and not-confirmed after confirm-timeout, when the
+// controls show the last reported state again.
 import { expect, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/index.js';

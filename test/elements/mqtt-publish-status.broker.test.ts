@@ -1,5 +1,6 @@
-// <mqtt-publish status> against mosquitto (SPEC): pending while the latest publish is queued
-// offline or waits for its acknowledgement, sent once acknowledged, error when it failed.
+// <mqtt-publish status> against mosquitto (README, `<mqtt-publish>`: `status`): pending while the
+// latest publish is queued offline or waits for its acknowledgement, sent once acknowledged, error
+// when it failed.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttPublishElement } from '../../src/index.js';

@@ -1,5 +1,6 @@
-// <mqtt-subscribe>'s dashboard attributes against mosquitto (SPEC: decimals, labels, thresholds →
-// level, stale-after → stale, throttle, receivedAt): values published by mosquitto_pub.
+// <mqtt-subscribe>'s dashboard attributes against mosquitto (README, `<mqtt-subscribe>`:
+// `decimals`, `labels`, `thresholds` → `level`, `stale-after` → `stale`, `throttle`, `receivedAt`):
+// values published by mosquitto_pub.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttSubscribeElement } from '../../src/index.js';

@@ -1,6 +1,7 @@
-// <mqtt-subscribe>'s numeric settings against aedes (SPEC, Errors): a `history` or `limit` that is
-// no usable number is a payload-format error naming the attribute, what was written and the
-// default applied; the element keeps working with the default, and fixing the attribute clears it.
+// <mqtt-subscribe>'s numeric settings against aedes (README: Errors, `payload-format`): a `history`
+// or `limit` that is no usable number is a payload-format error naming the attribute, what was
+// written and the default applied; the element keeps working with the default, and fixing the
+// attribute clears it.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttSubscribeElement } from '../../src/index.js';

@@ -1,6 +1,6 @@
-// Rows per topic (SPEC): a <template> inside <mqtt-subscribe> gives a row per distinct topic,
-// updated in place, against mosquitto. Text only: the XSS corpus goes through values and levels.
-// A burst of thousands of topics never makes more than `limit` rows.
+// Rows per topic (README, `<mqtt-subscribe>`): a <template> inside <mqtt-subscribe> gives a row per
+// distinct topic, updated in place, against mosquitto. Text only: the XSS corpus goes through
+// values and levels. A burst of thousands of topics never makes more than `limit` rows.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement, MqttSubscribeElement } from '../../src/index.js';

@@ -1,9 +1,10 @@
-// SPEC Resilience, server references: a broker that sends the client elsewhere (MQTT 5 DISCONNECT
-// or CONNACK 0x9C/0x9D) is followed at once to a node of the `url` list, and nowhere else: another
-// node gets no connection at all, let alone the page's credentials; `redirect-refused` is
-// reported and the client goes on over its list. mosquitto and aedes cannot send a server
-// reference, so the brokers here are scripted ones (scripts/scripted-broker.js) over real
-// WebSockets, each recording every TCP connection and CONNECT it gets.
+// README, `<mqtt-connection>`: Reconnects, server references (and Errors, `redirect-refused`): a
+// broker that sends the client elsewhere (MQTT 5 DISCONNECT or CONNACK 0x9C/0x9D) is followed at
+// once to a node of the `url` list, and nowhere else: another node gets no connection at all, let
+// alone the page's credentials; `redirect-refused` is reported and the client goes on over its
+// list. mosquitto and aedes cannot send a server reference, so the brokers here are scripted ones
+// (scripts/scripted-broker.js) over real WebSockets, each recording every TCP connection and
+// CONNECT it gets.
 import { expect, html } from '@open-wc/testing';
 import mqtt, { type IDisconnectPacket } from 'mqtt';
 import '../../src/index.js';

@@ -1,14 +1,13 @@
-// What a bundler app pays for the elements (SPEC.md, Packaging: ≤ 64,000 B gzip with Vite,
-// esbuild or webpack 5, no bundler config). The package as published (`npm pack` of the built
-// tree) is extracted into a fresh app's node_modules, its dependencies linked from ours (no
+// What a bundler app pays for the elements (docs/bundlers.md; issue 21's budget: ≤ 64,000 B gzip
+// with Vite, esbuild or webpack 5, no bundler config). The package as published (`npm pack` of the
+// built tree) is extracted into a fresh app's node_modules, its dependencies linked from ours (no
 // network), and a minimal app is built by each bundler through its Node API with nothing but an
-// entry, an output and production mode; the JavaScript a page of it runs at once (the entry and
-// its static imports) is weighed with gzip -9 and summed, and so is every emitted .js.
-// Beside each figure: the same page written with MQTT.js by hand (connect, subscribe, publish,
-// one span), and the elements plus a client of the app's own from `mqtt-elements/mqtt` (MQTT.js
-// once). Also proven: docs/bundlers.md's configs that give the elements the app's own `mqtt`
-// (Vite's and esbuild's; webpack's with WEIGH_OWN_MQTT=webpack).
-// Run after `npm run build`; about 30-60 s.
+// entry, an output and production mode; the JavaScript a page of it runs at once (the entry and its
+// static imports) is weighed with gzip -9 and summed, and so is every emitted .js. Beside each
+// figure: the same page written with MQTT.js by hand (connect, subscribe, publish, one span), and
+// the elements plus a client of the app's own from `mqtt-elements/mqtt` (MQTT.js once). Also
+// proven: docs/bundlers.md's configs that give the elements the app's own `mqtt` (Vite's and
+// esbuild's; webpack's with WEIGH_OWN_MQTT=webpack). Run after `npm run build`; about 30-60 s.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -25,7 +24,7 @@ import { packTarball } from '../../scripts/pack-tarball.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /**
- * SPEC's weight for the three elements (issue 21), enforced on what the page runs at once: the
+ * The weight budget for the three elements (issue 21), enforced on what the page runs at once: the
  * main chunk and its static imports. Every emitted .js is printed beside it: Vite and webpack also
  * emit the lazy chunks (the store, `shared`, request/response, template rows), which a page that
  * never uses them never fetches; esbuild splits nothing without a config, so its one file is both.

@@ -11,8 +11,8 @@
 //     uses (MQTT.js's `IClientOptions`, the DOM's `bufferedAmount`);
 //   - a link to a file of the repository points at one, and its `#anchor` at a heading there.
 // The error codes of src/errors.ts, the events of custom-elements.json and each element's
-// attributes (in its section's table) are named in the README, and no source comment cites a
-// specification that is not in the repository.
+// attributes (in its section's table) are named in the README, and no comment in src/, test/,
+// scripts/ or bench/ cites a specification that is not in the repository.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -192,5 +192,15 @@ describe('docs name only what exists', () => {
   it('no comment in src/ or the docs cites a file that is not in the repository (SPEC.md)', () => {
     const citing = [...repoFiles.filter((f) => f.startsWith('src/')), ...DOCS].filter((f) => /\bSPEC\b/.test(read(f)));
     assert.deepEqual(citing, [], 'files citing SPEC, which is not in the repository: cite the README or docs/reference instead');
+  });
+
+  it('no comment or test name in test/, scripts/ or bench/ cites it either', () => {
+    // Comments and test names only: test/node/manifest.test.js names its table of the README's
+    // attributes SPEC in code. Not this file, which names SPEC to look for it.
+    const cites = /(?:\/\/|\/\*|^\s*\*|<!--).*\bSPEC\b|\b(?:it|describe)\(\s*['"`][^'"`\n]*\bSPEC\b/m;
+    const citing = repoFiles
+      .filter((f) => /^(test|scripts|bench)\/.*\.(ts|tsx|js|cjs|mjs|html|vue|svelte|sh)$/.test(f) && f !== 'test/node/docs.test.js')
+      .filter((f) => cites.test(read(f)));
+    assert.deepEqual(citing, [], 'files citing SPEC, which is not in the repository: cite the README\'s section instead');
   });
 });

@@ -1,5 +1,5 @@
 // custom-elements.json as editors and documentation tools read it: every tag, attribute, event
-// and slot of SPEC.md is there and described, and it points at files the package ships.
+// and slot the README documents is there and described, and it points at files the package ships.
 // (Freshness is checked by .ci/run: `npm run build` regenerates it, and a diff fails CI.)
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const manifest = JSON.parse(readFileSync(`${root}${pkg.customElements}`, 'utf8'));
 
-/** SPEC.md's attributes per tag (MQTT 5 ones included), and its events. */
+/** The attributes per tag (MQTT 5 ones included) and the events, as the README's sections give them. */
 const SPEC = {
   'mqtt-connection': {
     attributes: [
@@ -126,14 +126,14 @@ describe('custom-elements.json', () => {
     describe(`<${tag}>`, () => {
       const element = () => declarationOf(definitions.find((d) => d.name === tag).declaration);
 
-      it('has every attribute of SPEC.md, each described', () => {
+      it('has every attribute the README lists, each described', () => {
         const attributes = element().attributes ?? [];
         const names = attributes.map((a) => a.name);
         for (const name of spec.attributes) assert.ok(names.includes(name), `attribute ${name}`);
         for (const a of attributes) assert.ok(a.description?.trim(), `attribute ${a.name} has a description`);
       });
 
-      it('has the properties and methods SPEC.md names; every public member is described', () => {
+      it('has the properties and methods the README names; every public member is described', () => {
         const members = element().members ?? [];
         const fields = members.filter((m) => m.kind === 'field').map((m) => m.name);
         const methods = members.filter((m) => m.kind === 'method').map((m) => m.name);
@@ -145,7 +145,7 @@ describe('custom-elements.json', () => {
         }
       });
 
-      it('has exactly the events of SPEC.md, each described, typed by its CustomEvent class', () => {
+      it('has exactly the events the README lists, each described, typed by its CustomEvent class', () => {
         const events = element().events ?? [];
         assert.deepEqual(events.map((e) => e.name).sort(), [...spec.events].sort());
         for (const event of events) {

@@ -1,5 +1,5 @@
 // `mqtt-elements/mqtt` and the MQTT.js build dist/ ships (dist/vendor/mqtt.js), imported by the
-// package's own name in Node without a DOM (server-side rendering, SPEC.md Packaging), as
+// package's own name in Node without a DOM (server-side rendering, README: Install), as
 // package.json `exports` resolves them for an app. Run after `npm run build`. What it does in a
 // browser against real brokers: test/transport/mqtt-export.broker.test.ts.
 import { before, describe, it } from 'node:test';

@@ -84,7 +84,7 @@ describe('transport/idb-store', () => {
     }
   });
 
-  describe('kept per login (SPEC: messages queued under one login never go out under another)', () => {
+  describe('kept per login (README, Messages that survive a reload: messages queued under one login never go out under another)', () => {
     it("what alice queued, bob's login on the same device does not load; alice's next login does", async () => {
       const url = `ws://idb.test/${uid('u')}`;
       const alice = await openIdbStores(url, 'dash', 'alice');

@@ -1,7 +1,7 @@
 // When MQTT.js's PINGREQ really goes out on the keepalive timer (src/transport/keepalive-timer.ts),
 // against aedes: a quarter of the keepalive after the broker was last heard from, so that a proxy
-// closing after `keepalive` s without traffic from the broker sees the PINGRESP first (SPEC:
-// Resilience, behind a proxy). Behind nginx itself: test/e2e/proxy.test.js.
+// closing after `keepalive` s without traffic from the broker sees the PINGRESP first (README:
+// Behind a reverse proxy). Behind nginx itself: test/e2e/proxy.test.js.
 import { expect } from '@open-wc/testing';
 import type { Packet } from 'mqtt';
 import { connectOverWebSocket } from '../../src/transport/connect.js';

@@ -12,7 +12,7 @@ describe('transport/keepalive-timer', () => {
   });
 
   // A proxy that closes after `keepalive` s without traffic from the broker must see the
-  // PINGRESP first (SPEC: Resilience, behind a proxy): the ping leaves a quarter early.
+  // PINGRESP first (README: Behind a reverse proxy): the ping leaves a quarter early.
   it('pings a quarter of the keepalive early: at least 1 s, at most half', () => {
     const seconds = (keepalive: number) => pingAfter(keepalive * 1000) / 1000;
     expect([60, 30, 10, 4, 3, 2, 1].map(seconds)).to.deep.equal([45, 22.5, 7.5, 3, 2, 1, 0.5]);
