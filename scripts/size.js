@@ -16,7 +16,7 @@
 // target, 17,500 B, is printed beside it: what stands between is in the breakdown, and in
 // ARCHITECTURE.md's "Loaded on first use"), and none of the lazy modules (`LAZY`) in it (a static
 // import of one would put it back); each CDN bundle <= 68,000 B gzip
-// (README, Packaging); cdn/mqtt-chart.js <= uPlot alone + 4 KB gzip; no uPlot in the main CDN
+// (README: Install); cdn/mqtt-chart.js <= uPlot alone + 4 KB gzip; no uPlot in the main CDN
 // bundle. Sizes are GNU `gzip -9 -c | wc -c` (zlib's level 9 differs by a few
 // hundred bytes). Breakdowns of the CDN bundle by package and of the own code by source file
 // show where the bytes are.
