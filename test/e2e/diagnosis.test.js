@@ -1,7 +1,7 @@
 // Whole pages, real browsers, real failures: each common way to get a broker URL wrong (README:
 // Troubleshooting) is made to happen for real — a 404 front, mosquitto's TLS and plain
 // WebSocket listeners, its TCP port, a certificate the browser does not trust, an https page, a
-// server that drops CONNECT — and the page must show, within 1 s of the attempt, status `error`
+// server that drops CONNECT — and the page must show, within 2 s of the attempt, status `error`
 // (never `offline` first) with the diagnosis that names the cause. A page cannot read why a
 // WebSocket failed, so this proves the element's guesses against what Chromium and Firefox
 // actually do. Run after `npm run build`.
@@ -29,8 +29,13 @@ const { failedAttemptMessage, insecureUrlReason } = await import('../../dist/cor
 
 /** A name that is not loopback, so browsers apply mixed-content rules; mapped to 127.0.0.1. */
 const BROKER_HOST = 'broker.test';
-/** From the failed attempt (status `connecting`) to status `error`. */
-const DIAGNOSIS_WITHIN_MS = 1000;
+/**
+ * From the failed attempt (status `connecting`) to status `error`: at once, not after MQTT.js's
+ * 30 s connect timeout. The slowest, Chromium's wss:// to a plain port (its TLS handshake
+ * failing), takes about 0.4 s on a quiet machine and took 1.04 s in a clean-clone CI run with two
+ * whole-page files at once: 2 s keeps the claim and that margin.
+ */
+const DIAGNOSIS_WITHIN_MS = 2000;
 const CONSOLE = "The browser console shows the browser's own reason.";
 /** The texts each case must show (README: Troubleshooting's table), as a reader would look for them. */
 const DID_NOT_OPEN = 'the WebSocket did not open';
