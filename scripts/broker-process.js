@@ -7,8 +7,8 @@ import { connect, createServer } from 'node:net';
 
 const MAX_LOG_LINES = 20000;
 
-/** Asks the kernel for a free port on 127.0.0.1 (closed again before the broker binds it). */
-export function freePort() {
+/** A port the kernel has free on 127.0.0.1 now (the probe is closed again). */
+function probePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -17,6 +17,28 @@ export function freePort() {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Ports this process has handed out. The probe is closed before the broker binds its port, so the
+ * kernel may offer the same one to the next probe: ejabberd once got it for both its listeners
+ * ("Overlapping listeners found") in a clean-clone CI run.
+ */
+const handedOut = new Set();
+
+/**
+ * Asks the kernel for a free port on 127.0.0.1 (closed again before the broker binds it), never one
+ * this process handed out before: one broker's listeners, and brokers started side by side, get
+ * distinct ports.
+ */
+export async function freePort() {
+  for (let tries = 1; ; tries++) {
+    const port = await probePort();
+    if (!handedOut.has(port) || tries >= 50) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** Whether a TCP connect to 127.0.0.1:`port` succeeds now. */

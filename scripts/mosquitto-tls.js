@@ -4,23 +4,12 @@
 // PID, never the system service.
 import { spawn, execFileSync } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './broker-process.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
-
-/** A free port on 127.0.0.1 (closed again before mosquitto binds it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether something accepts TCP connections on 127.0.0.1:`port` (answer within 2 s). */
 export function isListening(port) {

@@ -2,27 +2,16 @@
 // the system service. Plain ESM JavaScript so that Node loads it without a compile step.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, chownSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './broker-process.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
 export const MOSQUITTO_USER = 'user';
 export const MOSQUITTO_PASSWORD = 'secret';
 const MAX_LOG_LINES = 20000;
-
-/** Asks the kernel for a free port on 127.0.0.1 (closed again before mosquitto binds it). */
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once a TCP connect to the port succeeds; mosquitto has no readiness signal. */
 async function waitForPort(port, isDead, timeoutMs = 10000) {
