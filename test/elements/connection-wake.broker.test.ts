@@ -3,6 +3,10 @@
 // an attempt at once, however long the backoff still had to run; the page being hidden does not. A
 // real WebSocket to a port where nothing listens, so every attempt fails fast and the next waits a
 // minute.
+//
+// The delays after the first are jittered (README: a random delay up to a bound that doubles, here
+// capped at a minute), so one can be a few ms: Math.random is pinned near 1 for this test, or a
+// retry of the schedule's own would now and then land inside it and be counted as a wake's.
 import { expect, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { MqttConnectionElement } from '../../src/index.js';
@@ -24,7 +28,14 @@ function attempts(connection: MqttConnectionElement): () => number {
 
 describe('mqtt-connection: an attempt at once when the browser is online again, the page visible or resumed', function () {
   this.timeout(20000);
-  afterEach(() => restoreVisibility());
+  const random = Math.random;
+  beforeEach(() => {
+    Math.random = () => 0.999; // every jittered retry about a minute away
+  });
+  afterEach(() => {
+    Math.random = random;
+    restoreVisibility();
+  });
 
   it('online, visible and resume each start an attempt while the next retry is a minute away; hidden does not', async () => {
     const { $ } = await mount(html`<mqtt-connection url=${DEAD} reconnect-period="60000" reconnect-max="60000"></mqtt-connection>`);
