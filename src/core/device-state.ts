@@ -17,18 +17,38 @@ export const DEFAULT_PAYLOAD_OFF = 'false';
 /** ms a command waits for its state report when `confirm-timeout` is absent or unreadable. */
 export const DEFAULT_CONFIRM_TIMEOUT = 5000;
 
+/** What {@link stateText} gives for a value it cannot write out (never a state a device reported: {@link decodeState} refuses those). */
+const TOO_DEEP = '(a value nested too deeply to show)';
+
 /**
  * A reported state: with `statePath`, the JSON payload followed along the path (a payload that
- * is not JSON, or lacks the path, is a failure: the control keeps what it shows); without, the
- * payload's text.
+ * is not JSON, lacks the path, or holds there a value nested too deeply to be written out again,
+ * is a failure: the control keeps what it shows); without, the payload's text.
  */
 export function decodeState(decoder: PayloadDecoder, statePath: string | undefined): DecodeResult {
-  return statePath ? decoder.decode('json', statePath) : { ok: true, value: decoder.text };
+  if (!statePath) return { ok: true, value: decoder.text };
+  const state = decoder.decode('json', statePath);
+  // JSON.parse takes nesting that JSON.stringify then throws on (Firefox: "too much recursion"):
+  // a hostile device's state must fail here, not later inside a control's update.
+  if (state.ok && typeof state.value === 'object' && state.value !== null && stateText(state.value) === TOO_DEEP) {
+    return { ok: false, reason: `the value at "${statePath}" is nested too deeply to be shown` };
+  }
+  return state;
 }
 
-/** A state as text: a string as it is, anything else as JSON (a control's `value`, a message). */
+/**
+ * A state as text: a string as it is, anything else as JSON (a control's `value`, a message), a
+ * BigInt (a 64-bit integer a CBOR command carries) as its digits. Never throws: a value nested
+ * too deeply to write out gives a fixed text.
+ */
 export function stateText(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value);
+  } catch {
+    return TOO_DEEP;
+  }
 }
 
 /**

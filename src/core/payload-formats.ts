@@ -7,7 +7,7 @@
  * one, and elements hold their messages meanwhile (format-queue.ts). Pure, no DOM.
  */
 import { MqttElementsError } from '../errors.js';
-import { loadPart, oncePart } from './load-part.js';
+import { oncePart } from './load-part.js';
 import type { ElementDecoding, FormatCodec, PayloadDecoder } from './payload.js';
 import type * as Codecs from './formats/codecs.js';
 
@@ -48,9 +48,9 @@ export function formatError(format: unknown): MqttElementsError | undefined {
  */
 export function formatLoading(format: unknown, retry = false): Promise<void> | undefined {
   if (AT_ONCE.includes(format as string) || !isKnownFormat(format)) return undefined;
-  if (codecs.part) return codecs.part.codeLoading(format, retry, loadPart);
+  if (codecs.part) return codecs.part.codeLoading(format, retry, oncePart);
   return codecs.load(retry, `format="${format}"`).then(
-    (part) => part.codeLoading(format, retry, loadPart),
+    (part) => part.codeLoading(format, retry, oncePart),
     () => undefined,
   );
 }

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
 import { escapeHtml } from '../../scripts/escape-html.js';
 import { browserPss } from '../../scripts/process-memory.js';
 import { launchers } from './one-context.js';
@@ -220,6 +221,51 @@ describe('tabs sharing one connection, against mosquitto', () => {
         assert.equal(await tabs[1].evaluate(() => window.published), 'resolved', 'its publish was acknowledged');
         const { received } = site.peers.firstMessage(`${run}/from-b`, `${run}-peer`);
         assert.equal(await received, 'from b', 'and is at the broker');
+        for (const tab of tabs) assert.deepEqual(withoutFirefoxSocketNotes(tab.errors), []);
+        for (const tab of tabs) await tab.close();
+      });
+
+      // The holder hands every message on to the other tabs (BroadcastChannel): a burst of
+      // thousands of distinct topics must reach each tab whole, once, in order, and leave the
+      // pages answering.
+      it('a burst of 10,000 distinct topics under one filter reaches both tabs, each message once and in order', async () => {
+        const run = `shb-${browserName.slice(0, 2)}-${Math.random().toString(16).slice(2, 8)}`;
+        const values = { CLIENT_ID: `dash-${run}`, TOPIC: `${run}/#` };
+        const tabs = [await openTab({ TAB: 'a', ...values })];
+        await untilAll(tabs, ready, 'the first tab connected');
+        tabs.push(await openTab({ TAB: 'b', ...values }));
+        await untilAll(tabs, ready, 'both tabs subscribed');
+        // Counted now: the burst's own lines push it out of the broker log the test keeps.
+        assert.equal(count(`Received SUBSCRIBE from ${values.CLIENT_ID}`), 1, 'one SUBSCRIBE for the filter both tabs hold');
+        const COUNT = 10000;
+        const device = mqtt.connect(`mqtt://127.0.0.1:${site.mosquitto.tcpPort}`, { clientId: `${run}-device`, reconnectPeriod: 0 });
+        try {
+          await new Promise((resolve, reject) => {
+            device.once('connect', resolve);
+            device.once('error', reject);
+          });
+          // QoS 1, so that mosquitto neither drops nor reorders any of them on a busy socket.
+          await Promise.all(Array.from({ length: COUNT }, (_, i) => device.publishAsync(`${run}/d/${i}`, String(i), { qos: 1 })));
+        } finally {
+          await device.endAsync();
+        }
+        const deadline = Date.now() + 30000;
+        const counts = () => Promise.all(tabs.map((tab) => tab.evaluate(() => window.messages.length)));
+        let seen;
+        while ((seen = await counts()).some((n) => n < COUNT) && Date.now() < deadline) await sleep(200);
+        assert.deepEqual(seen, [COUNT, COUNT], 'every message reached both tabs within 30 s');
+        for (const [i, tab] of tabs.entries()) {
+          const topics = await tab.evaluate(() => window.messages.map((m) => m.topic));
+          const expected = Array.from({ length: COUNT }, (_, n) => `${run}/d/${n}`);
+          assert.ok(
+            topics.every((topic, n) => topic === expected[n]),
+            `tab ${'ab'[i]}: each topic once and in the order published (first difference at ${topics.findIndex((t, n) => t !== expected[n])})`,
+          );
+        }
+        await untilAll(tabs, (s) => s.value === String(COUNT - 1), 'both tabs show the last message');
+        // Still answering: a message after the burst arrives as any other.
+        await site.peers.pub(`${run}/after`, 'after');
+        await untilAll(tabs, (s) => s.value === 'after', 'a message after the burst reaches both tabs');
         for (const tab of tabs) assert.deepEqual(withoutFirefoxSocketNotes(tab.errors), []);
         for (const tab of tabs) await tab.close();
       });

@@ -7,7 +7,7 @@
  * needs it. Pure, no DOM.
  */
 import { MqttElementsError } from '../../errors.js';
-import type { loadPart } from '../load-part.js';
+import type { OncePart, oncePart } from '../load-part.js';
 import { followPath, type DecodeResult, type ElementDecoding, type FormatCodec, type PayloadDecoder } from '../payload.js';
 
 /** A codec as decoding uses it: a built-in one may follow `path` its own way (Sparkplug's `metrics.NAME`). */
@@ -15,49 +15,37 @@ interface Codec extends FormatCodec {
   follow?(value: unknown, path: string): DecodeResult | undefined;
 }
 
+/** The built-in formats whose code is a chunk of its own. */
+const LAZY: Record<string, () => Promise<Codec>> = {
+  cbor: () => import('./cbor.js'),
+  sparkplug: () => import('./sparkplug.js').then((m) => ({ decode: m.decode, encode: m.encode, follow: m.metricNamed })),
+};
+
 /**
- * The built-in formats whose code is a chunk of its own. `load` is load-part.ts's `loadPart`,
+ * Each lazy format's code, loaded once a page: `part` once it arrived, `failed` (the reason, for
+ * every payload in that format) while its last try failed. Made with load-part.ts's `oncePart`,
  * handed in by payload-formats.ts: imported here, it made the bundler move errors.ts out of the
  * entry into a chunk of its own, one more file that every page loads at once.
  */
-const LAZY: Record<string, (load: typeof loadPart) => Promise<Codec>> = {
-  cbor: (load) => load(() => import('./cbor.js'), 'format="cbor"', 'payload-format'),
-  sparkplug: (load) =>
-    load(() => import('./sparkplug.js'), 'format="sparkplug"', 'payload-format').then((m) => ({
-      decode: m.decode,
-      encode: m.encode,
-      follow: m.metricNamed,
-    })),
-};
-
-const loaded = new Map<string, Codec>();
-/** Lazy formats whose code is on its way: settles (never rejects) when it arrived or failed. */
-const loading = new Map<string, Promise<void>>();
-/** Lazy formats whose code did not arrive: the reason, for every payload in that format. */
-const failed = new Map<string, MqttElementsError>();
+const parts = new Map<string, OncePart<Codec>>();
 
 /** While `format`'s code is on its way, a promise that settles when it arrived or failed; starts it if `retry` or never tried. */
-export function codeLoading(format: string, retry: boolean, load: typeof loadPart): Promise<void> | undefined {
-  if (!Object.hasOwn(LAZY, format) || loaded.has(format)) return undefined;
-  if (retry) failed.delete(format);
-  if (failed.has(format)) return undefined;
-  let pending = loading.get(format);
-  if (!pending) {
-    pending = LAZY[format]!(load).then(
-      (codec) => void loaded.set(format, codec),
-      (e: MqttElementsError) => void failed.set(format, e),
-    );
-    loading.set(format, pending);
-    void pending.finally(() => loading.delete(format));
-  }
-  return pending;
+export function codeLoading(format: string, retry: boolean, once: typeof oncePart): Promise<void> | undefined {
+  if (!Object.hasOwn(LAZY, format)) return undefined;
+  let part = parts.get(format);
+  if (!part) parts.set(format, (part = once(LAZY[format]!, `format="${format}"`, 'payload-format')));
+  if (part.part || (part.failed && !retry)) return undefined;
+  return part.load(retry).then(
+    () => {},
+    () => {},
+  );
 }
 
 /** `decodeFor` (payload-formats.ts) for a format that is neither text, json nor bytes. */
 export function decodeWith(decoder: PayloadDecoder, format: string, path: string | undefined, registered?: FormatCodec): ElementDecoding {
   const empty = decoder.bytes.length === 0;
-  const codec: Codec | undefined = registered ?? loaded.get(format);
-  if (!codec) return { ok: false, reason: failed.get(format)?.message ?? `the code of format="${format}" is still loading`, known: true, empty };
+  const codec: Codec | undefined = registered ?? parts.get(format)?.part;
+  if (!codec) return { ok: false, reason: parts.get(format)?.failed?.message ?? `the code of format="${format}" is still loading`, known: true, empty };
   if (empty) return { ok: false, reason: 'the payload is empty', known: true, empty };
   const whole = decoder.decodedAs(format, () => {
     try {
@@ -78,9 +66,9 @@ export function decodeWith(decoder: PayloadDecoder, format: string, path: string
 
 /** `encodeFor` (payload-formats.ts) once the format's code is there; `payload-format` when it cannot. */
 export function encodeWith(format: string, value: unknown, registered?: FormatCodec): unknown {
-  const codec = registered ?? loaded.get(format);
+  const codec = registered ?? parts.get(format)?.part;
   if (!codec?.encode) {
-    const error = failed.get(format);
+    const error = parts.get(format)?.failed;
     if (error) throw error;
     return value;
   }
