@@ -1,15 +1,19 @@
 // Property-based (issue 18, item 9): the elements under hostile input, with a fake connection (no
 // broker: thousands of cases in seconds; the same paths against mosquitto are in
-// hostile-payloads.broker.test.ts). Random payloads (JSON of every shape, bytes, huge, deep) with
-// random settings into every way `<mqtt-subscribe>` shows a value, random replies into
-// `<mqtt-publish expect-response>`, and random attribute values on all four elements. Whatever
+// hostile-payloads.broker.test.ts). Random payloads (JSON of every shape, bytes, huge, deep, and
+// hostile values as CBOR and as Sparkplug B metrics) with random settings into every way
+// `<mqtt-subscribe>` shows a value, random replies into `<mqtt-publish expect-response>`, and
+// random attribute values on all four elements. Whatever
 // comes: nothing thrown or uncaught, nothing run or parsed, every error coded, every message
 // still an event.
 import { expect, html } from '@open-wc/testing';
 import fc from 'fast-check';
+import { encode as cborgEncode } from 'cborg';
 import '../../src/index.js';
 import '../../src/chart/index.js';
+import { encode as sparkplugEncode } from '../../src/core/formats/sparkplug.js';
 import { toReceivedMessage } from '../../src/core/message.js';
+import { formatLoading } from '../../src/core/payload-formats.js';
 import type { MqttConnection } from '../../src/core/connection.js';
 import { isMqttElementsError, MqttElementsError, type MqttPublishElement, type MqttSubscribeElement } from '../../src/index.js';
 import { FakeConnection } from '../support/fake-connection.js';
@@ -80,10 +84,13 @@ describe('property: hostile payloads, replies and attributes (fake connection)',
   it('<mqtt-subscribe>: any payloads with any settings', async function () {
     // Megabyte payloads and deep nesting in a few hundred cases: more than mocha's 20 s in Firefox.
     this.timeout(120000);
+    // The formats' code first: a message waits for it otherwise, and this checks what it becomes.
+    await formatLoading('cbor');
+    await formatLoading('sparkplug');
     let runs = 0;
     const settings = fc.record({
-      format: fc.oneof(fc.constantFrom('text', 'json', 'bytes'), fc.string({ maxLength: 6 })),
-      path: option(fc.oneof(fc.constantFrom('link', '0', 'a.0.b', '__proto__.polluted', 'constructor.prototype'), fc.string({ maxLength: 8 }))),
+      format: fc.oneof(fc.constantFrom('text', 'json', 'bytes', 'cbor', 'sparkplug'), fc.string({ maxLength: 6 })),
+      path: option(fc.oneof(fc.constantFrom('link', '0', 'a.0.b', '__proto__.polluted', 'constructor.prototype', 'metrics.link', 'metrics.0.value'), fc.string({ maxLength: 8 }))),
       mode: fc.constantFrom('text', 'history', 'rows', 'property', 'attribute'),
       sink: sinkName,
       tag: targetTag,
@@ -92,7 +99,17 @@ describe('property: hostile payloads, replies and attributes (fake connection)',
       labels: option(fc.oneof(fc.constant('{"true":"javascript:window.__xss=1","1":"<img src=x onerror=window.__xss=2>"}'), hostileString)),
       decimals: option(fc.constantFrom('2', '-1', '101', 'abc', '1e9')),
     });
-    const deliveries = fc.array(fc.tuple(fc.constantFrom('a', 'b', '<img src=x onerror=window.__xss=3>', 'javascript:x', '%'), hostilePayload), { minLength: 1, maxLength: 5 });
+    // Beside the text, JSON and bytes: the same hostile values as CBOR (BigInt, byte strings and
+    // undefined among them), and as a Sparkplug B device's String metrics, which `format="cbor"`
+    // and `format="sparkplug"` decode into values that then meet every sink.
+    const cborPayload = fc
+      .oneof(hostileJson, fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n - 1n }), fc.uint8Array({ maxLength: 16 }), fc.constant(undefined))
+      .map((v) => cborgEncode(v as never));
+    const sparkplugPayload = fc
+      .array(fc.tuple(fc.constantFrom('link', 'html', '__proto__', 'constructor', 'value'), hostileString), { minLength: 1, maxLength: 3 })
+      .map((metrics) => sparkplugEncode({ timestamp: 1, seq: 0, metrics: metrics.map(([name, value]) => ({ name, type: 'String', value })) }));
+    const payload = fc.oneof({ weight: 3, arbitrary: hostilePayload }, { weight: 1, arbitrary: cborPayload }, { weight: 1, arbitrary: sparkplugPayload });
+    const deliveries = fc.array(fc.tuple(fc.constantFrom('a', 'b', '<img src=x onerror=window.__xss=3>', 'javascript:x', '%'), payload), { minLength: 1, maxLength: 5 });
     await fc.assert(
       fc.asyncProperty(settings, deliveries, async (s, messages) => {
         runs++;
