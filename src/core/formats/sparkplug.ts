@@ -199,16 +199,12 @@ function readMetric(bytes: Uint8Array, depth = 0): SparkplugMetric {
       case 3: wire('metric timestamp', type, WireType.Varint); f.timestamp = BigInt(r.uint64()); break;
       case 4: wire('metric datatype', type, WireType.Varint); f.datatype = r.uint32(); break;
       case 7: wire('metric is_null', type, WireType.Varint); f.isNull = r.bool(); break;
-      case 10: wire('int_value', type, WireType.Varint); f.int = r.uint32(); break;
-      case 11: wire('long_value', type, WireType.Varint); f.long = BigInt(r.uint64()); break;
-      case 12: wire('float_value', type, WireType.Bit32); f.float = r.float(); break;
-      case 13: wire('double_value', type, WireType.Bit64); f.double = r.double(); break;
-      case 14: wire('boolean_value', type, WireType.Varint); f.bool = r.bool(); break;
-      case 15: wire('string_value', type, WireType.LengthDelimited); f.string = r.string(); break;
       case 16: wire('bytes_value', type, WireType.LengthDelimited); f.bytes = r.bytes().slice(); break;
       case 17: wire('dataset_value', type, WireType.LengthDelimited); f.dataset = readDataSet(r.bytes()); break;
       case 18: wire('template_value', type, WireType.LengthDelimited); f.template = readTemplate(r.bytes(), depth); break;
-      default: r.skip(type, no); // is_historical, is_transient, metadata, properties, extension values
+      // int, long, float, double, boolean and string values (10–15), read as a DataSet cell's; the
+      // rest skipped: is_historical, is_transient, metadata, properties, extension values.
+      default: if (!readScalar(r, f, no, type, 10)) r.skip(type, no);
     }
     bounded(r);
   }
